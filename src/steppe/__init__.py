@@ -1,0 +1,35 @@
+"""steppe: measure, explain and explore regional integration in Central Asia.
+
+The notebook-facing API is small and imported lazily so that the command line starts fast::
+
+    import steppe
+    steppe.members("SCO", as_of="2018-01-01")
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "open_store": "steppe.store",
+    "members": "steppe.kb.queries",
+    "memberships": "steppe.kb.queries",
+    "overlap": "steppe.kb.queries",
+    "timeline": "steppe.kb.queries",
+    "events": "steppe.kb.queries",
+    "load_kb": "steppe.kb.loader",
+    "validate_kb": "steppe.kb.validate",
+    "SteppeError": "steppe.errors",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'steppe' has no attribute {name!r}")
+    return getattr(import_module(module), name)

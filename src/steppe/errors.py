@@ -1,0 +1,54 @@
+"""One error hierarchy for steppe.
+
+Every error a user can cause is a :class:`SteppeError` whose message is one sentence that
+names the input and says what to do. The command line prints that sentence and exits with
+``exit_code``; it never shows a traceback for these.
+"""
+
+from __future__ import annotations
+
+
+class SteppeError(Exception):
+    """Base class: a problem the user can fix, described in one sentence."""
+
+    exit_code: int = 1
+
+
+class UsageError(SteppeError):
+    """A malformed option or argument (bad date, unknown format)."""
+
+    exit_code = 2
+
+
+class NotFoundError(SteppeError):
+    """A name that resolves to nothing (unknown organisation, country, source)."""
+
+    exit_code = 2
+
+
+class ValidationError(SteppeError):
+    """Data files that break their schema; carries every problem found."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
+class StoreError(SteppeError):
+    """The database cannot be opened, migrated or written."""
+
+    exit_code = 1
+
+
+class MissingDependencyError(SteppeError):
+    """An optional extra is needed; the message names the exact install command."""
+
+    exit_code = 1
+
+    def __init__(self, package: str, extra: str) -> None:
+        super().__init__(
+            f"This feature needs the optional package '{package}': "
+            f"install it with pip install 'steppe[{extra}]'."
+        )

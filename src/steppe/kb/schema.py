@@ -1,0 +1,181 @@
+"""Table schemas of the KB data files, declared once and used by loader and validator.
+
+Modelled on frictionless table schemas: typed fields, required values, enumerations,
+patterns, unique keys and references to other tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["string", "date", "partial_date", "list"]
+Reference = Literal["countries", "organisations", "sources", "actors"]
+
+ROLES: tuple[str, ...] = (
+    "founding_member",
+    "member",
+    "associate",
+    "observer",
+    "dialogue_partner",
+    "partner",
+    "suspended",
+    "signatory",
+    "party",
+)
+FULL_MEMBERSHIP: tuple[str, ...] = ("founding_member", "member")
+CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
+ORG_KINDS: tuple[str, ...] = (
+    "economic",
+    "security",
+    "political",
+    "financial",
+    "dialogue_format",
+    "environmental",
+    "cultural",
+    "treaty",
+    "framework",
+)
+EVENT_TYPES: tuple[str, ...] = (
+    "summit",
+    "meeting",
+    "treaty",
+    "agreement",
+    "declaration",
+    "founding",
+    "accession",
+    "withdrawal",
+    "suspension",
+    "dissolution",
+    "initiative",
+    "project",
+    "crisis",
+    "clash",
+)
+SOURCE_KINDS: tuple[str, ...] = (
+    "treaty",
+    "official_site",
+    "official_document",
+    "government_statement",
+    "reference_work",
+    "standard",
+    "dataset",
+    "academic",
+    "news",
+    "seed_text",
+)
+COUNTRY_KINDS: tuple[str, ...] = ("state", "union", "territory")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a KB table."""
+
+    name: str
+    type: FieldType = "string"
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+    ref: Reference | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One KB table: its file (or folder of files), fields and primary key."""
+
+    name: str
+    fields: tuple[Field, ...]
+    key: str | None = None
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+ISO3 = r"^[A-Z]{3}$"
+SLUG = r"^[a-z][a-z0-9_]*$"
+ID = r"^[a-z0-9][a-z0-9_.-]*$"
+
+SOURCES = Table(
+    "sources",
+    (
+        Field("id", required=True, pattern=ID),
+        Field("title", required=True),
+        Field("author"),
+        Field("publisher"),
+        Field("date", "partial_date"),
+        Field("url", required=True),
+        Field("kind", required=True, enum=SOURCE_KINDS),
+        Field("accessed", "date"),
+        Field("note"),
+    ),
+    key="id",
+)
+COUNTRIES = Table(
+    "countries",
+    (
+        Field("iso3", required=True, pattern=ISO3),
+        Field("name", required=True),
+        Field("aliases", "list"),
+        Field("kind", required=True, enum=COUNTRY_KINDS),
+        Field("region"),
+        Field("sources", "list", required=True, ref="sources"),
+    ),
+    key="iso3",
+)
+ORGANISATIONS = Table(
+    "organisations",
+    (
+        Field("slug", required=True, pattern=SLUG),
+        Field("name", required=True),
+        Field("aliases", "list"),
+        Field("kind", required=True, enum=ORG_KINDS),
+        Field("founded", "date"),
+        Field("dissolved", "date"),
+        Field("initiators", "list", ref="actors"),
+        Field("secretariat"),
+        Field("secretariat_host", ref="actors"),
+        Field("predecessor", ref="organisations"),
+        Field("confidence", required=True, enum=CONFIDENCE),
+        Field("sources", "list", required=True, ref="sources"),
+        Field("note"),
+    ),
+    key="slug",
+)
+MEMBERSHIPS = Table(
+    "memberships",
+    (
+        Field("org", required=True, ref="organisations"),
+        Field("country", required=True, ref="countries"),
+        Field("role", required=True, enum=ROLES),
+        Field("start", "date", required=True),
+        Field("end", "date"),
+        Field("confidence", required=True, enum=CONFIDENCE),
+        Field("sources", "list", required=True, ref="sources"),
+        Field("note"),
+    ),
+)
+EVENTS = Table(
+    "events",
+    (
+        Field("id", required=True, pattern=ID),
+        Field("start", "date", required=True),
+        Field("end", "date"),
+        Field("type", required=True, enum=EVENT_TYPES),
+        Field("title", required=True),
+        Field("place"),
+        Field("participants", "list", ref="countries"),
+        Field("orgs", "list", ref="organisations"),
+        Field("confidence", required=True, enum=CONFIDENCE),
+        Field("sources", "list", required=True, ref="sources"),
+        Field("note"),
+    ),
+    key="id",
+)
+
+#: Load order matters only for readability of reports: referenced tables first.
+TABLES: tuple[Table, ...] = (SOURCES, COUNTRIES, ORGANISATIONS, MEMBERSHIPS, EVENTS)
+TABLES_BY_NAME = {t.name: t for t in TABLES}
