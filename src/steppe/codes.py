@@ -1,0 +1,71 @@
+"""Country-code crosswalks: every outside code or name to ISO 3166-1 alpha-3.
+
+Sources name countries in many ways (IMF DOTS "Kazakhstan, Rep. of", Comtrade names,
+Correlates of War numeric codes in COW and AidData files). Connectors and importers call
+:func:`to_iso3` here rather than keeping their own tables. Matching uses the
+``country_converter`` package (regular expressions over names, and its code columns).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import cache
+from typing import Any, Literal
+
+Scheme = Literal["name", "iso2", "iso3", "cow", "gw", "un"]
+
+#: Aggregates and actors that country_converter does not know, by exact lower-case name.
+_EXTRA_NAMES = {
+    "european union": "EUU",
+    "eu": "EUU",
+    "eu27": "EUU",
+    "eu27_2020": "EUU",
+    "european union - 27 countries (eu27_2020)": "EUU",
+    "european union (27 countries)": "EUU",
+}
+
+#: Correlates of War state numbers that differ from Gleditsch-Ward numbers for states that
+#: exist today (COW codebook, "State System Membership List" v2016: 255 Germany, 345
+#: Yugoslavia/Serbia, 679 Yemen). Other COW numbers coincide with G-W numbers.
+_COW_OVERRIDES = {255: "DEU", 345: "SRB", 679: "YEM"}
+
+_COCO_SCHEME = {"name": "regex", "iso2": "ISO2", "iso3": "ISO3", "gw": "GWcode", "un": "UNcode"}
+
+
+@cache
+def _converter() -> Any:
+    import country_converter as coco
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    return coco.CountryConverter()
+
+
+@cache
+def _one(value: str, scheme: str) -> str | None:
+    if scheme == "name" and value.strip().casefold() in _EXTRA_NAMES:
+        return _EXTRA_NAMES[value.strip().casefold()]
+    if scheme == "cow":
+        number = int(float(value))
+        if number in _COW_OVERRIDES:
+            return _COW_OVERRIDES[number]
+        return _one(str(number), "gw")
+    src = _COCO_SCHEME[scheme]
+    query: Any = int(float(value)) if scheme in ("gw", "un") else value
+    found = _converter().convert(query, src=src, to="ISO3", not_found=None)
+    if isinstance(found, list):  # an ambiguous name matches several countries
+        return None
+    return found if isinstance(found, str) and len(found) == 3 and found.isupper() else None
+
+
+def to_iso3(values: Iterable[Any], scheme: Scheme = "name") -> list[str | None]:
+    """ISO3 codes for ``values`` read in ``scheme``; None where nothing (or several) match."""
+    if scheme not in (*_COCO_SCHEME, "cow"):
+        raise ValueError(f"unknown code scheme {scheme!r}")
+    out: list[str | None] = []
+    for value in values:
+        if value is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+            out.append(None)
+        else:
+            out.append(_one(str(value), scheme))
+    return out
