@@ -57,10 +57,12 @@ class Store:
                 f"Cannot open the store {self.path} ({exc}); check the path or set STEPPE_DB."
             ) from None
         self._depth = 0
+        self.closed = False
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
+        self.closed = True
 
     def __enter__(self) -> Store:
         return self
@@ -147,6 +149,20 @@ class Store:
         finally:
             self.con.unregister(view)
         return len(frame)
+
+
+_DEFAULT: dict[str, Store] = {}
+
+
+def default_store() -> Store:
+    """The store at STEPPE_DB, opened once per process and path and reused by API calls."""
+    from steppe.config import settings
+
+    path = str(settings().db_path)
+    store = _DEFAULT.get(path)
+    if store is None or store.closed:
+        store = _DEFAULT[path] = open_store(path)
+    return store
 
 
 def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store:
