@@ -17,6 +17,8 @@ Scheme = Literal["name", "iso2", "iso3", "cow", "gw", "un"]
 
 #: Aggregates and actors that country_converter does not know, by exact lower-case name.
 _EXTRA_NAMES = {
+    "aruba, kingdom of the netherlands": "ABW",  # IMF DOTS names
+    "curaçao, kingdom of the netherlands": "CUW",
     "european union": "EUU",
     "eu": "EUU",
     "eu27": "EUU",
