@@ -98,10 +98,12 @@ class FetchContext:
         self.read.append(path)
         return path
 
-    def glob(self, folder: str, pattern: str) -> list[Path]:
-        """Mirror files in ``folder`` matching ``pattern``, sorted (mirror mode only)."""
+    def glob(self, folder: str, pattern: str, skip: str | None = None) -> list[Path]:
+        """Mirror files in ``folder`` matching ``pattern`` (names starting with ``skip`` left out)."""
         assert self.mirror is not None
-        found = sorted((self.mirror / folder).glob(pattern))
+        found = sorted(
+            p for p in (self.mirror / folder).glob(pattern) if not (skip and p.name.startswith(skip))
+        )
         if not found:
             raise NotFoundError(
                 f"{self.source}: the mirror {self.mirror} has no {folder}/{pattern}; put the files there "
