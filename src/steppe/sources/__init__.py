@@ -78,6 +78,7 @@ def fetch(
     module = connector_for(source)
     _check_options(module, options)
     mirror_path = Path(mirror).expanduser() if mirror is not None else settings().mirror
+    mirror_path = mirror_path.resolve() if mirror_path is not None else None
     ctx = FetchContext(
         source=module.SOURCE,
         mirror=mirror_path,
@@ -87,19 +88,19 @@ def fetch(
     )
     try:
         payload = module.read(ctx, **options)
+        edition = payload.edition or "sha256-" + payload.content_hash.removeprefix("sha256:")[:12]
+        record = data.DatasetRecord(
+            source=module.SOURCE,
+            dataset=payload.dataset,
+            edition=edition,
+            content_hash=payload.content_hash,
+            location=payload.location or ctx.location,
+            params={"mode": "mirror" if ctx.offline else "network", "options": options, **payload.params},
+        )
+        target = store if store is not None else default_store()
+        outcome = data.load_dataset(target, record, payload.frames, payload.bulk)
     finally:
-        ctx.cleanup()
-    edition = payload.edition or "sha256-" + payload.content_hash.removeprefix("sha256:")[:12]
-    record = data.DatasetRecord(
-        source=module.SOURCE,
-        dataset=payload.dataset,
-        edition=edition,
-        content_hash=payload.content_hash,
-        location=payload.location or ctx.location,
-        params={"mode": "mirror" if ctx.offline else "network", "options": options, **payload.params},
-    )
-    target = store if store is not None else default_store()
-    outcome = data.load_dataset(target, record, payload.frames, payload.bulk)
+        ctx.cleanup()  # extracted files live until the load has read them
     return FetchResult(
         dataset_id=outcome.dataset_id,
         source=module.SOURCE,

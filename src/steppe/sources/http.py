@@ -70,7 +70,10 @@ def _status_of(exc: BaseException) -> int | None:
     if isinstance(exc, TransientHTTPError):
         return exc.status
     code = getattr(exc, "code", None)  # wbgapi.APIError
-    return code if isinstance(code, int) else None
+    if isinstance(code, int):
+        return code
+    response = getattr(exc, "response", None)  # requests.HTTPError
+    return getattr(response, "status_code", None) if response is not None else None
 
 
 def _transient(exc: BaseException) -> bool:

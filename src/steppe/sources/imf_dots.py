@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from steppe.codes import to_iso3
 from steppe.errors import DataError, UsageError
 from steppe.sources.connector import (
     FetchContext,
@@ -58,7 +59,7 @@ def read(
         from steppe.sources import sdmx_dots
 
         frame, digest, where, extra = sdmx_dots.download(ctx, years=years, countries=countries)
-    flows, flags, dropped = tidy(frame, where, years)
+    flows, flags, dropped = tidy(frame, where, years, scheme="name" if ctx.offline else "iso3")
     return Payload(
         dataset="dots",
         content_hash=digest,
@@ -74,9 +75,10 @@ def read(
 
 
 def tidy(
-    frame: pd.DataFrame, where: str, years: str | None = None
+    frame: pd.DataFrame, where: str, years: str | None = None, scheme: str = "name"
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """DOTS rows (reporter, flow, partner, year, value_usd_millions, imf_estimate) to trade_flows."""
+    """DOTS rows (reporter, flow, partner, year, value_usd_millions, imf_estimate) to trade_flows;
+    countries are IMF names (``scheme='name'``) or ISO3 codes (SDMX, ``'iso3'``)."""
     from steppe.dates import parse_years
 
     bad_flow = ~frame["flow"].isin(list(FLOWS))
@@ -89,7 +91,11 @@ def tidy(
     year = numbers(frame, "year", source=SOURCE, path=where, integer=True)
     value = numbers(frame, "value_usd_millions", source=SOURCE, path=where)
     estimate = numbers(frame, "imf_estimate", source=SOURCE, path=where, integer=True).fillna(0)
-    iso = trade_partner_codes(set(frame["reporter"]) | set(frame["partner"]))
+    names = set(frame["reporter"]) | set(frame["partner"])
+    if scheme == "iso3":
+        iso = dict(zip(sorted(names), to_iso3(sorted(names), "iso3"), strict=True))
+    else:
+        iso = trade_partner_codes(names)
     rep = frame["reporter"].map(iso)
     par = frame["partner"].map(iso)
     keep = rep.notna() & par.notna() & value.notna() & (rep != par)

@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pandas as pd
 
 from steppe.dates import parse_years
@@ -453,3 +456,60 @@ def development_finance(
         where,
         "t.recipient, t.year, t.flow_class, t.project_id NULLS FIRST",
     )
+
+
+# -- bulk loads ------------------------------------------------------------------------------
+
+_DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
+_DUCKDB_COLUMN = re.compile(r'column "?([A-Za-z_][A-Za-z0-9_]*)"?')
+
+
+def insert_baci_csv(
+    store: Store,
+    dataset_id: str,
+    path: Path,
+    countries: pd.DataFrame,
+    classification: str,
+    *,
+    label: str | None = None,
+) -> int:
+    """Stream one BACI yearly CSV (t,i,j,k,v,q) into ``trade_flows`` with DuckDB; return rows.
+
+    DuckDB reads the file in parallel chunks, never all of it in Python. ``countries`` maps
+    BACI numeric codes (``code``) to ISO3 (``iso3``); pairs with an unmapped code are left out.
+    v (thousand current US$) becomes value_usd x 1000; q (metric tons, 'NA' when missing) the
+    quantity; BACI values are FOB and reconciled from both reporters' declarations.
+    A value that is not a number raises one DataError naming the file, line and column.
+    """
+    from steppe.errors import DataError
+
+    view = "_steppe_baci_codes"
+    store.con.register(view, countries[["code", "iso3"]])
+    try:
+        inserted = store.execute(
+            f"""
+            INSERT INTO trade_flows (dataset_id, year, exporter, importer, reporter, product,
+                                     classification, value_usd, quantity, valuation)
+            SELECT ?, r.t, ci.iso3, cj.iso3, 'reconciled', lpad(trim(r.k), 6, '0'), ?, r.v * 1000,
+                   CASE WHEN trim(r.q) IN ('', 'NA') THEN NULL ELSE CAST(trim(r.q) AS DOUBLE) END, 'fob'
+            FROM read_csv(?, header = true, delim = ',', quote = '"', auto_detect = false,
+                          columns = {{'t': 'SMALLINT', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
+                                     'v': 'DOUBLE', 'q': 'VARCHAR'}}) AS r
+            JOIN {view} ci ON ci.code = r.i
+            JOIN {view} cj ON cj.code = r.j
+            """,
+            [dataset_id, classification, str(path)],
+        ).fetchall()[0][0]
+    except duckdb.Error as exc:
+        text = str(exc)
+        line = _DUCKDB_LINE.search(text)
+        column = _DUCKDB_COLUMN.search(text)
+        where = f" line {line.group(1)}" if line else ""
+        field = f" field '{column.group(1)}'" if column else ""
+        detail = text.strip().splitlines()[0][:200]
+        raise DataError(
+            f"baci: {label or path}{where}{field}: {detail}; fix or re-download the file."
+        ) from None
+    finally:
+        store.con.unregister(view)
+    return int(inserted)
