@@ -223,8 +223,10 @@ def download(
             done = have if mode == "ab" else 0
             length = response.headers.get("Content-Length")
             total = done + int(length) if length and length.isdigit() else None
+            # Keep what arrived when the connection drops, so that the next attempt resumes there.
+            response.raw.enforce_content_length = False
             with part.open(mode) as fh:
-                for block in response.iter_content(1 << 20):
+                for block in response.iter_content(1 << 16):
                     fh.write(block)
                     done += len(block)
                     if progress:
