@@ -246,10 +246,10 @@ def numbers(
     raises a :class:`DataError` naming the file, line and field."""
     text = frame[column].astype(str).str.strip()
     blank = text.isin(list(missing))
-    values = pd.to_numeric(text.where(~blank), errors="coerce")
-    bad = values.isna() & ~blank
+    coerced = pd.to_numeric(text.where(~blank), errors="coerce")
+    bad = coerced.isna() & ~blank
     if integer:
-        bad |= values.notna() & (values != values.round())
+        bad |= coerced.notna() & (coerced != coerced.round())
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         line = frame.attrs.get("first_line", 2) + pos
@@ -259,4 +259,7 @@ def numbers(
             f"{source}: {where} line {line} field '{column}': {text.iloc[pos]!r} is not {kind}; "
             "fix the file or re-download it."
         )
-    return values.astype(float)
+    # pandas' fast parser may be off in the last digit; Python's float() reads exactly.
+    values = pd.Series(float("nan"), index=frame.index)
+    values[~blank] = text[~blank].astype(float)
+    return values

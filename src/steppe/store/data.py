@@ -21,6 +21,7 @@ from; :func:`dataset_info` gives the full provenance row.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -511,5 +512,6 @@ def insert_baci_csv(
             f"baci: {label or path}{where}{field}: {detail}; fix or re-download the file."
         ) from None
     finally:
-        store.con.unregister(view)
+        with contextlib.suppress(duckdb.Error):  # after a failed statement the rollback drops it
+            store.con.unregister(view)
     return int(inserted)
