@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, err_console
 
@@ -21,7 +21,7 @@ def _progress(enabled: bool) -> Iterator[object]:
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
+        TextColumn("{task.fields[amount]}"),
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
@@ -29,9 +29,14 @@ def _progress(enabled: bool) -> Iterator[object]:
     tasks: dict[str, int] = {}
 
     def update(what: str, done: int, total: int | None) -> None:
+        # Downloads report bytes; imports report files done out of total.
+        if what.startswith("import "):
+            amount = f"{done}/{total} files"
+        else:
+            amount = f"{done / 1e6:,.1f}" + (f"/{total / 1e6:,.1f} MB" if total else " MB")
         if what not in tasks:
-            tasks[what] = bars.add_task(what, total=total)
-        bars.update(tasks[what], completed=done, total=total)
+            tasks[what] = bars.add_task(what, total=total, amount=amount)
+        bars.update(tasks[what], completed=done, total=total, amount=amount)
 
     with bars:
         yield update

@@ -57,7 +57,17 @@ def test_baci_download_resumes_after_a_dropped_connection(store, server: LocalSe
     archive = formats.baci_zip(tmp_path / "srv")
     server.folders["/cepii"] = tmp_path / "srv"
     server.drop_once_after = archive.stat().st_size // 2
-    result = fetch("baci", store=store, base_url=f"{server.url}/cepii", version="V202501")
+    seen: list[tuple[str, int, int | None]] = []
+    result = fetch(
+        "baci",
+        store=store,
+        base_url=f"{server.url}/cepii",
+        version="V202501",
+        progress=lambda what, done, total: seen.append((what, done, total)),
+    )
+    size = archive.stat().st_size
+    assert ("BACI_HS92_V202501.zip", size, size) in seen  # download progress in bytes
+    assert seen[-1] == ("import BACI_HS92_V202501.zip", 2, 2)  # then yearly files imported
     assert result.dataset_id == "baci:HS92:V202501" and result.rows == 5
     assert server.ranges == [f"bytes={archive.stat().st_size // 2}-"]
     flows = data.trade_flows(store, product="270900", years=2021)
