@@ -64,7 +64,8 @@ def _iso3(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
             f"{SOURCE}: {path} line {frame.attrs['first_line'] + pos} field '{column}': "
             f"{codes.iloc[pos]!r} is not an ISO3 code; fix the file."
         )
-    # Codes country_converter does not know (e.g. historical ROM, ZAR, YUG) are kept as given.
+    # Withdrawn codes map to today's (ROM -> ROU, ZAR -> COD, in steppe.codes); a code with no
+    # successor state (YUG, Serbia and Montenegro in HMR 2006) is kept as the file has it.
     return codes.map(lambda c: known[c] or c)
 
 
@@ -124,6 +125,7 @@ def _hmr(ctx: FetchContext) -> Payload:
             "units": "distw km (population-weighted); flow and gdp million US$, stored x 1e6 as US$",
             "flow_reporter": "not stated in the file: stored as 'reconciled', valuation unknown (NULL)",
             "colony": "not in the file (NULL)",
+            "codes": "ROM stored as ROU, ZAR as COD; YUG (Serbia and Montenegro) kept as in the file",
         },
     )
 

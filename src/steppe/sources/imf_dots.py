@@ -37,6 +37,9 @@ DATASETS = ("dots",)
 MIRROR_FILE = "imf_dots_1992_2020/dots_central_asia_extract.csv"
 COLUMNS = ("reporter", "flow", "partner", "year", "value_usd_millions", "imf_estimate")
 FLOWS = {"exports_fob": ("exporter", "fob"), "imports_cif": ("importer", "cif")}
+#: DOTS partners that country_converter maps onto a present-day state but that are another
+#: entity (a former state, a customs union); left out like the IMF country groups.
+NOT_THAT_STATE = frozenset({"Czechoslovakia", "South African Common Customs Area (SACCA)"})
 
 
 def read(
@@ -96,6 +99,7 @@ def tidy(
         iso = dict(zip(sorted(names), to_iso3(sorted(names), "iso3"), strict=True))
     else:
         iso = trade_partner_codes(names)
+        iso.update({name: None for name in NOT_THAT_STATE & names})
     rep = frame["reporter"].map(iso)
     par = frame["partner"].map(iso)
     keep = rep.notna() & par.notna() & value.notna() & (rep != par)

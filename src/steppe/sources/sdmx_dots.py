@@ -83,7 +83,7 @@ def download(
     def call() -> Any:
         http.throttle(where)
         try:
-            return client.get("data", DATAFLOW, key=key, params=params)
+            return client.get("data", DATAFLOW, key=key, params=params, timeout=ctx.timeout)
         except requests.HTTPError as exc:
             status = exc.response.status_code if exc.response is not None else None
             if status == 429 or (status or 0) >= 500:
