@@ -59,6 +59,7 @@ def fetch(
     products: str = typer.Option(None, "--products", help="comtrade: HS codes or TOTAL."),
     version: str = typer.Option(None, "--version", help="baci: release, e.g. V202501."),
     measure: str = typer.Option(None, "--measure", help="aiddata: amount or adjusted."),
+    sha256: str = typer.Option(None, "--sha256", help="Expected sha256 of the file read (bulk zips)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars on stderr."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
@@ -78,7 +79,7 @@ def fetch(
     options = {k: v for k, v in options.items() if v is not None}
     with open_store() as store, _progress(progress and fmt is OutputFormat.table) as update:
         result = fetch_source(
-            source, store=store, mirror=mirror, base_url=base_url, progress=update, **options
+            source, store=store, mirror=mirror, base_url=base_url, progress=update, sha256=sha256, **options
         )
     row = {
         "dataset_id": result.dataset_id,

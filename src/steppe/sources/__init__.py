@@ -62,6 +62,7 @@ def fetch(
     base_url: str | None = None,
     cache_dir: Path | str | None = None,
     progress: Progress | None = None,
+    sha256: str | None = None,
     **options: Any,
 ) -> FetchResult:
     """Fetch ``source`` and load it into ``store`` (default: STEPPE_DB) in one transaction.
@@ -69,7 +70,9 @@ def fetch(
     ``mirror`` (or STEPPE_MIRROR) reads the files from a local folder laid out like
     ``/work/shared/data`` instead of the network. ``base_url`` points network mode at another
     server (tests use 127.0.0.1). ``options`` are the connector's own (``dataset``, ``years``,
-    ``indicators`` ...; see docs/sources.md). Same content twice: ``loaded=False``, nothing added.
+    ``indicators`` ...; see docs/sources.md). ``sha256`` is the expected checksum of the file
+    read (bulk zips), verified after download or in the mirror. Same content twice:
+    ``loaded=False``, nothing added.
     """
     from steppe.config import settings
     from steppe.sources.connector import FetchContext
@@ -85,6 +88,7 @@ def fetch(
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         base_url=base_url,
         progress=progress,
+        sha256=sha256,
     )
     try:
         payload = module.read(ctx, **options)

@@ -58,6 +58,7 @@ class FetchContext:
     base_url: str | None = None
     progress: Progress | None = None
     timeout: float = 60.0
+    sha256: str | None = None  # expected checksum of the (single) file a fetch reads
     read: list[Path] = field(default_factory=list)
     _work: Path | None = None
 
@@ -69,13 +70,20 @@ class FetchContext:
         """The local file for ``relpath``: from the mirror, else downloaded from ``url``.
 
         Without a mirror, ``url`` defaults to ``base_url + relpath`` (a mirror served over HTTP).
+        A checksum (``sha256`` here or the fetch's ``sha256``) is verified in both modes.
         """
+        sha256 = sha256 or self.sha256
         if self.mirror is not None:
             path = self.mirror / relpath
             if not path.is_file():
                 raise NotFoundError(
                     f"{self.source}: the mirror {self.mirror} has no file {relpath}; put the file there "
                     f"(layout in docs/sources.md) or fetch without --mirror."
+                )
+            if sha256 is not None and file_sha256(path) != sha256.lower():
+                raise DataError(
+                    f"{self.source}: {path} has sha256 {file_sha256(path)}, expected {sha256.lower()}; "
+                    "the file is damaged or another release: replace it."
                 )
             self.read.append(path)
             return path

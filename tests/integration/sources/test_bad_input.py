@@ -210,3 +210,18 @@ def test_cli_bad_input_exits_non_zero_with_one_line(cli, shared_data: Path, tmp_
     assert "Traceback" not in result.stderr
     listed = cli("data", "list", "--format", "json")
     assert listed.returncode == 0 and listed.stdout.strip() == "[]"
+
+
+def test_checksum_of_a_mirror_file(store, tmp_path: Path) -> None:
+    import hashlib
+
+    archive = formats.baci_zip(tmp_path / "m")
+    _raises(
+        store,
+        "baci",
+        tmp_path / "m",
+        r"baci: .*BACI_HS92_V202501\.zip has sha256 [0-9a-f]{64}, expected 0{64}",
+        sha256="0" * 64,
+    )
+    right = hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert fetch("baci", store=store, mirror=tmp_path / "m", sha256=right).rows == 5

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -132,23 +134,56 @@ def test_wdi_through_wbgapi_and_its_cache(store, server: LocalServer, shared_dat
     assert len(server.requests) == count  # answered from the HTTP cache
 
 
+def _comtrade_handler(shared: Path):
+    """Answers like the Comtrade API: the rows of the asked reporters and flows, from the real file."""
+    names = {"398": "Kazakhstan", "417": "Kyrgyzstan"}
+
+    def answer(handler) -> None:
+        query = parse_qs(urlsplit(handler.path).query)
+        reporters = [names[c] for c in query["reporterCode"][0].split(",")]
+        flows = query["flowCode"][0].split(",")
+        body = formats.comtrade_answer(shared, int(query["period"][0]), reporters if "X" in flows else [])
+        handler._send(200, body, "application/json")
+
+    return answer
+
+
 def test_comtrade_preview_and_keyed_endpoints(
     store, server: LocalServer, shared_data: Path, monkeypatch
 ) -> None:
-    body = formats.comtrade_answer(shared_data, 2019, ["Kazakhstan", "Kyrgyzstan"])
-    server.routes["/public/v1/preview/C/A/HS"] = Route(body, "application/json")
-    server.routes["/data/v1/get/C/A/HS"] = Route(body, "application/json")
+    server.handlers["/public/v1/preview/C/A/HS"] = _comtrade_handler(shared_data)
+    server.handlers["/data/v1/get/C/A/HS"] = _comtrade_handler(shared_data)
     result = fetch("comtrade", store=store, base_url=server.url, years="2019", countries="KAZ,KGZ")
     flows = data.trade_flows(store, exporters="KAZ", years=2019)
     assert flows[flows.importer == "CHN"].value_usd.iloc[0] == pytest.approx(8.00e9, rel=1e-3)
-    assert "reporterCode=398%2C417" in server.requests[0] and "subscription-key" not in server.requests[0]
+    assert len(data.trade_flows(store, exporters="KGZ", years=2019)) > 50
+    # keyless: one reporter and flow per call (the preview caps answers at 500 rows)
+    assert len(server.requests) == 4 and all("subscription-key" not in r for r in server.requests)
+    assert "reporterCode=398&" in server.requests[0] and "maxRecords=500" in server.requests[0]
     monkeypatch.setenv("STEPPE_COMTRADE_KEY", "test-key")
     keyed = fetch("comtrade", store=store, base_url=server.url, years="2019", countries="KAZ,KGZ")
+    assert len(server.requests) == 5 and server.requests[-1].startswith("/data/v1/get/C/A/HS?")
     assert (
-        server.requests[-1].startswith("/data/v1/get/C/A/HS?")
-        and "subscription-key=test-key" in server.requests[-1]
+        "reporterCode=398%2C417" in server.requests[-1] and "subscription-key=test-key" in server.requests[-1]
     )
     assert keyed.dataset_id == result.dataset_id and not keyed.loaded  # same rows
+
+
+def test_comtrade_full_page_is_refused(store, server: LocalServer) -> None:
+    row = {
+        "refYear": 2019,
+        "reporterDesc": "Kazakhstan",
+        "partnerDesc": "China",
+        "flowCode": "X",
+        "cmdCode": "TOTAL",
+        "classificationCode": "H5",
+        "primaryValue": 1.0,
+    }
+    body = json.dumps({"count": 500, "data": [row] * 500, "error": ""}).encode()
+    server.routes["/public/v1/preview/C/A/HS"] = Route(body, "application/json")
+    with pytest.raises(SourceError, match=r"returned the maximum of 500 rows, so the answer is cut short"):
+        fetch("comtrade", store=store, base_url=server.url, years="2019", countries="KAZ", flows="X")
+    _empty(store)
 
 
 def test_imf_dots_over_sdmx(store, server: LocalServer, shared_data: Path) -> None:
