@@ -81,3 +81,56 @@ def test_sigkill_during_a_load_leaves_the_store_as_before(
         result = fetch("baci", store=store, mirror=mirror)
     assert result.loaded and result.rows == 5
     assert len(_snapshot(db)["datasets"]) == 2
+
+
+CHILD_FRAMES = """
+import sys, time
+from pathlib import Path
+from steppe.sources import fetch
+from steppe.store import open_store
+from steppe.store.db import Store
+
+db, mirror, marker = sys.argv[1:4]
+store = open_store(db)
+insert = Store.insert_df
+
+def slow_insert(self, table, frame):
+    n = insert(self, table, frame)
+    # trade_flows is in (inside the transaction); die before the flags and the provenance row.
+    Path(marker).write_text(f"{table} {n}")
+    time.sleep(120)
+    return n
+
+Store.insert_df = slow_insert
+fetch("imf_dots", store=store, mirror=mirror)
+"""
+
+
+def test_sigkill_during_a_frame_load(isolated_env: Path, shared_data: Path, tmp_path: Path) -> None:
+    db = isolated_env
+    with open_store(db) as store:
+        fetch("aiddata", store=store, mirror=shared_data)
+    before = _snapshot(db)
+    marker = tmp_path / "inside"
+    with (tmp_path / "err.txt").open("wb") as err:
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD_FRAMES, str(db), str(shared_data), str(marker)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, (tmp_path / "err.txt").read_text()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=30)
+    assert marker.read_text().startswith("trade_flows ") and int(marker.read_text().split()[1]) > 40_000
+    assert _snapshot(db) == before
+    with open_store(db) as store:
+        assert store.execute("SELECT count(*) FROM development_finance").fetchall()[0][0] == 7233
