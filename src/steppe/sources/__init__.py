@@ -80,6 +80,7 @@ def fetch(
 
     module = connector_for(source)
     _check_options(module, options)
+    asked = _without_defaults(module, options)
     mirror_path = Path(mirror).expanduser() if mirror is not None else settings().mirror
     mirror_path = mirror_path.resolve() if mirror_path is not None else None
     ctx = FetchContext(
@@ -99,7 +100,7 @@ def fetch(
             edition=edition,
             content_hash=payload.content_hash,
             location=payload.location or ctx.location,
-            params={"mode": "mirror" if ctx.offline else "network", "options": options, **payload.params},
+            params={"mode": "mirror" if ctx.offline else "network", "options": asked, **payload.params},
         )
         target = store if store is not None else default_store()
         outcome = data.load_dataset(target, record, payload.frames, payload.bulk)
@@ -125,6 +126,12 @@ def _check_options(module: ModuleType, options: dict[str, Any]) -> None:
             f"Source '{module.SOURCE}' has no option {', '.join(unknown)}; its options are: "
             f"{', '.join(accepted) or 'none'}."
         )
+
+
+def _without_defaults(module: ModuleType, options: dict[str, Any]) -> dict[str, Any]:
+    """The options that differ from the connector's defaults (what identifies a request)."""
+    params = inspect.signature(module.read).parameters
+    return {k: v for k, v in options.items() if v is not None and v != params[k].default}
 
 
 def list_datasets(store: Store | None = None, source: str | None = None) -> list[dict[str, Any]]:

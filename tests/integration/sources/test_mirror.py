@@ -139,6 +139,8 @@ def test_same_edition_twice_adds_nothing(store, shared_data: Path) -> None:
     before = store.execute("SELECT count(*) FROM trade_flows").fetchall()[0][0]
     again = fetch("imf_dots", store=store, mirror=shared_data)
     assert not again.loaded and again.dataset_id == first.dataset_id and again.rows == first.rows
+    explicit = fetch("imf_dots", store=store, mirror=shared_data, dataset="dots", years=None)
+    assert not explicit.loaded  # naming the defaults is the same request
     assert store.execute("SELECT count(*) FROM trade_flows").fetchall()[0][0] == before
     assert len(list_datasets(store)) == 1
 
