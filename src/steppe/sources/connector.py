@@ -60,19 +60,22 @@ class FetchContext:
     timeout: float = 60.0
     sha256: str | None = None  # expected checksum of the (single) file a fetch reads
     read: list[Path] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
     _work: Path | None = None
 
     @property
     def offline(self) -> bool:
         return self.mirror is not None
 
-    def obtain(self, relpath: str, url: str | None = None, *, sha256: str | None = None) -> Path:
+    def obtain(
+        self, relpath: str, url: str | None = None, *, sha256: str | None = None, verify: bool = True
+    ) -> Path:
         """The local file for ``relpath``: from the mirror, else downloaded from ``url``.
 
         Without a mirror, ``url`` defaults to ``base_url + relpath`` (a mirror served over HTTP).
         A checksum (``sha256`` here or the fetch's ``sha256``) is verified in both modes.
         """
-        sha256 = sha256 or self.sha256
+        sha256 = (sha256 or self.sha256) if verify else None
         if self.mirror is not None:
             path = self.mirror / relpath
             if not path.is_file():
@@ -95,6 +98,7 @@ class FetchContext:
                     f"{self.source}: no URL is known for {relpath}; pass --mirror DIR or --base-url URL."
                 )
             url = self.base_url.rstrip("/") + "/" + relpath
+        self.urls.append(url)
         path = http.download(
             url,
             self._cache() / relpath,
@@ -143,7 +147,7 @@ class FetchContext:
         """Where the files came from, for the provenance row."""
         if self.mirror is not None:
             return "; ".join(str(p) for p in self.read) or str(self.mirror)
-        return self.base_url or ""
+        return "; ".join(self.urls) or self.base_url or ""
 
 
 @dataclass

@@ -42,6 +42,15 @@ def test_gravity_hmr_over_http_equals_mirror(store, server: LocalServer, shared_
     assert mirror.dataset_id == result.dataset_id and not mirror.loaded  # same bytes, same dataset
 
 
+def test_wdi_gdp_file_and_its_package_over_http(store, server: LocalServer, shared_data: Path) -> None:
+    server.folders["/files"] = shared_data
+    result = fetch("wdi", store=store, base_url=f"{server.url}/files", dataset="gdp")
+    assert result.dataset_id == "wdi:gdp:2026-02-24"
+    assert result.location.endswith(
+        "/files/wb_gdp_datahub/data/gdp.csv; " + f"{server.url}/files/wb_gdp_datahub/datapackage.json"
+    )
+
+
 def test_cepii_gravity_zip(store, server: LocalServer, tmp_path: Path) -> None:
     formats.cepii_zip(tmp_path / "srv")
     server.folders["/cepii"] = tmp_path / "srv"
