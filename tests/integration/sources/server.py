@@ -25,6 +25,9 @@ class LocalServer:
     folders: dict[str, Path] = field(default_factory=dict)
     handlers: dict[str, Callable[[BaseHTTPRequestHandler], None]] = field(default_factory=dict)
     storm: int | None = None  # answer every request with this status
+    fail_first: list[tuple[int, dict[str, str]]] = field(
+        default_factory=list
+    )  # (status, headers) then normal
     drop_once_after: int | None = None  # close the first file transfer after this many bytes
     requests: list[str] = field(default_factory=list)
     ranges: list[str] = field(default_factory=list)
@@ -44,6 +47,10 @@ class LocalServer:
                 if server.storm is not None:
                     self._send(server.storm, b"busy", "text/plain")
                     return
+                if server.fail_first:
+                    status, headers = server.fail_first.pop(0)
+                    self._send(status, b"busy", "text/plain", headers)
+                    return
                 for prefix, handler in server.handlers.items():
                     if path.startswith(prefix):
                         handler(self)
@@ -60,8 +67,10 @@ class LocalServer:
                             return
                 self._send(404, b"not found", "text/plain")
 
-            def _send(self, status: int, body: bytes, content_type: str) -> None:
+            def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -232,6 +233,18 @@ def test_http_storms_give_up_with_one_error(store, server: LocalServer, status: 
     assert f"HTTP {status}" in text and "/public/v1/preview/C/A/HS" in text and "3 times" in text
     assert len(server.requests) == 3  # STEPPE_HTTP_RETRIES
     _empty(store)
+
+
+def test_retry_after_is_honoured_then_the_fetch_succeeds(
+    store, server: LocalServer, shared_data: Path
+) -> None:
+    server.folders["/files"] = shared_data
+    server.fail_first = [(429, {"Retry-After": "1"}), (503, {})]
+    start = time.monotonic()
+    result = fetch("aiddata", store=store, base_url=f"{server.url}/files", dataset="country_year")
+    assert result.loaded and result.rows == 7233
+    assert time.monotonic() - start >= 1.0  # waited as asked, not the 0.01 s test backoff
+    assert len(server.requests) == 3
 
 
 def test_storm_on_wbgapi_and_bulk_download(store, server: LocalServer) -> None:
