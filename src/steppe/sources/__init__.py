@@ -69,7 +69,7 @@ def fetch(
 
     ``mirror`` (or STEPPE_MIRROR) reads the files from a local folder laid out like
     ``/work/shared/data`` instead of the network. ``base_url`` points network mode at another
-    server (tests use 127.0.0.1). ``options`` are the connector's own (``dataset``, ``years``,
+    server (tests use 127.0.0.1); it wins over STEPPE_MIRROR, not over ``mirror``. ``options`` are the connector's own (``dataset``, ``years``,
     ``indicators`` ...; see docs/sources.md). ``sha256`` is the expected checksum of the file
     read (bulk zips), verified after download or in the mirror. Same content twice:
     ``loaded=False``, nothing added.
@@ -81,7 +81,10 @@ def fetch(
     module = connector_for(source)
     _check_options(module, options)
     asked = _without_defaults(module, options)
-    mirror_path = Path(mirror).expanduser() if mirror is not None else settings().mirror
+    if mirror is not None:
+        mirror_path: Path | None = Path(mirror).expanduser()
+    else:  # STEPPE_MIRROR applies unless a server was named for this fetch
+        mirror_path = settings().mirror if base_url is None else None
     mirror_path = mirror_path.resolve() if mirror_path is not None else None
     ctx = FetchContext(
         source=module.SOURCE,
