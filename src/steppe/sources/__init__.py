@@ -69,10 +69,10 @@ def fetch(
 
     ``mirror`` (or STEPPE_MIRROR) reads the files from a local folder laid out like
     ``/work/shared/data`` instead of the network. ``base_url`` points network mode at another
-    server (tests use 127.0.0.1); it wins over STEPPE_MIRROR, not over ``mirror``. ``options`` are the connector's own (``dataset``, ``years``,
-    ``indicators`` ...; see docs/sources.md). ``sha256`` is the expected checksum of the file
-    read (bulk zips), verified after download or in the mirror. Same content twice:
-    ``loaded=False``, nothing added.
+    server (tests use 127.0.0.1); it wins over STEPPE_MIRROR, not over ``mirror``. ``options``
+    are the connector's own (``dataset``, ``years``, ``indicators`` ...; see docs/sources.md).
+    ``sha256`` is the expected checksum of the file read (bulk zips), verified after download
+    or in the mirror. Same content twice: ``loaded=False``, nothing added.
     """
     from steppe.config import settings
     from steppe.sources.connector import FetchContext
