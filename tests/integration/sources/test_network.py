@@ -31,8 +31,11 @@ def _empty(store) -> None:
         assert store.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0, table
 
 
-def test_gravity_hmr_over_http_equals_mirror(store, server: LocalServer, shared_data: Path) -> None:
+def test_gravity_hmr_over_http_equals_mirror(
+    store, server: LocalServer, shared_data: Path, tmp_path: Path, monkeypatch
+) -> None:
     server.folders["/files"] = shared_data
+    monkeypatch.setenv("STEPPE_MIRROR", str(tmp_path / "empty"))  # a named server wins over it
     result = fetch("gravity", store=store, base_url=f"{server.url}/files")
     assert result.loaded and result.rows == 45_342
     assert data.dataset_info(store, result.dataset_id)["params"]["mode"] == "network"
