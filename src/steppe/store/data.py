@@ -340,15 +340,17 @@ def trade_flows(
     importers: Countries = None,
     reporter: str | None = None,
     product: str | None = "TOTAL",
+    classification: str | None = None,
     dataset: str | None = None,
 ) -> pd.DataFrame:
     """Bilateral trade rows of one dataset, values in current US dollars.
 
     ``countries`` keeps flows with the exporter OR the importer in the set (``exporters`` and
     ``importers`` filter one side); ``reporter`` is 'exporter', 'importer' or 'reconciled';
-    ``product`` None returns every product. 'WLD' as importer/exporter is the reporter's total
-    with the world where the source gives it. Columns: dataset_id, year, exporter, importer,
-    reporter, product, classification, value_usd, quantity, valuation, flag.
+    ``product`` None returns every product (``classification`` 'HS92', ... narrows them).
+    'WLD' as importer/exporter is the reporter's total with the world where the source gives
+    it. Columns: dataset_id, year, exporter, importer, reporter, product, classification,
+    value_usd, quantity, valuation, flag.
     """
     if reporter is not None and reporter not in ("exporter", "importer", "reconciled"):
         raise UsageError(f"Unknown reporter '{reporter}': use exporter, importer or reconciled.")
@@ -363,6 +365,8 @@ def trade_flows(
         where.add("t.reporter = ?", reporter)
     if product is not None:
         where.add("t.product = ?", product)
+    if classification is not None:
+        where.add("t.classification = ?", classification)
     dataset_id = resolve_dataset(store, "trade_flows", dataset, where)
     return store.df(
         "SELECT t.dataset_id, t.year, t.exporter, t.importer, t.reporter, t.product, t.classification, "

@@ -87,6 +87,8 @@ def test_baci_download_resumes_after_a_dropped_connection(store, server: LocalSe
     assert server.ranges == [f"bytes={archive.stat().st_size // 2}-"]
     flows = data.trade_flows(store, product="270900", years=2021)
     assert flows.value_usd.tolist() == [1_234_500.0] and flows.quantity.tolist() == [2000.0]
+    hs92 = data.trade_flows(store, product=None, classification="HS92")
+    assert len(hs92) == 5 and hs92["product"].str.len().eq(6).all()
 
 
 def test_download_checks_the_sha256(server: LocalServer, tmp_path: Path) -> None:
