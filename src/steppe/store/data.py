@@ -467,6 +467,7 @@ def development_finance(
 
 _DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
 _DUCKDB_COLUMN = re.compile(r'column "?([A-Za-z_][A-Za-z0-9_]*)"?')
+_DUCKDB_VALUE = re.compile(r"Could not convert string \"(.*?)\" to '(\w+)'")
 
 
 def insert_baci_csv(
@@ -511,7 +512,12 @@ def insert_baci_csv(
         column = _DUCKDB_COLUMN.search(text)
         where = f" line {line.group(1)}" if line else ""
         field = f" field '{column.group(1)}'" if column else ""
-        detail = text.strip().splitlines()[0][:200]
+        value = _DUCKDB_VALUE.search(text)
+        if value:
+            kind = "a number" if value.group(2) in ("DOUBLE", "FLOAT", "DECIMAL") else "an integer"
+            detail = f"{value.group(1)!r} is not {kind}"
+        else:
+            detail = text.strip().splitlines()[0][:200]
         raise DataError(
             f"baci: {label or path}{where}{field}: {detail}; fix or re-download the file."
         ) from None

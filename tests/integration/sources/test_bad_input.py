@@ -194,7 +194,8 @@ def test_baci_wrong_header_and_non_numeric(store, tmp_path: Path) -> None:
     _raises(store, "baci", tmp_path / "m", r"BACI_HS92_Y2021_V202501\.csv line 1 has a wrong header")
     bad = formats.BACI_2021.replace("987.0", "9x7")
     formats.baci_zip(tmp_path / "n", members={"2022": formats.BACI_2022, "2021": bad})
-    _raises(store, "baci", tmp_path / "n", r"BACI_HS92_Y2021_V202501\.csv line 4 field 'v'")
+    pattern = r"BACI_HS92_Y2021_V202501\.csv line 4 field 'v': '9x7' is not a number; fix"
+    _raises(store, "baci", tmp_path / "n", pattern)
 
 
 def test_cli_bad_input_exits_non_zero_with_one_line(cli, shared_data: Path, tmp_path: Path) -> None:
