@@ -32,6 +32,11 @@ _EXTRA_NAMES = {
 #: Yugoslavia/Serbia, 679 Yemen). Other COW numbers coincide with G-W numbers.
 _COW_OVERRIDES = {255: "DEU", 345: "SRB", 679: "YEM"}
 
+#: ISO 3166-1 alpha-3 codes withdrawn and replaced, still found in older datasets (e.g. CEPII
+#: files): Romania ROM -> ROU (2002), Zaire ZAR -> Congo, Dem. Rep. COD (1997), East Timor
+#: TMP -> TLS (2002).
+_LEGACY_ISO3 = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
+
 _COCO_SCHEME = {"name": "regex", "iso2": "ISO2", "iso3": "ISO3", "gw": "GWcode", "un": "UNcode"}
 
 
@@ -59,6 +64,7 @@ def _one(value: str, scheme: str) -> str | None:
         return _one(str(number), "gw")
     if scheme == "iso3":  # country_converter echoes unknown ISO3 input; check against its table
         code = value.strip().upper()
+        code = _LEGACY_ISO3.get(code, code)
         return code if code in _known_iso3() else None
     src = _COCO_SCHEME[scheme]
     query: Any = int(float(value)) if scheme in ("gw", "un") else value

@@ -8,7 +8,8 @@ import sys
 import typer
 
 from steppe import __version__
-from steppe.cli import kb
+from steppe.cli import data, kb
+from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console
 from steppe.errors import SteppeError
 
@@ -20,6 +21,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(kb.app, name="kb")
+app.add_typer(data.app, name="data")
+app.command()(fetch)
 
 
 def _version(value: bool) -> None:

@@ -62,14 +62,17 @@ def fetch(
     base_url: str | None = None,
     cache_dir: Path | str | None = None,
     progress: Progress | None = None,
+    sha256: str | None = None,
     **options: Any,
 ) -> FetchResult:
     """Fetch ``source`` and load it into ``store`` (default: STEPPE_DB) in one transaction.
 
     ``mirror`` (or STEPPE_MIRROR) reads the files from a local folder laid out like
     ``/work/shared/data`` instead of the network. ``base_url`` points network mode at another
-    server (tests use 127.0.0.1). ``options`` are the connector's own (``dataset``, ``years``,
-    ``indicators`` ...; see docs/sources.md). Same content twice: ``loaded=False``, nothing added.
+    server (tests use 127.0.0.1); it wins over STEPPE_MIRROR, not over ``mirror``. ``options``
+    are the connector's own (``dataset``, ``years``, ``indicators`` ...; see docs/sources.md).
+    ``sha256`` is the expected checksum of the file read (bulk zips), verified after download
+    or in the mirror. Same content twice: ``loaded=False``, nothing added.
     """
     from steppe.config import settings
     from steppe.sources.connector import FetchContext
@@ -77,29 +80,35 @@ def fetch(
 
     module = connector_for(source)
     _check_options(module, options)
-    mirror_path = Path(mirror).expanduser() if mirror is not None else settings().mirror
+    asked = _without_defaults(module, options)
+    if mirror is not None:
+        mirror_path: Path | None = Path(mirror).expanduser()
+    else:  # STEPPE_MIRROR applies unless a server was named for this fetch
+        mirror_path = settings().mirror if base_url is None else None
+    mirror_path = mirror_path.resolve() if mirror_path is not None else None
     ctx = FetchContext(
         source=module.SOURCE,
         mirror=mirror_path,
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         base_url=base_url,
         progress=progress,
+        sha256=sha256,
     )
     try:
         payload = module.read(ctx, **options)
+        edition = payload.edition or "sha256-" + payload.content_hash.removeprefix("sha256:")[:12]
+        record = data.DatasetRecord(
+            source=module.SOURCE,
+            dataset=payload.dataset,
+            edition=edition,
+            content_hash=payload.content_hash,
+            location=payload.location or ctx.location,
+            params={"mode": "mirror" if ctx.offline else "network", "options": asked, **payload.params},
+        )
+        target = store if store is not None else default_store()
+        outcome = data.load_dataset(target, record, payload.frames, payload.bulk)
     finally:
-        ctx.cleanup()
-    edition = payload.edition or "sha256-" + payload.content_hash.removeprefix("sha256:")[:12]
-    record = data.DatasetRecord(
-        source=module.SOURCE,
-        dataset=payload.dataset,
-        edition=edition,
-        content_hash=payload.content_hash,
-        location=payload.location or ctx.location,
-        params={"mode": "mirror" if ctx.offline else "network", "options": options, **payload.params},
-    )
-    target = store if store is not None else default_store()
-    outcome = data.load_dataset(target, record, payload.frames, payload.bulk)
+        ctx.cleanup()  # extracted files live until the load has read them
     return FetchResult(
         dataset_id=outcome.dataset_id,
         source=module.SOURCE,
@@ -120,6 +129,12 @@ def _check_options(module: ModuleType, options: dict[str, Any]) -> None:
             f"Source '{module.SOURCE}' has no option {', '.join(unknown)}; its options are: "
             f"{', '.join(accepted) or 'none'}."
         )
+
+
+def _without_defaults(module: ModuleType, options: dict[str, Any]) -> dict[str, Any]:
+    """The options that differ from the connector's defaults (what identifies a request)."""
+    params = inspect.signature(module.read).parameters
+    return {k: v for k, v in options.items() if v is not None and v != params[k].default}
 
 
 def list_datasets(store: Store | None = None, source: str | None = None) -> list[dict[str, Any]]:

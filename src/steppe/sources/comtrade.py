@@ -44,6 +44,8 @@ API_URL = "https://comtradeapi.un.org"
 #: The five Central Asian reporters, fetched when no --countries are given.
 CENTRAL_ASIA = "KAZ,KGZ,TJK,TKM,UZB"
 FLOWS = {"X": ("exporter", "fob"), "M": ("importer", "cif")}
+MAX_RECORDS_PREVIEW = 500  # the keyless preview's cap
+MAX_RECORDS_KEYED = 250_000  # the cap of one call with a subscription key
 
 
 def read(
@@ -158,9 +160,31 @@ def _reporter_codes(countries: str) -> str:
     return ",".join(codes)
 
 
+def _call(ctx: FetchContext, url: str, params: dict[str, str], limit: int) -> list[dict]:
+    """One API call's rows; an error body, a non-JSON answer or a full page is one clear error."""
+    from steppe.sources import http
+
+    what = f"{url} (reporters {params['reporterCode']}, period {params['period']})"
+    response = http.get(ctx, url, params=params)
+    try:
+        body = response.json()
+    except ValueError:
+        raise DataError(f"{SOURCE}: {what} did not return JSON; the API changed?") from None
+    if body.get("error"):
+        raise SourceError(f"{SOURCE}: {what} answered: {body['error']}.")
+    data = body.get("data")
+    if not isinstance(data, list):
+        raise DataError(f"{SOURCE}: {what} has no 'data' list in its answer.")
+    if len(data) >= limit:
+        raise SourceError(
+            f"{SOURCE}: {what} returned the maximum of {limit} rows, so the answer is cut short; "
+            "ask for fewer reporters, products or years per fetch (or set STEPPE_COMTRADE_KEY)."
+        )
+    return data
+
+
 def _api(ctx: FetchContext, years: str | None, countries: str, products: str, flows: str) -> Payload:
     from steppe.dates import parse_years
-    from steppe.sources import http
 
     if not years:
         raise UsageError(f"{SOURCE}: name the years to fetch, e.g. --years 2015:2022.")
@@ -169,30 +193,26 @@ def _api(ctx: FetchContext, years: str | None, countries: str, products: str, fl
     base = (ctx.base_url or API_URL).rstrip("/")
     url = f"{base}/data/v1/get/C/A/HS" if key else f"{base}/public/v1/preview/C/A/HS"
     reporters = _reporter_codes(countries)
+    # The keyless preview answers at most 500 rows: ask one reporter and flow at a time there.
+    limit = MAX_RECORDS_KEYED if key else MAX_RECORDS_PREVIEW
+    if key:
+        batches = [(reporters, flows)]
+    else:
+        batches = [(r, f) for r in reporters.split(",") for f in flows.split(",")]
     records = []
     for year in range(first, last + 1):
-        params = {
-            "reporterCode": reporters,
-            "period": str(year),
-            "cmdCode": products,
-            "flowCode": flows,
-            "includeDesc": "True",
-        }
-        if key:
-            params["subscription-key"] = key
-        response = http.get(ctx, url, params=params)
-        try:
-            body = response.json()
-        except ValueError:
-            raise DataError(
-                f"{SOURCE}: {url} (period {year}) did not return JSON; the API changed?"
-            ) from None
-        if body.get("error"):
-            raise SourceError(f"{SOURCE}: {url} (period {year}) answered: {body['error']}.")
-        data = body.get("data")
-        if not isinstance(data, list):
-            raise DataError(f"{SOURCE}: {url} (period {year}) has no 'data' list in its answer.")
-        records.extend(data)
+        for reporter_codes, flow_codes in batches:
+            params = {
+                "reporterCode": reporter_codes,
+                "period": str(year),
+                "cmdCode": products,
+                "flowCode": flow_codes,
+                "maxRecords": str(limit),
+                "includeDesc": "True",
+            }
+            if key:
+                params["subscription-key"] = key
+            records.extend(_call(ctx, url, params, limit))
     raw = pd.DataFrame.from_records(records)
     needed = (
         "refYear",

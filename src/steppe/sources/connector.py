@@ -58,24 +58,35 @@ class FetchContext:
     base_url: str | None = None
     progress: Progress | None = None
     timeout: float = 60.0
+    sha256: str | None = None  # expected checksum of the (single) file a fetch reads
     read: list[Path] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
     _work: Path | None = None
 
     @property
     def offline(self) -> bool:
         return self.mirror is not None
 
-    def obtain(self, relpath: str, url: str | None = None, *, sha256: str | None = None) -> Path:
+    def obtain(
+        self, relpath: str, url: str | None = None, *, sha256: str | None = None, verify: bool = True
+    ) -> Path:
         """The local file for ``relpath``: from the mirror, else downloaded from ``url``.
 
         Without a mirror, ``url`` defaults to ``base_url + relpath`` (a mirror served over HTTP).
+        A checksum (``sha256`` here or the fetch's ``sha256``) is verified in both modes.
         """
+        sha256 = (sha256 or self.sha256) if verify else None
         if self.mirror is not None:
             path = self.mirror / relpath
             if not path.is_file():
                 raise NotFoundError(
                     f"{self.source}: the mirror {self.mirror} has no file {relpath}; put the file there "
                     f"(layout in docs/sources.md) or fetch without --mirror."
+                )
+            if sha256 is not None and file_sha256(path) != sha256.lower():
+                raise DataError(
+                    f"{self.source}: {path} has sha256 {file_sha256(path)}, expected {sha256.lower()}; "
+                    "the file is damaged or another release: replace it."
                 )
             self.read.append(path)
             return path
@@ -87,6 +98,7 @@ class FetchContext:
                     f"{self.source}: no URL is known for {relpath}; pass --mirror DIR or --base-url URL."
                 )
             url = self.base_url.rstrip("/") + "/" + relpath
+        self.urls.append(url)
         path = http.download(
             url,
             self._cache() / relpath,
@@ -135,7 +147,7 @@ class FetchContext:
         """Where the files came from, for the provenance row."""
         if self.mirror is not None:
             return "; ".join(str(p) for p in self.read) or str(self.mirror)
-        return self.base_url or ""
+        return "; ".join(self.urls) or self.base_url or ""
 
 
 @dataclass
@@ -246,10 +258,10 @@ def numbers(
     raises a :class:`DataError` naming the file, line and field."""
     text = frame[column].astype(str).str.strip()
     blank = text.isin(list(missing))
-    values = pd.to_numeric(text.where(~blank), errors="coerce")
-    bad = values.isna() & ~blank
+    coerced = pd.to_numeric(text.where(~blank), errors="coerce")
+    bad = coerced.isna() & ~blank
     if integer:
-        bad |= values.notna() & (values != values.round())
+        bad |= coerced.notna() & (coerced != coerced.round())
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         line = frame.attrs.get("first_line", 2) + pos
@@ -259,4 +271,7 @@ def numbers(
             f"{source}: {where} line {line} field '{column}': {text.iloc[pos]!r} is not {kind}; "
             "fix the file or re-download it."
         )
-    return values.astype(float)
+    # pandas' fast parser may be off in the last digit; Python's float() reads exactly.
+    values = pd.Series(float("nan"), index=frame.index)
+    values[~blank] = text[~blank].astype(float)
+    return values

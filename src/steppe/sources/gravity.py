@@ -11,7 +11,8 @@ Datasets:
   figure) and valuation NULL, and ``datasets.params`` says so.
 - ``cepii``: CEPII Gravity database (Conte, Cotterlaz & Mayer 2022), ``Gravity_V202211.csv``
   inside ``Gravity_csv_V202211.zip``: year, iso3_o, iso3_d, distw_harmonic (or dist), contig,
-  comlang_off, col_dep_ever, comcur, fta_wto. One row per pair and year.
+  comlang_off, col_dep_ever (-> colony), fta_wto (-> rta), comcur when the file has it; rows
+  with country_exists_o/_d = 0 are left out. One row per pair and year.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ HMR_COLUMNS = ("iso_o", "iso_d", "distw", "gdp_o", "gdp_d", "rta", "flow", "cont
 CEPII_EDITION = "V202211"
 CEPII_FILE = f"cepii_gravity/Gravity_csv_{CEPII_EDITION}.zip"
 CEPII_URL = f"https://www.cepii.fr/DATA_DOWNLOAD/gravity/data/Gravity_csv_{CEPII_EDITION}.zip"
-CEPII_COLUMNS = ("year", "iso3_o", "iso3_d", "contig", "comlang_off", "col_dep_ever", "comcur", "fta_wto")
+CEPII_COLUMNS = ("year", "iso3_o", "iso3_d", "contig", "comlang_off", "col_dep_ever", "fta_wto")
 
 
 def read(
@@ -63,7 +64,8 @@ def _iso3(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
             f"{SOURCE}: {path} line {frame.attrs['first_line'] + pos} field '{column}': "
             f"{codes.iloc[pos]!r} is not an ISO3 code; fix the file."
         )
-    # Codes country_converter does not know (e.g. historical ROM, ZAR, YUG) are kept as given.
+    # Withdrawn codes map to today's (ROM -> ROU, ZAR -> COD, in steppe.codes); a code with no
+    # successor state (YUG, Serbia and Montenegro in HMR 2006) is kept as the file has it.
     return codes.map(lambda c: known[c] or c)
 
 
@@ -123,8 +125,15 @@ def _hmr(ctx: FetchContext) -> Payload:
             "units": "distw km (population-weighted); flow and gdp million US$, stored x 1e6 as US$",
             "flow_reporter": "not stated in the file: stored as 'reconciled', valuation unknown (NULL)",
             "colony": "not in the file (NULL)",
+            "codes": "ROM stored as ROU, ZAR as COD; YUG (Serbia and Montenegro) kept as in the file",
         },
     )
+
+
+def _optional_dummy(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(pd.array([pd.NA] * len(frame), dtype="Int16"), index=frame.index)
+    return numbers(frame, column, source=SOURCE, integer=True).astype("Int16")
 
 
 def _cepii(ctx: FetchContext, years: str | None) -> Payload:
@@ -148,6 +157,9 @@ def _cepii(ctx: FetchContext, years: str | None) -> Payload:
     frame.attrs["path"] = f"{path}!{member}"
     year = numbers(frame, "year", source=SOURCE, integer=True)
     keep = pd.Series(True, index=frame.index)
+    for col in ("country_exists_o", "country_exists_d"):  # pairs with a state that did not exist then
+        if col in frame.columns:
+            keep &= frame[col].str.strip() == "1"
     if years:
         first, last = parse_years(years)
         keep = (year >= first) & (year <= last)
@@ -161,7 +173,7 @@ def _cepii(ctx: FetchContext, years: str | None) -> Payload:
             "contig": numbers(frame, "contig", source=SOURCE, integer=True).astype("Int16"),
             "comlang_off": numbers(frame, "comlang_off", source=SOURCE, integer=True).astype("Int16"),
             "colony": numbers(frame, "col_dep_ever", source=SOURCE, integer=True).astype("Int16"),
-            "comcur": numbers(frame, "comcur", source=SOURCE, integer=True).astype("Int16"),
+            "comcur": _optional_dummy(frame, "comcur"),
             "rta": numbers(frame, "fta_wto", source=SOURCE, integer=True).astype("Int16"),
         }
     )[keep.to_numpy()]

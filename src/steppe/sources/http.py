@@ -4,8 +4,9 @@
   repeated fetch does not hit the service again.
 - Transient failures (connection errors, timeouts, HTTP 429 and 5xx) are retried by
   ``tenacity`` with exponential backoff (``STEPPE_HTTP_RETRIES`` attempts, default 5;
-  ``STEPPE_HTTP_BACKOFF`` first wait in seconds, default 1, doubling up to 60). When they keep
-  failing the user gets ONE :class:`SourceError` naming the URL and the last status.
+  ``STEPPE_HTTP_BACKOFF`` first wait in seconds, default 1, doubling up to 60), never waiting
+  less than the server's ``Retry-After``. When they keep failing the user gets ONE
+  :class:`SourceError` naming the URL and the last status.
 - Requests to one host are spaced by ``STEPPE_HTTP_INTERVAL`` seconds (default 1): polite.
 - Bulk files are downloaded to ``<cache>/<source>/...``: into ``.part`` first, resumed with an
   HTTP Range request after an interruption, checked against a sha256 when one is known, then
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 import requests
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from steppe.errors import DataError, SourceError
 
@@ -39,11 +40,18 @@ USER_AGENT = "steppe (+https://github.com/steppe; data connectors for Central As
 class TransientHTTPError(Exception):
     """A failure worth retrying: HTTP 429/5xx or a dropped connection."""
 
-    def __init__(self, url: str, status: int | None, reason: str) -> None:
+    def __init__(self, url: str, status: int | None, reason: str, retry_after: float | None = None) -> None:
         super().__init__(f"{url}: {status or ''} {reason}".strip())
         self.url = url
         self.status = status
         self.reason = reason
+        self.retry_after = retry_after
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Seconds a 429/503 answer asks us to wait (``Retry-After`` in seconds), capped at 5 minutes."""
+    value = response.headers.get("Retry-After", "").strip()
+    return min(float(value), 300.0) if value.replace(".", "", 1).isdigit() else None
 
 
 def default_cache_dir() -> Path:
@@ -70,7 +78,10 @@ def _status_of(exc: BaseException) -> int | None:
     if isinstance(exc, TransientHTTPError):
         return exc.status
     code = getattr(exc, "code", None)  # wbgapi.APIError
-    return code if isinstance(code, int) else None
+    if isinstance(code, int):
+        return code
+    response = getattr(exc, "response", None)  # requests.HTTPError
+    return getattr(response, "status_code", None) if response is not None else None
 
 
 def _transient(exc: BaseException) -> bool:
@@ -88,9 +99,16 @@ def with_retries(call: Callable[[], T], *, source: str, url: str) -> T:
     """Run ``call``, retrying transient failures with exponential backoff; one clear error at the end."""
     attempts = max(1, int(_float_env("STEPPE_HTTP_RETRIES", 5)))
     first_wait = _float_env("STEPPE_HTTP_BACKOFF", 1.0)
+    backoff = wait_exponential(multiplier=first_wait, min=first_wait, max=60)
+
+    def wait(state: RetryCallState) -> float:
+        # Exponential backoff, but never less than the server's Retry-After.
+        asked = getattr(state.outcome.exception(), "retry_after", None) if state.outcome else None
+        return max(backoff(state), asked or 0.0)
+
     retrying = Retrying(
         stop=stop_after_attempt(attempts),
-        wait=wait_exponential(multiplier=first_wait, min=first_wait, max=60),
+        wait=wait,
         retry=retry_if_exception(_transient),
         reraise=True,
     )
@@ -167,7 +185,9 @@ def get(ctx: FetchContext, url: str, *, params: dict[str, Any] | None = None) ->
         throttle(url)
         response = s.get(url, params=params, timeout=ctx.timeout)
         if response.status_code == 429 or response.status_code >= 500:
-            raise TransientHTTPError(response.url, response.status_code, response.reason)
+            raise TransientHTTPError(
+                response.url, response.status_code, response.reason, retry_after(response)
+            )
         return response
 
     try:
@@ -210,7 +230,7 @@ def download(
             if response.status_code == 416:  # range past the end: the .part is already complete
                 return
             if response.status_code == 429 or response.status_code >= 500:
-                raise TransientHTTPError(url, response.status_code, response.reason)
+                raise TransientHTTPError(url, response.status_code, response.reason, retry_after(response))
             if response.status_code not in (200, 206):
                 raise SourceError(
                     f"{source}: {url} answered HTTP {response.status_code} ({response.reason}); "
@@ -220,8 +240,10 @@ def download(
             done = have if mode == "ab" else 0
             length = response.headers.get("Content-Length")
             total = done + int(length) if length and length.isdigit() else None
+            # Keep what arrived when the connection drops, so that the next attempt resumes there.
+            response.raw.enforce_content_length = False
             with part.open(mode) as fh:
-                for block in response.iter_content(1 << 20):
+                for block in response.iter_content(1 << 16):
                     fh.write(block)
                     done += len(block)
                     if progress:

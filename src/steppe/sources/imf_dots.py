@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from steppe.codes import to_iso3
 from steppe.errors import DataError, UsageError
 from steppe.sources.connector import (
     FetchContext,
@@ -36,6 +37,9 @@ DATASETS = ("dots",)
 MIRROR_FILE = "imf_dots_1992_2020/dots_central_asia_extract.csv"
 COLUMNS = ("reporter", "flow", "partner", "year", "value_usd_millions", "imf_estimate")
 FLOWS = {"exports_fob": ("exporter", "fob"), "imports_cif": ("importer", "cif")}
+#: DOTS partners that country_converter maps onto a present-day state but that are another
+#: entity (a former state, a customs union); left out like the IMF country groups.
+NOT_THAT_STATE = frozenset({"Czechoslovakia", "South African Common Customs Area (SACCA)"})
 
 
 def read(
@@ -58,7 +62,7 @@ def read(
         from steppe.sources import sdmx_dots
 
         frame, digest, where, extra = sdmx_dots.download(ctx, years=years, countries=countries)
-    flows, flags, dropped = tidy(frame, where, years)
+    flows, flags, dropped = tidy(frame, where, years, scheme="name" if ctx.offline else "iso3")
     return Payload(
         dataset="dots",
         content_hash=digest,
@@ -74,9 +78,10 @@ def read(
 
 
 def tidy(
-    frame: pd.DataFrame, where: str, years: str | None = None
+    frame: pd.DataFrame, where: str, years: str | None = None, scheme: str = "name"
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """DOTS rows (reporter, flow, partner, year, value_usd_millions, imf_estimate) to trade_flows."""
+    """DOTS rows (reporter, flow, partner, year, value_usd_millions, imf_estimate) to trade_flows;
+    countries are IMF names (``scheme='name'``) or ISO3 codes (SDMX, ``'iso3'``)."""
     from steppe.dates import parse_years
 
     bad_flow = ~frame["flow"].isin(list(FLOWS))
@@ -89,7 +94,12 @@ def tidy(
     year = numbers(frame, "year", source=SOURCE, path=where, integer=True)
     value = numbers(frame, "value_usd_millions", source=SOURCE, path=where)
     estimate = numbers(frame, "imf_estimate", source=SOURCE, path=where, integer=True).fillna(0)
-    iso = trade_partner_codes(set(frame["reporter"]) | set(frame["partner"]))
+    names = set(frame["reporter"]) | set(frame["partner"])
+    if scheme == "iso3":
+        iso = dict(zip(sorted(names), to_iso3(sorted(names), "iso3"), strict=True))
+    else:
+        iso = trade_partner_codes(names)
+        iso.update({name: None for name in NOT_THAT_STATE & names})
     rep = frame["reporter"].map(iso)
     par = frame["partner"].map(iso)
     keep = rep.notna() & par.notna() & value.notna() & (rep != par)

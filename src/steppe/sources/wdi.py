@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from steppe.codes import to_iso3
-from steppe.errors import DataError, SourceError, UsageError
+from steppe.errors import DataError, NotFoundError, SourceError, UsageError
 from steppe.sources.connector import (
     WORLD,
     FetchContext,
@@ -174,8 +174,11 @@ def _bulk_mirror(ctx: FetchContext) -> Payload:
 def _gdp(ctx: FetchContext) -> Payload:
     path = ctx.obtain(GDP_FILE)
     edition = None
-    package = path.parent.parent / "datapackage.json"
-    if ctx.offline and package.is_file():
+    try:
+        package: Path | None = ctx.obtain(GDP_PACKAGE, verify=False)
+    except (NotFoundError, SourceError):  # the package file is optional: edition from the hash
+        package = None
+    if package is not None:
         try:
             edition = json.loads(package.read_text("utf-8")).get("last_updated")
         except json.JSONDecodeError as exc:

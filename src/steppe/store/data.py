@@ -21,13 +21,17 @@ from; :func:`dataset_info` gives the full provenance row.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pandas as pd
 
 from steppe.dates import parse_years
@@ -336,15 +340,17 @@ def trade_flows(
     importers: Countries = None,
     reporter: str | None = None,
     product: str | None = "TOTAL",
+    classification: str | None = None,
     dataset: str | None = None,
 ) -> pd.DataFrame:
     """Bilateral trade rows of one dataset, values in current US dollars.
 
     ``countries`` keeps flows with the exporter OR the importer in the set (``exporters`` and
     ``importers`` filter one side); ``reporter`` is 'exporter', 'importer' or 'reconciled';
-    ``product`` None returns every product. 'WLD' as importer/exporter is the reporter's total
-    with the world where the source gives it. Columns: dataset_id, year, exporter, importer,
-    reporter, product, classification, value_usd, quantity, valuation, flag.
+    ``product`` None returns every product (``classification`` 'HS92', ... narrows them).
+    'WLD' as importer/exporter is the reporter's total with the world where the source gives
+    it. Columns: dataset_id, year, exporter, importer, reporter, product, classification,
+    value_usd, quantity, valuation, flag.
     """
     if reporter is not None and reporter not in ("exporter", "importer", "reconciled"):
         raise UsageError(f"Unknown reporter '{reporter}': use exporter, importer or reconciled.")
@@ -359,6 +365,8 @@ def trade_flows(
         where.add("t.reporter = ?", reporter)
     if product is not None:
         where.add("t.product = ?", product)
+    if classification is not None:
+        where.add("t.classification = ?", classification)
     dataset_id = resolve_dataset(store, "trade_flows", dataset, where)
     return store.df(
         "SELECT t.dataset_id, t.year, t.exporter, t.importer, t.reporter, t.product, t.classification, "
@@ -453,3 +461,67 @@ def development_finance(
         where,
         "t.recipient, t.year, t.flow_class, t.project_id NULLS FIRST",
     )
+
+
+# -- bulk loads ------------------------------------------------------------------------------
+
+_DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
+_DUCKDB_COLUMN = re.compile(r'column "?([A-Za-z_][A-Za-z0-9_]*)"?')
+_DUCKDB_VALUE = re.compile(r"Could not convert string \"(.*?)\" to '(\w+)'")
+
+
+def insert_baci_csv(
+    store: Store,
+    dataset_id: str,
+    path: Path,
+    countries: pd.DataFrame,
+    classification: str,
+    *,
+    label: str | None = None,
+) -> int:
+    """Stream one BACI yearly CSV (t,i,j,k,v,q) into ``trade_flows`` with DuckDB; return rows.
+
+    DuckDB reads the file in parallel chunks, never all of it in Python. ``countries`` maps
+    BACI numeric codes (``code``) to ISO3 (``iso3``); pairs with an unmapped code are left out.
+    v (thousand current US$) becomes value_usd x 1000; q (metric tons, 'NA' when missing) the
+    quantity; BACI values are FOB and reconciled from both reporters' declarations.
+    A value that is not a number raises one DataError naming the file, line and column.
+    """
+    from steppe.errors import DataError
+
+    view = "_steppe_baci_codes"
+    store.con.register(view, countries[["code", "iso3"]])
+    try:
+        inserted = store.execute(
+            f"""
+            INSERT INTO trade_flows (dataset_id, year, exporter, importer, reporter, product,
+                                     classification, value_usd, quantity, valuation)
+            SELECT ?, r.t, ci.iso3, cj.iso3, 'reconciled', lpad(trim(r.k), 6, '0'), ?, r.v * 1000,
+                   CASE WHEN trim(r.q) IN ('', 'NA') THEN NULL ELSE CAST(trim(r.q) AS DOUBLE) END, 'fob'
+            FROM read_csv(?, header = true, delim = ',', quote = '"', auto_detect = false,
+                          columns = {{'t': 'SMALLINT', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
+                                     'v': 'DOUBLE', 'q': 'VARCHAR'}}) AS r
+            JOIN {view} ci ON ci.code = r.i
+            JOIN {view} cj ON cj.code = r.j
+            """,
+            [dataset_id, classification, str(path)],
+        ).fetchall()[0][0]
+    except duckdb.Error as exc:
+        text = str(exc)
+        line = _DUCKDB_LINE.search(text)
+        column = _DUCKDB_COLUMN.search(text)
+        where = f" line {line.group(1)}" if line else ""
+        field = f" field '{column.group(1)}'" if column else ""
+        value = _DUCKDB_VALUE.search(text)
+        if value:
+            kind = "a number" if value.group(2) in ("DOUBLE", "FLOAT", "DECIMAL") else "an integer"
+            detail = f"{value.group(1)!r} is not {kind}"
+        else:
+            detail = text.strip().splitlines()[0][:200]
+        raise DataError(
+            f"baci: {label or path}{where}{field}: {detail}; fix or re-download the file."
+        ) from None
+    finally:
+        with contextlib.suppress(duckdb.Error):  # after a failed statement the rollback drops it
+            store.con.unregister(view)
+    return int(inserted)

@@ -1,0 +1,191 @@
+"""CEPII BACI: reconciled bilateral trade at HS6 product level, streamed from the bulk zip.
+
+The release (Gaulier & Zignago 2010, CEPII WP 2010-23) is one zip per HS revision and version,
+``BACI_<HS92|HS96|...|HS22>_V<YYYYMM>.zip``, holding ``BACI_<cls>_Y<year>_V<ver>.csv`` files
+(columns t year, i exporter, j importer, k HS6 product, v value in thousand current US$, q
+quantity in metric tons) and ``country_codes_V<ver>.csv`` (BACI numeric code to ISO3).
+
+Import never holds a yearly file in Python memory: each CSV member is streamed out of the zip
+to a scratch file and DuckDB reads it in parallel chunks straight into ``trade_flows``
+(:func:`steppe.store.data.insert_baci_csv`), one member after the other, all inside the load's
+single transaction. Rows: reporter 'reconciled', valuation 'fob' (BACI values are FOB after
+CEPII's CIF/FOB correction), product = the 6-digit code, classification = the HS revision.
+
+Mirror layout: ``baci/BACI_<cls>_V<ver>.zip`` (the newest version present when none is named).
+Network: ``https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_<cls>_V<ver>.zip``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+import zlib
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from steppe.codes import to_iso3
+from steppe.errors import DataError, NotFoundError, UsageError
+from steppe.sources.connector import FetchContext, Payload, content_hash
+
+if TYPE_CHECKING:
+    from steppe.store.db import Store
+
+SOURCE = "baci"
+DATASETS = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
+DEFAULT_VERSION = "V202501"
+FOLDER = "baci"
+URL = "https://www.cepii.fr/DATA_DOWNLOAD/baci/data/{name}"
+HEADER = ["t", "i", "j", "k", "v", "q"]
+_MEMBER = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_(V\d{6}[a-z]?)\.csv$")
+_ZIP = re.compile(r"BACI_(HS\d\d)_(V\d{6}[a-z]?)\.zip$")
+
+
+def read(
+    ctx: FetchContext,
+    *,
+    dataset: str = "HS92",
+    version: str | None = None,
+    years: str | None = None,
+) -> Payload:
+    """Check a BACI zip and return a bulk loader that streams its yearly files into the store."""
+    classification = dataset.upper()
+    if classification not in DATASETS:
+        raise UsageError(f"Unknown BACI classification '{dataset}'; use one of: {', '.join(DATASETS)}.")
+    path = _zip_path(ctx, classification, version)
+    try:
+        archive = zipfile.ZipFile(path)
+        names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DataError(
+            f"{SOURCE}: {path} is not a complete zip file ({exc}); delete it and fetch again."
+        ) from None
+    members = sorted((m.group(2), name) for name in names if (m := _MEMBER.search(name)))
+    if years:
+        from steppe.dates import parse_years
+
+        first, last = parse_years(years)
+        members = [(y, n) for y, n in members if first <= int(y) <= last]
+    if not members:
+        raise DataError(f"{SOURCE}: {path} holds no BACI_{classification}_Y<year> CSV files for these years.")
+    for _, name in members:
+        _check_header(archive, path, name)
+    countries, unmatched = _country_codes(archive, path)
+    edition = _ZIP.search(path.name).group(2) if _ZIP.search(path.name) else None
+    loader = partial(
+        _load, path=path, members=[n for _, n in members], countries=countries, ctx=ctx, cls=classification
+    )
+    archive.close()
+    return Payload(
+        dataset=classification,
+        edition=edition,
+        content_hash=content_hash([path]),
+        frames={},
+        bulk={"trade_flows": loader},
+        params={
+            "file": f"{FOLDER}/{path.name}",
+            "members": [n for _, n in members],
+            "units": "v thousand current US$ stored x 1000 as US$; q metric tons",
+            "unmatched_country_codes": unmatched,
+        },
+    )
+
+
+def _zip_path(ctx: FetchContext, classification: str, version: str | None) -> Path:
+    if ctx.offline and version is None:
+        found = sorted((ctx.mirror / FOLDER).glob(f"BACI_{classification}_V*.zip"))
+        if not found:
+            raise NotFoundError(
+                f"{SOURCE}: the mirror {ctx.mirror} has no {FOLDER}/BACI_{classification}_V<version>.zip; "
+                "put the CEPII zip there or fetch without --mirror."
+            )
+        version = _ZIP.search(found[-1].name).group(2)
+    name = f"BACI_{classification}_{version or DEFAULT_VERSION}.zip"
+    return ctx.obtain(f"{FOLDER}/{name}", None if ctx.base_url else URL.format(name=name))
+
+
+def _check_header(archive: zipfile.ZipFile, path: Path, name: str) -> None:
+    try:
+        with archive.open(name) as raw:
+            first = raw.readline(4096).decode("utf-8-sig", errors="replace")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise DataError(
+            f"{SOURCE}: {path}!{name} cannot be read ({exc}); delete the zip and fetch again."
+        ) from None
+    header = [h.strip() for h in next(csv.reader([first]), [])]
+    if header != HEADER:
+        raise DataError(
+            f"{SOURCE}: {path}!{name} line 1 has a wrong header {header}; BACI files have {HEADER}."
+        )
+
+
+def _country_codes(archive: zipfile.ZipFile, path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """BACI numeric codes to ISO3 (through steppe.codes), from the release's country file."""
+    name = next((n for n in archive.namelist() if Path(n).name.startswith("country_codes")), None)
+    if name is None:
+        raise DataError(f"{SOURCE}: {path} has no country_codes_V<version>.csv; re-download it.")
+    try:
+        text = archive.read(name).decode("utf-8-sig", errors="replace")
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise DataError(
+            f"{SOURCE}: {path}!{name} cannot be read ({exc}); delete the zip and fetch again."
+        ) from None
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in frame.columns), None)
+    name_col = next((c for c in ("country_name", "country_name_full") if c in frame.columns), None)
+    if "country_code" not in frame.columns or iso_col is None:
+        raise DataError(
+            f"{SOURCE}: {path}!{name} line 1 has a wrong header {list(frame.columns)}; expected "
+            "country_code and country_iso3."
+        )
+    codes = pd.to_numeric(frame["country_code"], errors="coerce")
+    if codes.isna().any():
+        pos = int(codes.isna().to_numpy().nonzero()[0][0])
+        raise DataError(
+            f"{SOURCE}: {path}!{name} line {pos + 2} field 'country_code': "
+            f"{frame['country_code'].iloc[pos]!r} is not a number."
+        )
+    iso = pd.Series(to_iso3(frame[iso_col].tolist(), "iso3"), index=frame.index)
+    if name_col is not None:
+        missing = iso.isna()
+        iso[missing] = to_iso3(frame.loc[missing, name_col].tolist(), "name")
+    out = pd.DataFrame({"code": codes.astype("int32"), "iso3": iso})
+    unmatched = sorted(int(c) for c in out.loc[out["iso3"].isna(), "code"])
+    out = out[out["iso3"].notna()].drop_duplicates("code")
+    return out, unmatched
+
+
+def _load(
+    store: Store,
+    dataset_id: str,
+    *,
+    path: Path,
+    members: list[str],
+    countries: pd.DataFrame,
+    ctx: FetchContext,
+    cls: str,
+) -> int:
+    """Stream each yearly member to a scratch file and bulk-insert it; return the rows stored."""
+    from steppe.store.data import insert_baci_csv
+
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for number, name in enumerate(members, start=1):
+            scratch = ctx.work_dir() / Path(name).name
+            try:
+                with archive.open(name) as src, scratch.open("wb") as dst:
+                    while block := src.read(1 << 22):
+                        dst.write(block)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                raise DataError(
+                    f"{SOURCE}: {path}!{name} is truncated or corrupt ({exc}); delete it and fetch again."
+                ) from None
+            total += insert_baci_csv(store, dataset_id, scratch, countries, cls, label=f"{path}!{name}")
+            scratch.unlink()
+            if ctx.progress:
+                ctx.progress(f"import {path.name}", number, len(members))
+    return total
