@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from steppe.dates import parse_date
 from steppe.errors import NotFoundError, UsageError
 from steppe.kb.resolve import NameIndex
@@ -277,9 +279,11 @@ def reconcile_cow_igo(
     """
     from steppe.kb.reconcile import COW_TO_KB, reconcile
     from steppe.sources import cow_igo
+    from steppe.store import cow_igo as cow_sql
 
     store = kb_store(store)
     data, _ = cow_igo.load(mirror, store)
+    stored = cow_sql.memberships(store, cow_igo.DATASET_ID)
     ionames = None
     if orgs:
         ionames = []
@@ -296,10 +300,8 @@ def reconcile_cow_igo(
                     f"{', '.join(sorted(COW_TO_KB))}."
                 )
             ionames += hits
-    import pandas as pd
-
     frame = reconcile(
-        data.memberships,
+        stored,
         kb_sql.membership_frame(store),
         pd.DataFrame(kb_sql.contested(store), columns=["id", "subject"]),
         system_years=data.system_years,

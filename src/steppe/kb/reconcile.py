@@ -42,9 +42,9 @@ COW_TO_KB: dict[str, Mapping] = {
         Mapping("AsDB", ("adb",), "Asian Development Bank: same body, same members."),
         Mapping(
             "CAECC",
-            ("cau", "caec", "caco"),
+            ("caec", "caco"),
             "COW's 'Central Asian Cooperation Organization' runs 1994-2006 through the Central Asian "
-            "Union (1994) and Central Asian Economic Community (1998): the KB's three slugs together.",
+            "Union (1994) and Central Asian Economic Community (1998): the KB's caec and caco together.",
         ),
         Mapping("CICA", ("cica",), "Conference on Interaction and Confidence-Building Measures in Asia."),
         Mapping("CIS", ("cis",), "Commonwealth of Independent States (not its free-trade area)."),

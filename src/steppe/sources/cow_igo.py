@@ -64,7 +64,7 @@ def mirror_folder(mirror: str | os.PathLike[str] | None = None) -> Path:
 
 def read_cow_igo(folder: Path) -> CowIgo:
     """Read the long state-year file (and states2016.csv when present) into tidy frames."""
-    path = folder / MEMBERSHIP_FILE
+    path = (folder / MEMBERSHIP_FILE).resolve()
     data = path.read_bytes()
     frame = pd.read_csv(path, dtype={"ioname": str, "orgname": str, "state": str})
     missing = [c for c in _REQUIRED if c not in frame.columns]
@@ -73,7 +73,7 @@ def read_cow_igo(folder: Path) -> CowIgo:
     bad = frame[~frame["status"].isin(list(STATUS_LABELS))]
     if not bad.empty:
         raise ValidationError(
-            f"{path}: status {bad['status'].iloc[0]!r} on line {bad.index[0] + 2} is not 1, 2 or 3."
+            f"{path}: status {int(bad['status'].iloc[0])} on line {bad.index[0] + 2} is not 1, 2 or 3."
         )
     codes = sorted(frame["ccode"].unique())
     iso = dict(zip(codes, to_iso3(codes, "cow"), strict=True))
