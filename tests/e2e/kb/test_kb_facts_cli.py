@@ -11,6 +11,8 @@ import json
 import pytest
 
 C5 = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+WTO_2015 = ["ARM", "AUT", "BEL", "CHN", "EUU", "GEO", "HUN", "IND", "KGZ"]
+WTO_2015 += ["MDA", "MNG", "PAK", "PHL", "RUS", "TJK", "TUR", "UKR", "USA"]
 
 
 def members(cli, org: str, as_of: str, *roles: str) -> dict[str, str]:
@@ -53,20 +55,7 @@ def test_csto_members_mid_2013(cli) -> None:
             "wto",
             "2015-11-29",
             (),
-            {
-                "ARM": "member",
-                "CHN": "member",
-                "EUU": "member",
-                "GEO": "member",
-                "IND": "member",
-                "KGZ": "member",
-                "MNG": "member",
-                "PAK": "member",
-                "RUS": "member",
-                "TJK": "member",
-                "TUR": "member",
-                "USA": "member",
-            },
+            {c: "member" for c in WTO_2015},
         ),
         (
             "ots",
@@ -121,6 +110,11 @@ def test_csto_members_mid_2013(cli) -> None:
 )
 def test_documented_facts(cli, org, as_of, roles, expected) -> None:
     assert members(cli, org, as_of, *roles) == expected
+
+
+def test_wto_accession_of_kazakhstan(cli) -> None:
+    assert "KAZ" not in members(cli, "wto", "2015-11-29")
+    assert members(cli, "wto", "2015-11-30")["KAZ"] == "member"
 
 
 def test_cis_withdrawal_of_georgia(cli) -> None:
