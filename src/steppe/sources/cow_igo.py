@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from steppe.codes import to_iso3
-from steppe.errors import NotFoundError, UsageError, ValidationError
+from steppe.errors import DataError, NotFoundError, UsageError
 
 FOLDER = "cow_igo_v3"
 MEMBERSHIP_FILE = "igo_membership_central_asia_and_partners_long.csv"
@@ -69,10 +69,10 @@ def read_cow_igo(folder: Path) -> CowIgo:
     frame = pd.read_csv(path, dtype={"ioname": str, "orgname": str, "state": str})
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
-        raise ValidationError(f"{path} lacks column(s) {', '.join(missing)}; is it the COW IGO long file?")
+        raise DataError(f"{path} lacks column(s) {', '.join(missing)}; is it the COW IGO long file?")
     bad = frame[~frame["status"].isin(list(STATUS_LABELS))]
     if not bad.empty:
-        raise ValidationError(
+        raise DataError(
             f"{path}: status {int(bad['status'].iloc[0])} on line {bad.index[0] + 2} is not 1, 2 or 3."
         )
     codes = sorted(frame["ccode"].unique())

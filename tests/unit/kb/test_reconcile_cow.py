@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from steppe.errors import NotFoundError, UsageError, ValidationError
+from steppe.errors import DataError, NotFoundError, UsageError
 from steppe.kb.loader import load_kb
 from steppe.kb.reconcile import COW_TO_KB, KB_TO_COW, Mapping, reconcile
 from steppe.kb.schema import ROLES
@@ -64,7 +64,7 @@ def test_importer_reads_and_maps_codes(mirror: Path) -> None:
 def test_importer_rejects_unknown_status(mirror: Path) -> None:
     path = mirror / "cow_igo_v3" / cow_igo.MEMBERSHIP_FILE
     path.write_text(LONG + "705,kazakhstan,2004,HOME,Home format,7,odd\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="status 7"):
+    with pytest.raises(DataError, match="status 7"):
         cow_igo.read_cow_igo(mirror / "cow_igo_v3")
 
 
