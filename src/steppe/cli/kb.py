@@ -165,3 +165,83 @@ def validate(
         console.print(f"{len(report.problems)} problem(s) in {report.kb_dir}.", markup=False)
     if not report.valid:
         raise typer.Exit(1)
+
+
+@app.command()
+def delegation(
+    years: str = typer.Option(..., "--years", help="Year or range A:B, e.g. 2000:2024."),
+    orgs: str = typer.Option(None, "--orgs", help="Comma-separated organisations; default every format."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Per year: formats active for the C5 and the share initiated by an external actor."""
+    rows = queries.delegation(years, [o.strip() for o in orgs.split(",") if o.strip()] if orgs else None)
+    columns = ["year", "active", "external", "c5_initiated", "unknown", "share_external"]
+    if fmt is OutputFormat.json:
+        emit(rows, fmt)
+    else:
+        emit(rows, fmt, columns if fmt is OutputFormat.table else [*columns, "external_formats"])
+
+
+@app.command()
+def contested(
+    subject: str = typer.Argument(
+        None, help="Filter: a subject prefix (org:eaeu, cow_igo:SCO) or an organisation."
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Facts on which sources disagree: both claims, their sources, what the KB adopts and why."""
+    rows = queries.contested(subject)
+    emit(
+        rows,
+        fmt,
+        ["id", "subject", "claim", "claim_sources", "adopted", "adopted_sources", "reason"],
+        empty="No contested fact matches.",
+    )
+
+
+@app.command()
+def stats(fmt: OutputFormat = FORMAT_OPTION) -> None:
+    """Coverage: rows per table, share of rows per confidence flag, unsourced rows."""
+    result = queries.stats()
+    if fmt is OutputFormat.json:
+        emit_json(result)
+        return
+    rows = [
+        {
+            "table": name,
+            "rows": n,
+            **{lvl: result["confidence"].get(name, {}).get(lvl, "") for lvl in ("high", "medium", "low")},
+            "unsourced": result["unsourced"].get(name, 0),
+        }
+        for name, n in result["counts"].items()
+    ]
+    share = result["confidence_share"]
+    rows.append({"table": "share of fact rows", "rows": "", **share, "unsourced": ""})
+    emit(rows, fmt, ["table", "rows", "high", "medium", "low", "unsourced"], title="KB coverage")
+
+
+reconcile_app = typer.Typer(help="Compare the KB with outside membership data sets.", no_args_is_help=True)
+app.add_typer(reconcile_app, name="reconcile")
+
+
+@reconcile_app.command("cow-igo")
+def reconcile_cow_igo(
+    mirror: str = typer.Option(None, "--mirror", help="Folder holding cow_igo_v3/ (default STEPPE_MIRROR)."),
+    orgs: str = typer.Option(None, "--orgs", help="Comma-separated COW abbreviations or KB organisations."),
+    unexplained: bool = typer.Option(
+        False, "--unexplained", help="Only disagreements no contested fact explains."
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Country-years where the KB and the Correlates of War IGO data disagree, and why."""
+    wanted = [o.strip() for o in orgs.split(",") if o.strip()] if orgs else None
+    rows = queries.reconcile_cow_igo(mirror, wanted)
+    if unexplained:
+        rows = [r for r in rows if r["explained_by"] is None]
+    emit(
+        rows,
+        fmt,
+        ["ioname", "country", "year", "cow", "kb", "kb_roles", "explained_by"],
+        title="KB vs COW IGO v3",
+        empty="No disagreement.",
+    )

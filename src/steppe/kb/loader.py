@@ -145,7 +145,7 @@ def read_kb(kb_dir: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
     problems: list[Problem] = []
     for table in TABLES:
         files = table_files(kb_dir, table)
-        if not files:
+        if not files and not table.optional:
             problems.append(Problem(f"{table.name}.csv", None, None, "is missing from the KB folder"))
         rows, found = read_table(kb_dir, table)
         tables[table.name] = rows

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from steppe.dates import parse_date
 from steppe.errors import NotFoundError, UsageError
 from steppe.kb.resolve import NameIndex
@@ -210,3 +212,99 @@ def organisations(*, store: Store | None = None) -> list[dict[str, Any]]:
 def countries(*, store: Store | None = None) -> list[dict[str, Any]]:
     """Every country and actor in the KB."""
     return kb_sql.country_names(kb_store(store))
+
+
+def delegation(
+    years: str | tuple[int, int], orgs: list[str] | None = None, *, store: Store | None = None
+) -> list[dict[str, Any]]:
+    """Per year, the formats active for the C5 and the share initiated by outside actors.
+
+    The "delegated institutionalisation" measure of seed 004; definitions in docs/kb.md and
+    :mod:`steppe.kb.delegation` (reference day 1 July; external = no C5 state among initiators).
+    """
+    from steppe.dates import parse_years
+    from steppe.kb.delegation import delegation_by_year
+
+    store = kb_store(store)
+    span = parse_years(years) if isinstance(years, str) else years
+    slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
+    frame = delegation_by_year(
+        kb_sql.organisation_frame(store), kb_sql.membership_frame(store), span, C5, slugs=slugs
+    )
+    return frame.to_dict(orient="records")
+
+
+def contested(subject: str | None = None, *, store: Store | None = None) -> list[dict[str, Any]]:
+    """Contested facts (both claims, their sources, the adopted value and why).
+
+    ``subject`` filters by prefix (``org:eaeu``, ``cow_igo:SCO``) or by an organisation name,
+    which selects every subject that mentions its slug.
+    """
+    store = kb_store(store)
+    if subject is None:
+        return kb_sql.contested(store)
+    if ":" in subject:
+        return kb_sql.contested(store, subject)
+    slug = org_index(store).resolve(subject)
+    return [r for r in kb_sql.contested(store) if slug in r["subject"].split(":")]
+
+
+def stats(*, store: Store | None = None) -> dict[str, Any]:
+    """Coverage of the KB: row counts, confidence shares and unsourced rows (always zero)."""
+    store = kb_store(store)
+    counts = kb_sql.counts(store)
+    by_table: dict[str, dict[str, int]] = {}
+    for r in kb_sql.confidence_counts(store):
+        by_table.setdefault(r["tbl"], {})[r["confidence"]] = r["n"]
+    total = {level: sum(t.get(level, 0) for t in by_table.values()) for level in ("high", "medium", "low")}
+    n = sum(total.values())
+    return {
+        "counts": counts,
+        "confidence": {
+            name: {level: t.get(level, 0) for level in ("high", "medium", "low")}
+            for name, t in sorted(by_table.items())
+        },
+        "confidence_share": {level: round(v / n, 4) if n else None for level, v in total.items()},
+        "unsourced": kb_sql.unsourced_counts(store),
+    }
+
+
+def reconcile_cow_igo(
+    mirror: str | None = None, orgs: list[str] | None = None, *, store: Store | None = None
+) -> list[dict[str, Any]]:
+    """Country-years where the KB and COW IGO v3 disagree, each with its contested explanation.
+
+    Imports the COW file from the mirror into the store (with provenance) when it changed.
+    ``orgs`` restricts to COW abbreviations (``SCO``) or KB organisations (``sco``).
+    """
+    from steppe.kb.reconcile import COW_TO_KB, reconcile
+    from steppe.sources import cow_igo
+    from steppe.store import cow_igo as cow_sql
+
+    store = kb_store(store)
+    data, _ = cow_igo.load(mirror, store)
+    stored = cow_sql.memberships(store, cow_igo.DATASET_ID)
+    ionames = None
+    if orgs:
+        ionames = []
+        for name in orgs:
+            by_abbrev = {k.casefold(): k for k in COW_TO_KB}
+            if name.casefold() in by_abbrev:
+                ionames.append(by_abbrev[name.casefold()])
+                continue
+            slug = org_index(store).resolve(name)
+            hits = [k for k, m in COW_TO_KB.items() if slug in m.slugs]
+            if not hits:
+                raise NotFoundError(
+                    f"The KB organisation '{name}' has no COW IGO counterpart; use one of "
+                    f"{', '.join(sorted(COW_TO_KB))}."
+                )
+            ionames += hits
+    frame = reconcile(
+        stored,
+        kb_sql.membership_frame(store),
+        pd.DataFrame(kb_sql.contested(store), columns=["id", "subject"]),
+        system_years=data.system_years,
+        ionames=ionames,
+    )
+    return frame.to_dict(orient="records")

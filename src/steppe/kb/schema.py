@@ -86,6 +86,7 @@ class Table:
     name: str
     fields: tuple[Field, ...]
     key: str | None = None
+    optional: bool = False
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -176,6 +177,25 @@ EVENTS = Table(
     key="id",
 )
 
+#: Where sources disagree: both claims with their sources, the value the KB adopts and why.
+#: ``subject`` names the fact: ``org:<slug>:<field>``, ``membership:<slug>:<ISO3>``,
+#: ``event:<id>``, or ``cow_igo:<IONAME>:<ISO3 or *>:<YYYY>[-<YYYY>]`` for a disagreement with
+#: the Correlates of War IGO data over those years (see docs/kb.md).
+CONTESTED = Table(
+    "contested",
+    (
+        Field("id", required=True, pattern=ID),
+        Field("subject", required=True, pattern=r"^(org|membership|event|country|cow_igo):\S+$"),
+        Field("claim", required=True),
+        Field("claim_sources", "list", required=True, ref="sources"),
+        Field("adopted", required=True),
+        Field("adopted_sources", "list", required=True, ref="sources"),
+        Field("reason", required=True),
+    ),
+    key="id",
+    optional=True,
+)
+
 #: Load order matters only for readability of reports: referenced tables first.
-TABLES: tuple[Table, ...] = (SOURCES, COUNTRIES, ORGANISATIONS, MEMBERSHIPS, EVENTS)
+TABLES: tuple[Table, ...] = (SOURCES, COUNTRIES, ORGANISATIONS, MEMBERSHIPS, EVENTS, CONTESTED)
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -27,7 +27,8 @@ def check_required(tables: Tables) -> Iterator[Problem]:
             for f in schema.fields:
                 value = row[f.name]
                 if f.required and (value is None or value == []):
-                    what = "a fact without a source" if f.name == "sources" else "is required"
+                    sourced = f.name in ("sources", "claim_sources", "adopted_sources")
+                    what = "a fact without a source" if sourced else "is required"
                     yield Problem(row.file, row.line, f.name, what)
 
 
@@ -136,6 +137,37 @@ def check_overlaps(tables: Tables) -> Iterator[Problem]:
                 )
 
 
+def check_contested_subjects(tables: Tables) -> Iterator[Problem]:
+    """A contested fact names a subject the KB knows: organisation, country or event."""
+    known = {
+        "org": {r["slug"] for r in tables.get("organisations", [])},
+        "country": {r["iso3"] for r in tables.get("countries", [])},
+        "event": {r["id"] for r in tables.get("events", [])},
+    }
+    for row in tables.get("contested", []):
+        subject = row["subject"] or ""
+        kind, _, rest = subject.partition(":")
+        parts = rest.split(":")
+        wanted: list[tuple[str, str]] = []
+        if kind in ("org", "event", "country"):
+            wanted.append((kind, parts[0]))
+        elif kind == "membership" and len(parts) >= 2:
+            wanted += [("org", parts[0]), ("country", parts[1])]
+        elif kind == "cow_igo":
+            if len(parts) != 3 or not re.fullmatch(r"\d{4}(-\d{4})?", parts[2]):
+                message = f"'{subject}' is not cow_igo:IONAME:ISO3:YYYY[-YYYY]"
+                yield Problem(row.file, row.line, "subject", message)
+                continue
+            if parts[1] != "*":
+                wanted.append(("country", parts[1]))
+        elif kind == "membership":
+            yield Problem(row.file, row.line, "subject", f"'{subject}' is not membership:ORG:ISO3")
+            continue
+        for what, value in wanted:
+            if value not in known[what]:
+                yield Problem(row.file, row.line, "subject", f"unknown {what} '{value}' in '{subject}'")
+
+
 CHECKS: tuple[Callable[[Tables], Iterator[Problem]], ...] = (
     check_required,
     check_values,
@@ -143,6 +175,7 @@ CHECKS: tuple[Callable[[Tables], Iterator[Problem]], ...] = (
     check_references,
     check_periods,
     check_overlaps,
+    check_contested_subjects,
 )
 
 

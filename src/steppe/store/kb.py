@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from steppe.store.db import Store
 
 _RENAME = {"start": "start_date", "end": "end_date"}
-KB_TABLES = ("sources", "countries", "organisations", "memberships", "events")
+KB_TABLES = ("sources", "countries", "organisations", "memberships", "events", "contested")
 
 
 def loaded_fingerprint(store: Store) -> str | None:
@@ -167,3 +167,58 @@ def sources(store: Store, source_id: str | None) -> list[dict]:
     if source_id is None:
         return store.rows("SELECT * FROM kb_sources ORDER BY id")
     return store.rows("SELECT * FROM kb_sources WHERE id = $id", {"id": source_id})
+
+
+def membership_frame(store: Store) -> pd.DataFrame:
+    """Every membership row as a frame with ``start``/``end`` as dates."""
+    frame = store.df(
+        'SELECT org, country, role, start_date AS start, end_date AS "end", confidence, sources '
+        "FROM kb_memberships ORDER BY org, country, start_date"
+    )
+    for column in ("start", "end"):
+        frame[column] = [None if pd.isna(v) else v.date() if hasattr(v, "date") else v for v in frame[column]]
+    return frame
+
+
+def organisation_frame(store: Store) -> pd.DataFrame:
+    """Every organisation with its founding, dissolution, initiators and secretariat host."""
+    frame = store.df(
+        "SELECT slug, name, kind, founded, dissolved, initiators, secretariat, secretariat_host "
+        "FROM kb_organisations ORDER BY slug"
+    )
+    for column in ("founded", "dissolved"):
+        frame[column] = [None if pd.isna(v) else v.date() if hasattr(v, "date") else v for v in frame[column]]
+    frame["initiators"] = [list(v) if v is not None else [] for v in frame["initiators"]]
+    return frame
+
+
+def contested(store: Store, prefix: str | None = None) -> list[dict]:
+    """Contested facts, optionally those whose subject starts with ``prefix``."""
+    if prefix:
+        return store.rows(
+            "SELECT * FROM kb_contested WHERE starts_with(subject, $p) ORDER BY subject, id", {"p": prefix}
+        )
+    return store.rows("SELECT * FROM kb_contested ORDER BY subject, id")
+
+
+def confidence_counts(store: Store) -> list[dict]:
+    """Rows per fact table and confidence flag."""
+    return store.rows(
+        "SELECT 'organisations' AS tbl, confidence, count(*) AS n FROM kb_organisations GROUP BY confidence "
+        "UNION ALL SELECT 'memberships', confidence, count(*) FROM kb_memberships GROUP BY confidence "
+        "UNION ALL SELECT 'events', confidence, count(*) FROM kb_events GROUP BY confidence "
+        "ORDER BY 1, 2"
+    )
+
+
+def unsourced_counts(store: Store) -> dict[str, int]:
+    """Rows without any source, per table (the validator forbids them; stats shows the proof)."""
+    out = {}
+    for name in ("countries", "organisations", "memberships", "events"):
+        out[name] = store.execute(
+            f"SELECT count(*) FROM kb_{name} WHERE sources IS NULL OR len(sources) = 0"
+        ).fetchone()[0]
+    out["contested"] = store.execute(
+        "SELECT count(*) FROM kb_contested WHERE len(claim_sources) = 0 OR len(adopted_sources) = 0"
+    ).fetchone()[0]
+    return out

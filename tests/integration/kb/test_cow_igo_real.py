@@ -1,0 +1,45 @@
+"""The COW IGO v3 importer and reconciliation against the real file in ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from steppe.kb import queries
+from steppe.sources import cow_igo
+from steppe.store import cow_igo as cow_sql
+
+
+def test_import_stores_rows_with_provenance(shared_data: Path, store) -> None:
+    data, rows = cow_igo.load(shared_data, store)
+    assert rows == 39292  # PROVENANCE.md: 39,292 rows
+    assert data.memberships["iso3"].notna().all()
+    stored = store.rows("SELECT * FROM datasets WHERE dataset_id = ?", [cow_igo.DATASET_ID])
+    assert stored[0]["source"] == "cow_igo" and stored[0]["edition"] == "3.0"
+    assert stored[0]["rows"] == 39292 and stored[0]["content_hash"] == data.content_hash
+    kaz = cow_sql.memberships(store, cow_igo.DATASET_ID).query("iso3 == 'KAZ' and year == 2014")
+    assert len(kaz) == 56  # PROVENANCE.md: Kazakhstan 2014 belongs to 56 IGOs
+    assert {"CIS", "CSTO", "EAEC", "SCO", "ECO", "CICA", "OSCE", "AsDB"} <= set(kaz["ioname"])
+    _, again = cow_igo.load(shared_data, store)
+    assert again == 0  # same bytes: not reloaded
+
+
+def test_every_disagreement_is_explained(shared_data: Path, store) -> None:
+    rows = queries.reconcile_cow_igo(str(shared_data), store=store)
+    unexplained = {
+        (r["ioname"], r["country"], r["year"], r["cow"], r["kb"]) for r in rows if not r["explained_by"]
+    }
+    assert unexplained == set()
+    # The explained ones are real differences, e.g. COW codes no SCO observers.
+    assert ("SCO", "MNG", 2004, "none", "observer") in {
+        (r["ioname"], r["country"], r["year"], r["cow"], r["kb"]) for r in rows
+    }
+    explained_by = {r["explained_by"] for r in rows}
+    contested = {r["id"] for r in queries.contested("cow_igo:", store=store)}
+    assert explained_by <= contested
+
+
+def test_kb_agrees_with_cow_on_core_memberships(shared_data: Path, store) -> None:
+    rows = queries.reconcile_cow_igo(str(shared_data), ["CIS", "OSCE", "sco"], store=store)
+    # CIS: Turkmenistan's associate status from 2005 matches COW year by year.
+    assert not [r for r in rows if r["ioname"] == "CIS"]
+    assert {r["country"] for r in rows if r["ioname"] == "SCO"} == {"AFG", "IND", "IRN", "MNG", "PAK"}
