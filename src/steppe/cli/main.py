@@ -8,7 +8,7 @@ import sys
 import typer
 
 from steppe import __version__
-from steppe.cli import kb
+from steppe.cli import index, indicators, kb, report
 from steppe.cli.output import console, err_console
 from steppe.errors import SteppeError
 
@@ -20,6 +20,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(kb.app, name="kb")
+app.command(name="indicators")(indicators.indicators)
+app.add_typer(index.app, name="index")
+app.add_typer(report.app, name="report")
 
 
 def _version(value: bool) -> None:

@@ -83,13 +83,15 @@ def sensitivity(
             r[:, valid] = np.nanpercentile(ranks[:, valid], [5, 50, 95], axis=0)
     out["score_p05"], out["score_median"], out["score_p95"] = q
     out["rank_p05"], out["rank_median"], out["rank_p95"] = r
-    first: dict[str, float] = {}
-    variance = np.nanvar(scores, axis=0)
-    wsum = np.nansum(variance[valid])
+    first: dict[str, float] = {f: float("nan") for f in FACTORS}
+    if not valid.any():
+        return SensitivityResult(out, first, n, seed)
+    variance = np.nanvar(scores[:, valid], axis=0)
+    wsum = variance.sum()
     for f in FACTORS:
         labels = np.asarray(picks[f])
         if f == "weights":
             labels = np.digitize(labels, np.quantile(labels, [0.2, 0.4, 0.6, 0.8]))
-        s = _first_order(scores[:, valid], labels) if valid.any() else np.array([np.nan])
-        first[f] = float(np.nansum(s * variance[valid]) / wsum) if wsum > 0 else float("nan")
+        s = _first_order(scores[:, valid], labels)
+        first[f] = float(np.nansum(s * variance) / wsum) if wsum > 0 else float("nan")
     return SensitivityResult(out, first, n, seed)
