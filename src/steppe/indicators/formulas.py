@@ -284,8 +284,8 @@ def country_regional(flows: pd.DataFrame, members: Members) -> pd.DataFrame:
     to_region = to_region.reshape(c.ny, c.nc)
     from_region = from_region.reshape(c.ny, c.nc)
     world_imports = m.sum(axis=1, keepdims=True)
-    region_imports = (m * mask).sum(axis=1, keepdims=True)
-    others_imports = region_imports - m  # imports of R - i
+    # imports of R - i, summed without subtraction (M_R - M_i cancels badly when M_i dominates)
+    others_imports = (m * mask) @ (1.0 - np.eye(c.nc))
     export_share = _divide(to_region, x)
     intensity = _divide(export_share, _divide(others_imports, world_imports))
     rows = np.argwhere(mask & ((x + m) > 0))
