@@ -13,7 +13,7 @@ This is the I/O edge of :mod:`steppe.indicators`; the formulas themselves are pu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -31,11 +31,11 @@ MIN_WORLD_COUNTRIES = 100
 
 #: The command that fills each kind of stored data (shown when it is missing).
 FETCH_COMMANDS: dict[str, str] = {
-    "trade": "steppe fetch imf_dots --mirror ../shared/data",
-    "trade_world": "steppe fetch comtrade --mirror ../shared/data",
-    "trade_products": "steppe fetch baci --mirror PATH_TO_BACI",
-    "finance": "steppe fetch aiddata --mirror ../shared/data",
-    "remittances": "steppe fetch wdi --mirror ../shared/data",
+    "trade": "steppe fetch imf_dots",
+    "trade_world": "steppe fetch comtrade",
+    "trade_products": "steppe fetch baci",
+    "finance": "steppe fetch aiddata",
+    "remittances": "steppe fetch wdi && steppe fetch wdi --dataset gdp",
 }
 
 #: Indicator names accepted by :func:`indicator` and the CLI.
@@ -62,12 +62,11 @@ def choose_dataset(
     dataset: str | None = None,
     years: tuple[int, int] | None = None,
     product: str | None = "TOTAL",
-    prefer_world: bool = False,
 ) -> str:
     """The dataset id to read: ``dataset`` given as an id or a source, else the best stored one.
 
     Without ``dataset``, the stored dataset covering most of ``years`` wins (then the one with
-    more rows); with ``prefer_world``, datasets with more reporters per year rank first.
+    more rows).
     """
     stored = sql.trade_datasets(store, product=product)
     if not stored:
@@ -90,8 +89,7 @@ def choose_dataset(
         return max(0, min(last, d["last_year"]) - max(first, d["first_year"]) + 1)
 
     def score(d: dict[str, Any]) -> tuple:
-        world = d["source"] in ("comtrade", "baci", "gravity") if prefer_world else False
-        return (overlap(d) > 0, world, overlap(d), d["rows"])
+        return (overlap(d), d["rows"])
 
     return max(stored, key=score)["dataset_id"]
 
@@ -102,13 +100,12 @@ def load_flows(
     view: View = "mirror",
     *,
     product: str | None = "TOTAL",
-    prefer_world: bool = False,
     store: Store | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """Directed flows of one stored dataset in one view, and the dataset id used."""
     check_view(view)
     store = _store(store)
-    dataset_id = choose_dataset(store, dataset, years, product, prefer_world)
+    dataset_id = choose_dataset(store, dataset, years, product)
     rows = sql.trade_rows(store, dataset_id, years, product)
     flows = directed_flows(rows, view)
     if flows.empty:
@@ -121,16 +118,20 @@ def load_flows(
 
 
 def covered(flows: pd.DataFrame, min_partners: int = MIN_PARTNERS) -> dict[int, set[str]]:
-    """Countries per year with at least ``min_partners`` partners as exporter or importer."""
-    both = pd.concat(
-        [
-            flows[["year", "exporter", "importer"]].set_axis(["year", "country", "partner"], axis=1),
-            flows[["year", "importer", "exporter"]].set_axis(["year", "country", "partner"], axis=1),
-        ]
-    )
-    counts = both.drop_duplicates().groupby(["year", "country"]).size()
-    counts = counts[counts >= min_partners].reset_index()
-    return {int(y): set(g["country"]) for y, g in counts.groupby("year")}
+    """Countries per year with at least ``min_partners`` export partners and as many import partners.
+
+    Both directions count: in an exports-only dataset a country that never reports still has
+    imports (its partners' exports) but no exports, and must not pass for covered.
+    """
+    exp = flows.groupby(["year", "exporter"])["importer"].nunique()
+    imp = flows.groupby(["year", "importer"])["exporter"].nunique()
+    exp = exp[exp >= min_partners].index
+    imp = imp[imp >= min_partners].index
+    both = exp.intersection(imp.rename(["year", "exporter"]))
+    out: dict[int, set[str]] = {}
+    for y, c in both:
+        out.setdefault(int(y), set()).add(c)
+    return out
 
 
 def regional_indicators(
@@ -220,21 +221,36 @@ def compare_regions(
     view: View = "mirror",
     store: Store | None = None,
 ) -> pd.DataFrame:
-    """Intra-regional share, intensity and introversion of the C5 and its peers, per year.
+    """Intra-regional share, intensity and introversion of the C5 and its peers, per year and dataset.
 
-    Default regions: the C5 and :data:`~steppe.indicators.regions.PEERS`. Prefers a stored
-    world matrix (Comtrade, BACI, the HMR gravity file) because the peers' intra-regional
-    trade is not in an extract built around Central Asia.
+    Default regions: the C5 and :data:`~steppe.indicators.regions.PEERS`. Without ``dataset``
+    every stored trade dataset is used and each row names its ``dataset_id`` (sources are
+    never mixed within a row); rows where a region's members are not all covered are dropped.
     """
     store = _store(store)
     names = list(regions) if regions else ["c5", *PEERS]
-    flows, dataset_id = load_flows(dataset, years, view, prefer_world=True, store=store)
-    span = sorted(int(y) for y in flows["year"].unique())
-    cover = covered(flows)
-    frames = [regional_indicators(region(n, span, store=store), flows, dataset_id, cover) for n in names]
+    if dataset:
+        ids = [choose_dataset(store, dataset, years)]
+    else:
+        ids = [d["dataset_id"] for d in sql.trade_datasets(store)]
+        if not ids:
+            raise NotFoundError(f"No bilateral trade is stored; run '{FETCH_COMMANDS['trade_world']}' first.")
+    frames = []
+    for dataset_id in ids:
+        try:
+            flows, _ = load_flows(dataset_id, years, view, store=store)
+        except NotFoundError:
+            continue
+        span = sorted(int(y) for y in flows["year"].unique())
+        cover = covered(flows)
+        for n in names:
+            part = regional_indicators(region(n, span, store=store), flows, dataset_id, cover)
+            frames.append(part[part["members_covered"]])
+    if not frames:
+        return pd.DataFrame(columns=["region", "year", "intra_share", "introversion", "dataset_id"])
     out = pd.concat(frames, ignore_index=True)
     out["view"] = view
-    return out
+    return out.sort_values(["region", "dataset_id", "year"]).reset_index(drop=True)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -246,7 +262,3 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             if isinstance(v, np.generic):
                 row[k] = v.item()
     return rows
-
-
-def region_ids(names: Iterable[str]) -> list[str]:
-    return [n.strip() for n in names if n.strip()]

@@ -7,7 +7,8 @@ flow; a *view* picks it:
 - ``exports``: the exporter's report (FOB as a rule).
 - ``imports``: the importer's report (CIF as a rule), i.e. the mirror of the exporter's.
 - ``mirror``: the exporter's report where there is one, else the importer's report of the
-  same flow (mirror filling, how non-reporters such as Turkmenistan are covered).
+  same flow (mirror filling, how non-reporters such as Turkmenistan are covered), else a
+  reconciled value (so reconciled-only datasets such as the HMR gravity file work too).
 - ``reconciled``: flows already reconciled by the source (BACI, the HMR gravity file).
 """
 
@@ -58,11 +59,14 @@ def directed_flows(trade_flows: pd.DataFrame, view: View = "mirror") -> pd.DataF
     elif view == "reconciled":
         chosen = report("reconciled")
     else:
-        own = report("exporter")
-        mirror = report("importer")
-        merged = mirror.merge(own[_KEYS], on=_KEYS, how="left", indicator=True)
-        fill = merged[merged["_merge"] == "left_only"].drop(columns="_merge")
-        chosen = pd.concat([own, fill], ignore_index=True)
+        chosen = report("exporter")
+        for fallback in ("importer", "reconciled"):
+            extra = report(fallback)
+            if extra.empty:
+                continue
+            merged = extra.merge(chosen[_KEYS], on=_KEYS, how="left", indicator=True)
+            fill = merged[merged["_merge"] == "left_only"].drop(columns="_merge")
+            chosen = pd.concat([chosen, fill], ignore_index=True)
     out = chosen.rename(columns={"value_usd": "value"})
     out["year"] = out["year"].astype("int64")
     return out[[*_KEYS, "value"]].reset_index(drop=True)

@@ -54,7 +54,8 @@ class Section:
         self.missing.append(command)
         self.add(
             f'<p class="missing">{escape(what)} not stored: run <code>{escape(command)}</code> '
-            "and build the report again.</p>"
+            "(add <code>--mirror DIR</code> to read a local mirror of the sources instead of the "
+            "network) and build the report again.</p>"
         )
 
     def html(self) -> str:
@@ -196,35 +197,65 @@ def events_section(store: Store) -> Section:
 
 def trade_section(store: Store) -> Section:
     from steppe.indicators.compute import FETCH_COMMANDS, compare_regions, indicator
-    from steppe.indicators.regions import fixed_regions
 
     sec = Section("trade", "Trade integration over time, against peer regions")
     try:
-        c5 = indicator("regional", "c5", store=store)
+        peers = compare_regions(store=store)
         members = indicator("members", "c5", store=store)
     except NotFoundError:
         sec.need("Bilateral trade is", FETCH_COMMANDS["trade"])
+        sec.need("A world trade matrix (every reporter with every partner) is", FETCH_COMMANDS["trade_world"])
         return sec
-    c5 = c5.dropna(subset=["intra_share"])
-    src = _dataset_caption(store, c5["dataset_id"].iloc[0] if len(c5) else members["dataset_id"].iloc[0])
-    if len(c5):
+    names = {"c5": "C5", "c5_afg": "C5+AFG", "asean": "ASEAN", "eu27": "EU27", "mercosur": "Mercosur"}
+    sources = {d: _dataset_caption(store, d) for d in peers["dataset_id"].unique()}
+    short = {d: d.split(":")[0] for d in sources}
+    peers = peers.assign(
+        line=[
+            f"{names.get(r, r)} ({short[d]})"
+            for r, d in zip(peers["region"], peers["dataset_id"], strict=True)
+        ]
+    )
+    shares = peers.dropna(subset=["intra_share"])
+    if len(shares):
         sec.add(
             figure(
                 charts.line_chart(
-                    {
-                        "C5 intra-regional share": [
-                            (float(y), 100 * v) for y, v in zip(c5["year"], c5["intra_share"], strict=True)
-                        ]
-                    },
-                    title="Intra-C5 trade as a share of the C5's total trade (%)",
-                    y_label="% of total trade",
+                    _series(shares.assign(pct=100 * shares["intra_share"]), "line", "pct"),
+                    title="Intra-regional trade share: C5 and peer regions (% of the region's trade)",
+                    y_label="% of the region's trade",
                 ),
-                f"Intra-regional trade share (exports + imports among the C5 over their trade with all "
-                f"partners; "
-                f"{c5['view'].iloc[0]} view). Source: {src}.",
+                "Intra-regional trade share (exports + imports among members over members' trade with all "
+                "partners), one line per region and dataset; a region appears for a dataset only where every "
+                "member's trade is covered (the IMF DOTS extract covers Central Asia only; Turkmenistan "
+                "does not report to Comtrade). Regions are fixed lists (appendix). Sources: "
+                + "; ".join(sources[d] for d in shares["dataset_id"].unique())
+                + ".",
             )
         )
+    intro = peers.dropna(subset=["introversion"])
+    if len(intro):
+        sec.add(
+            figure(
+                charts.line_chart(
+                    _series(intro, "line", "introversion"),
+                    title="Regional trade introversion index (Iapadre), -1 to 1",
+                    y_label="introversion",
+                    y_range=(-1.0, 1.0),
+                ),
+                "Introversion compares a region's intra-regional trade intensity with its extra-regional "
+                "intensity, so regions of different size can be compared; it needs world trade, so only "
+                "datasets with a world matrix give it. Sources: "
+                + "; ".join(sources[d] for d in intro["dataset_id"].unique())
+                + ".",
+            )
+        )
+    else:
+        sec.need(
+            "A world trade matrix (every reporter with every partner, needed for introversion) is",
+            FETCH_COMMANDS["trade_world"],
+        )
     if len(members):
+        src = _dataset_caption(store, members["dataset_id"].iloc[0])
         sec.add(
             figure(
                 charts.line_chart(
@@ -232,47 +263,9 @@ def trade_section(store: Store) -> Section:
                     title="Each state's trade with the other four (% of its total trade)",
                     y_label="% of total trade",
                 ),
-                f"Share of the other C5 states in each state's total goods trade "
-                f"({members['view'].iloc[0]} view). "
-                f"Source: {src}.",
+                "Share of the other C5 states in each state's total goods trade "
+                f"({members['view'].iloc[0]} view). Source: {src}.",
             )
-        )
-    try:
-        peers = compare_regions(store=store)
-    except NotFoundError:
-        peers = pd.DataFrame()
-    peers = peers.dropna(subset=["introversion"]) if len(peers) else peers
-    if len(peers):
-        names = {k: v["name"] for k, v in fixed_regions().items()}
-        peers = peers.assign(region_name=peers["region"].map(names).fillna(peers["region"]))
-        psrc = _dataset_caption(store, peers["dataset_id"].iloc[0])
-        sec.add(
-            figure(
-                charts.line_chart(
-                    _series(peers.assign(pct=100 * peers["intra_share"]), "region_name", "pct"),
-                    title="Intra-regional trade share: C5 and peer regions (%)",
-                    y_label="% of the region's trade",
-                ),
-                f"Intra-regional trade share by region; regions are fixed lists (appendix). Source: {psrc}.",
-            )
-        )
-        sec.add(
-            figure(
-                charts.line_chart(
-                    _series(peers, "region_name", "introversion"),
-                    title="Regional trade introversion index (Iapadre), -1 to 1",
-                    y_label="introversion",
-                    y_range=(-1.0, 1.0),
-                ),
-                "Introversion compares the region's intra-regional trade intensity with its extra-regional "
-                f"intensity, so regions of different size can be compared. Source: {psrc}.",
-            )
-        )
-    else:
-        sec.need(
-            "A world trade matrix (every reporter with every partner, needed for peer regions and "
-            "introversion) is",
-            FETCH_COMMANDS["trade_world"],
         )
     return sec
 

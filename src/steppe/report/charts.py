@@ -68,7 +68,7 @@ def line_chart(
     band_pts = [b for s in bands.values() for b in s]
     xs = [p[0] for p in points] + [b[0] for b in band_pts]
     ys = [p[1] for p in points] + [v for b in band_pts for v in b[1:] if not math.isnan(v)]
-    left, right, top, bottom = 64, 150, 30, 40
+    left, right, top, bottom = 64, 170, 30, 40
     pw, ph = width - left - right, height - top - bottom
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '

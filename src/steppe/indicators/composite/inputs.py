@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from steppe.errors import NotFoundError
@@ -89,7 +90,7 @@ def gather_panel(method: Methodology, *, store: Store | None = None) -> tuple[pd
             keep = [
                 c in cover.get(int(y), set()) for y, c in zip(table["year"], table["country"], strict=True)
             ]
-            table = table[keep & table["country"].isin(countries)]
+            table = table[np.asarray(keep, dtype=bool) & table["country"].isin(countries).to_numpy()]
             for name, col in _TRADE.items():
                 if name in wanted:
                     parts.append(
