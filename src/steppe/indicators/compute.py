@@ -65,8 +65,8 @@ def choose_dataset(
 ) -> str:
     """The dataset id to read: ``dataset`` given as an id or a source, else the best stored one.
 
-    Without ``dataset``, the stored dataset covering most of ``years`` wins (then the one with
-    more rows).
+    Without ``dataset``, the stored dataset covering most of ``years`` wins, then the longest
+    series, then the one with more rows.
     """
     stored = sql.trade_datasets(store, product=product)
     if not stored:
@@ -89,7 +89,7 @@ def choose_dataset(
         return max(0, min(last, d["last_year"]) - max(first, d["first_year"]) + 1)
 
     def score(d: dict[str, Any]) -> tuple:
-        return (overlap(d), d["rows"])
+        return (overlap(d), d["years"], d["rows"])
 
     return max(stored, key=score)["dataset_id"]
 
@@ -169,6 +169,7 @@ def indicator(
     if name not in INDICATORS:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(INDICATORS)}.")
     store = _store(store)
+    region(region_name, [], store=store)  # an unknown region fails before any data is read
     product_level = name in ("rca", "complementarity", "grubel-lloyd")
     flows, dataset_id = load_flows(
         dataset, years, view, product=None if product_level else "TOTAL", store=store

@@ -25,6 +25,10 @@ VIEWS: tuple[str, ...] = ("exports", "imports", "mirror", "reconciled")
 
 _KEYS = ["year", "exporter", "importer", "product"]
 
+#: Partner codes that are totals, not countries (connectors store a reporter's world total as
+#: partner 'WLD'); they are dropped so that totals are sums over real partners.
+AGGREGATE_CODES = frozenset({"WLD"})
+
 
 def check_view(view: str) -> str:
     if view not in VIEWS:
@@ -36,8 +40,8 @@ def directed_flows(trade_flows: pd.DataFrame, view: View = "mirror") -> pd.DataF
     """One value per (year, exporter, importer, product) from ``trade_flows`` rows.
 
     Input columns: those of the ``trade_flows`` table (``value_usd`` and ``reporter`` at
-    least). Output: ``year, exporter, importer, product, value`` with positive values, self
-    flows dropped, duplicates within one report summed.
+    least). Output: ``year, exporter, importer, product, value`` with positive values; self
+    flows and world totals (partner 'WLD') dropped; duplicates within one report summed.
     """
     check_view(view)
     if trade_flows.empty:
@@ -45,7 +49,12 @@ def directed_flows(trade_flows: pd.DataFrame, view: View = "mirror") -> pd.DataF
     frame = trade_flows
     if "product" not in frame.columns:
         frame = frame.assign(product="TOTAL")
-    frame = frame[(frame["exporter"] != frame["importer"]) & frame["value_usd"].notna()]
+    frame = frame[
+        (frame["exporter"] != frame["importer"])
+        & frame["value_usd"].notna()
+        & ~frame["exporter"].isin(AGGREGATE_CODES)
+        & ~frame["importer"].isin(AGGREGATE_CODES)
+    ]
     frame = frame[frame["value_usd"] > 0]
 
     def report(who: str) -> pd.DataFrame:

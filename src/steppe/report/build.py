@@ -115,6 +115,14 @@ def _series(frame: pd.DataFrame, key: str, value: str) -> dict[str, list[tuple[f
     return out
 
 
+def _source_caption(store: Store, source: str) -> str:
+    """Captions of every stored dataset of one source."""
+    from steppe.store import indicators as sql
+
+    ids = [d["dataset_id"] for d in sql.datasets(store) if d["source"] == source]
+    return "; ".join(_dataset_caption(store, i) for i in ids)
+
+
 def _dataset_caption(store: Store, dataset_id: str | None) -> str:
     from steppe.store import indicators as sql
 
@@ -339,7 +347,8 @@ def dependence_section(store: Store) -> Section:
                 ),
                 "All flow classes (ODA-like, OOF-like, vague) summed by recipient and commitment year. "
                 "Source: AidData "
-                "Global Chinese Development Finance Dataset 3.0 (Custer et al. 2023), as stored.",
+                "Global Chinese Development Finance Dataset 3.0 (Custer et al. 2023): "
+                f"{_source_caption(store, 'aiddata')}.",
             )
         )
     else:
@@ -353,8 +362,9 @@ def dependence_section(store: Store) -> Section:
                     title="Personal remittances received (% of GDP)",
                     y_label="% of GDP",
                 ),
-                "World Bank World Development Indicators: BX.TRF.PWKR.DT.GD.ZS, or BX.TRF.PWKR.CD.DT over "
-                "NY.GDP.MKTP.CD where only the two series are stored.",
+                "BX.TRF.PWKR.DT.GD.ZS, or BX.TRF.PWKR.CD.DT over NY.GDP.MKTP.CD x 100 where only the two "
+                "series are stored. Source: World Bank World Development Indicators: "
+                f"{_source_caption(store, 'wdi')}.",
             )
         )
     else:

@@ -17,6 +17,7 @@ def reports() -> pd.DataFrame:
         (2000, "TKM", "CHN", "importer", 50.0),  # TKM does not report: only the mirror exists
         (2000, "KAZ", "KAZ", "exporter", 5.0),  # self flow, dropped
         (2000, "UZB", "KAZ", "reconciled", 7.0),
+        (2000, "KAZ", "WLD", "exporter", 900.0),  # a world total, not a partner: dropped
     ]
     return pd.DataFrame(rows, columns=["year", "exporter", "importer", "reporter", "value_usd"])
 
