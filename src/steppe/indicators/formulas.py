@@ -15,7 +15,7 @@ overhead (see ``benchmarks/indicators.py``). Formulas and references: ``docs/ind
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -32,8 +32,12 @@ _DENSE_LIMIT = 50_000_000
 
 # -- coding keys -------------------------------------------------------------------------------
 @dataclass
-class _Coded:
-    """Flows with years, countries (shared exporter/importer index) and products as int codes."""
+class Coded:
+    """Flows with years, countries (shared exporter/importer index) and products as int codes.
+
+    Build it once with :func:`prepare` and pass it to several formulas to skip re-coding
+    the same frame (the benchmark computes the whole indicator family this way).
+    """
 
     year: np.ndarray
     exp: np.ndarray
@@ -43,6 +47,7 @@ class _Coded:
     countries: np.ndarray
     product: np.ndarray | None = None
     products: np.ndarray | None = None
+    cache: dict = field(default_factory=dict)
 
     @property
     def ny(self) -> int:
@@ -66,70 +71,158 @@ def _require(flows: pd.DataFrame, columns: Iterable[str]) -> None:
         )
 
 
-def _code(flows: pd.DataFrame, products: bool = False) -> _Coded:
+def prepare(flows: pd.DataFrame, products: bool = False) -> Coded:
+    """Code a flows frame once (``products=True`` keeps the product column too)."""
+    return _code(flows, products)
+
+
+def _code(flows: pd.DataFrame | Coded, products: bool = False) -> Coded:
+    if isinstance(flows, Coded):
+        if products and flows.product is None:
+            raise UsageError("These prepared flows have no products: prepare them with products=True.")
+        return flows
     cols = ["year", "exporter", "importer", "value"] + (["product"] if products else [])
     _require(flows, cols)
     value = flows["value"].to_numpy(dtype="float64", na_value=np.nan)
     if np.any(value < 0):
         raise UsageError("The flows frame has negative trade values; trade flows must be >= 0.")
-    year_codes, years = pd.factorize(flows["year"].to_numpy(), sort=True)
-    n = len(flows)
-    both = np.concatenate([flows["exporter"].to_numpy(), flows["importer"].to_numpy()])
-    country_codes, countries = pd.factorize(both, sort=True)
-    coded = _Coded(
-        year=year_codes.astype(np.int64),
-        exp=country_codes[:n].astype(np.int64),
-        imp=country_codes[n:].astype(np.int64),
-        value=np.nan_to_num(value, nan=0.0),
+    year_codes, years = _factorize(flows["year"].to_numpy())
+    (exp_codes, imp_codes), countries = _factorize_together(
+        flows["exporter"].to_numpy(), flows["importer"].to_numpy()
+    )
+    coded = Coded(
+        year=year_codes.astype(np.int64, copy=False),
+        exp=exp_codes,
+        imp=imp_codes,
+        value=np.nan_to_num(value, nan=0.0) if np.isnan(value).any() else value,
         years=np.asarray(years),
         countries=np.asarray(countries),
     )
     if products:
-        pcodes, puniq = pd.factorize(flows["product"].to_numpy(), sort=True)
-        coded.product = pcodes.astype(np.int64)
+        pcodes, puniq = _factorize(flows["product"].to_numpy())
+        coded.product = pcodes.astype(np.int64, copy=False)
         coded.products = np.asarray(puniq)
     return coded
 
 
-def _sum_by(keys: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sum ``weights`` by integer ``keys`` in [0, size); return (present keys, sums)."""
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted codes of ``values``: a lookup table for compact integers (BACI's numeric
+    country and product codes, years), a hash table otherwise."""
+    if values.dtype.kind in "iu" and len(values):
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo < 50_000_000:
+            shifted = values.astype(np.int64, copy=False) - lo
+            present = np.zeros(hi - lo + 1, dtype=bool)
+            present[shifted] = True
+            lookup = np.cumsum(present) - 1
+            return lookup[shifted], np.flatnonzero(present) + lo
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques)
+
+
+def _factorize_together(a: np.ndarray, b: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Codes of two arrays over their shared sorted uniques (exporters and importers)."""
+    if a.dtype.kind in "iu" and b.dtype.kind in "iu" and len(a):
+        lo = min(int(a.min()), int(b.min()))
+        hi = max(int(a.max()), int(b.max()))
+        if hi - lo < 50_000_000:
+            present = np.zeros(hi - lo + 1, dtype=bool)
+            present[a - lo] = True
+            present[b - lo] = True
+            lookup = np.cumsum(present) - 1
+            return (lookup[a - lo], lookup[b - lo]), np.flatnonzero(present) + lo
+    codes, uniques = _factorize(np.concatenate([a, b]))
+    return (codes[: len(a)], codes[len(a) :]), uniques
+
+
+def _sum_by(
+    keys: np.ndarray, weights: np.ndarray, size: int, positive: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sum ``weights`` by integer ``keys`` in [0, size); return (present keys, sums).
+
+    ``positive`` says every weight is > 0, so a key is present exactly when its sum is > 0
+    (one pass over the data instead of two).
+    """
     if size <= _DENSE_LIMIT:
         sums = np.bincount(keys, weights=weights, minlength=size)
-        counts = np.bincount(keys, minlength=size)
-        present = np.flatnonzero(counts)
+        present = np.flatnonzero(sums > 0 if positive else np.bincount(keys, minlength=size))
         return present, sums[present]
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    return uniq, np.bincount(inverse, weights=weights, minlength=len(uniq))
+    codes, uniq = pd.factorize(keys)
+    return np.asarray(uniq), np.bincount(codes, weights=weights, minlength=len(uniq))
+
+
+def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A frame over freshly computed arrays, without copying them into one block."""
+    return pd.DataFrame(columns, copy=False)
 
 
 def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """num / den with NaN where the denominator is zero (no division warnings)."""
     num = np.asarray(num, dtype="float64")
     den = np.asarray(den, dtype="float64")
-    out = np.full(np.broadcast(num, den).shape, np.nan)
-    np.divide(num, den, out=out, where=den != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(num, den)
+    zero = den == 0
+    if zero.any():
+        out[np.broadcast_to(zero, out.shape)] = np.nan
     return out
 
 
-def _country_sums(c: _Coded) -> tuple[np.ndarray, np.ndarray]:
-    """Dense (year, country) arrays of exports and imports."""
+def _year_slices(c: Coded) -> tuple[np.ndarray | slice, list[slice]]:
+    """Row order that groups the rows by year (a full slice when they already are), and each
+    year's slice of it (computed once)."""
+    if "years" not in c.cache:
+        if len(c.year) and np.all(c.year[1:] >= c.year[:-1]):
+            order = slice(None)  # already grouped by year (BACI files are)
+        else:  # a stable sort of small integers is a radix sort in numpy
+            order = np.argsort(c.year.astype(np.int16 if c.ny < 2**15 else np.int64), kind="stable")
+        counts = np.bincount(c.year, minlength=c.ny)
+        ends = np.cumsum(counts)
+        c.cache["years"] = (order, [slice(e - n, e) for n, e in zip(counts, ends, strict=True)])
+    return c.cache["years"]
+
+
+def _positive(c: Coded) -> bool:
+    """Whether every flow value is > 0 (computed once)."""
+    if "positive" not in c.cache:
+        c.cache["positive"] = bool(np.all(c.value > 0))
+    return c.cache["positive"]
+
+
+def _yc(c: Coded) -> tuple[np.ndarray, np.ndarray]:
+    """year * countries + exporter, and the same for the importer (computed once)."""
+    if "yc" not in c.cache:
+        base = c.year * c.nc
+        c.cache["yc"] = (base + c.exp, base + c.imp)
+    return c.cache["yc"]
+
+
+def _country_sums(c: Coded) -> tuple[np.ndarray, np.ndarray]:
+    """Dense (year, country) arrays of exports and imports (computed once per coded panel)."""
+    if "country_sums" in c.cache:
+        return c.cache["country_sums"]
     size = c.ny * c.nc
-    x = np.bincount(c.year * c.nc + c.exp, weights=c.value, minlength=size).reshape(c.ny, c.nc)
-    m = np.bincount(c.year * c.nc + c.imp, weights=c.value, minlength=size).reshape(c.ny, c.nc)
+    yc_exp, yc_imp = _yc(c)
+    x = np.bincount(yc_exp, weights=c.value, minlength=size).reshape(c.ny, c.nc)
+    m = np.bincount(yc_imp, weights=c.value, minlength=size).reshape(c.ny, c.nc)
+    c.cache["country_sums"] = (x, m)
     return x, m
 
 
-def _pair_sums(c: _Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _pair_sums(c: Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Directed (year, exporter, importer) sums: (year code, exporter, importer, value)."""
-    key = (c.year * c.nc + c.exp) * c.nc + c.imp
-    present, sums = _sum_by(key, c.value, c.ny * c.nc * c.nc)
+    if "pairs" in c.cache:
+        return c.cache["pairs"]
+    key = _yc(c)[0] * c.nc + c.imp
+    present, sums = _sum_by(key, c.value, c.ny * c.nc * c.nc, _positive(c))
     year, rest = np.divmod(present, c.nc * c.nc)
     exp, imp = np.divmod(rest, c.nc)
+    c.cache["pairs"] = (year, exp, imp, sums)
     return year, exp, imp, sums
 
 
 # -- country totals, partner shares, concentration --------------------------------------------
-def country_totals(flows: pd.DataFrame) -> pd.DataFrame:
+def country_totals(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     """Exports, imports and total trade of every country and year, summed over partners."""
     c = _code(flows)
     x, m = _country_sums(c)
@@ -140,7 +233,7 @@ def country_totals(flows: pd.DataFrame) -> pd.DataFrame:
     return out[out["trade"] > 0].reset_index(drop=True)
 
 
-def partner_shares(flows: pd.DataFrame, flow: Flow = "trade") -> pd.DataFrame:
+def partner_shares(flows: pd.DataFrame | Coded, flow: Flow = "trade") -> pd.DataFrame:
     """Each partner's share in a country's exports, imports or total trade (WITS partner share).
 
     Returns ``year, country, partner, value, total, share``; shares sum to 1 over partners.
@@ -162,7 +255,7 @@ def partner_shares(flows: pd.DataFrame, flow: Flow = "trade") -> pd.DataFrame:
     who, partner = np.divmod(rest, c.nc)
     totals = np.bincount(yr * c.nc + who, weights=sums, minlength=c.ny * c.nc)
     total = totals[yr * c.nc + who]
-    return pd.DataFrame(
+    return _frame(
         {
             "year": c.years[yr],
             "country": c.countries[who],
@@ -174,23 +267,48 @@ def partner_shares(flows: pd.DataFrame, flow: Flow = "trade") -> pd.DataFrame:
     )
 
 
-def herfindahl(flows: pd.DataFrame, flow: Flow = "trade") -> pd.DataFrame:
+def herfindahl(flows: pd.DataFrame | Coded, flow: Flow = "trade") -> pd.DataFrame:
     """Herfindahl–Hirschman concentration of a country's partners: sum of squared partner shares.
 
     Returns ``year, country, partners, hhi, hhi_normalised`` where the normalised index
     (H - 1/N) / (1 - 1/N) runs from 0 (equal shares) to 1 (one partner); N = partners with
     positive trade. NaN when N = 1 for the normalised index.
     """
-    shares = partner_shares(flows, flow)
-    shares = shares[shares["value"] > 0]
-    grouped = shares.assign(sq=shares["share"] ** 2).groupby(["year", "country"], sort=True)
-    out = grouped.agg(partners=("partner", "size"), hhi=("sq", "sum")).reset_index()
-    inv = 1.0 / out["partners"].to_numpy(dtype="float64")
-    out["hhi_normalised"] = _divide(out["hhi"].to_numpy() - inv, 1.0 - inv)
-    return out
+    if flow not in ("exports", "imports", "trade"):
+        raise UsageError(f"Unknown flow '{flow}': use exports, imports or trade.")
+    c = _code(flows)
+    yr, ex, im, v = _pair_sums(c)
+    if flow == "exports":
+        own, other, year, value = ex, im, yr, v
+    elif flow == "imports":
+        own, other, year, value = im, ex, yr, v
+    else:
+        own, other = np.concatenate([ex, im]), np.concatenate([im, ex])
+        year, value = np.concatenate([yr, yr]), np.concatenate([v, v])
+    keys, sums = _sum_by((year * c.nc + own) * c.nc + other, value, c.ny * c.nc * c.nc)
+    keep = sums > 0
+    keys, sums = keys[keep], sums[keep]
+    cy = keys // c.nc
+    size = c.ny * c.nc
+    total = np.bincount(cy, weights=sums, minlength=size)
+    share = sums / total[cy]
+    hhi = np.bincount(cy, weights=share**2, minlength=size)
+    partners = np.bincount(cy, minlength=size)
+    present = np.flatnonzero(partners)
+    yr_out, who = np.divmod(present, c.nc)
+    inv = 1.0 / partners[present]
+    return _frame(
+        {
+            "year": c.years[yr_out],
+            "country": c.countries[who],
+            "partners": partners[present],
+            "hhi": hhi[present],
+            "hhi_normalised": _divide(hhi[present] - inv, 1.0 - inv),
+        }
+    )
 
 
-def trade_intensity(flows: pd.DataFrame) -> pd.DataFrame:
+def trade_intensity(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     """Bilateral trade intensity index (WITS): (x_ij / X_i) / (M_j / M_w).
 
     x_ij: exports of i to j; X_i: i's exports to all partners; M_j: j's imports from all
@@ -203,7 +321,7 @@ def trade_intensity(flows: pd.DataFrame) -> pd.DataFrame:
     yr, ex, im, v = _pair_sums(c)
     share = _divide(v, x[yr, ex])
     intensity = _divide(share, _divide(m[yr, im], world[yr]))
-    return pd.DataFrame(
+    return _frame(
         {
             "year": c.years[yr],
             "exporter": c.countries[ex],
@@ -216,7 +334,7 @@ def trade_intensity(flows: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- regions ------------------------------------------------------------------------------------
-def _membership_matrix(c: _Coded, members: Members) -> np.ndarray:
+def _membership_matrix(c: Coded, members: Members) -> np.ndarray:
     """Boolean (year, country) matrix: is the country a member in that year."""
     mask = np.zeros((c.ny, c.nc), dtype=bool)
     index = {code: i for i, code in enumerate(c.countries)}
@@ -228,7 +346,7 @@ def _membership_matrix(c: _Coded, members: Members) -> np.ndarray:
     return mask
 
 
-def regional_trade(flows: pd.DataFrame, members: Members) -> pd.DataFrame:
+def regional_trade(flows: pd.DataFrame | Coded, members: Members) -> pd.DataFrame:
     """Intra-regional trade share, intensity and Iapadre's introversion index for one region.
 
     ``members`` is a set of ISO3 codes, or a mapping year -> set for regions whose membership
@@ -240,17 +358,21 @@ def regional_trade(flows: pd.DataFrame, members: Members) -> pd.DataFrame:
     c = _code(flows)
     x, m = _country_sums(c)
     mask = _membership_matrix(c, members)
-    in_exp = mask[c.year, c.exp]
-    in_imp = mask[c.year, c.imp]
-    intra_exports = np.bincount(c.year, weights=c.value * (in_exp & in_imp), minlength=c.ny)
-    region_trade = ((x + m) * mask).sum(axis=1)
+    yc_exp, yc_imp = _yc(c)
+    in_exp = mask.ravel()[yc_exp]
+    in_imp = mask.ravel()[yc_imp]
+    # 1 - s and 1 - w are summed directly (extra-regional and rest-of-world trade), not
+    # subtracted, so that shares near 0 or 1 keep their precision
+    intra = 2.0 * np.bincount(c.year, weights=c.value * (in_exp & in_imp), minlength=c.ny)
+    extra = np.bincount(c.year, weights=c.value * (in_exp ^ in_imp), minlength=c.ny)
+    region_trade = intra + extra
+    rest_trade = ((x + m) * ~mask).sum(axis=1)
     world_trade = (x + m).sum(axis=1)
-    intra = 2.0 * intra_exports
     s = _divide(intra, region_trade)
     w = _divide(region_trade, world_trade)
     hi = _divide(s, w)
-    he = _divide(1.0 - s, 1.0 - w)
-    return pd.DataFrame(
+    he = _divide(_divide(extra, region_trade), _divide(rest_trade, world_trade))
+    return _frame(
         {
             "year": c.years,
             "members": mask.sum(axis=1),
@@ -266,7 +388,7 @@ def regional_trade(flows: pd.DataFrame, members: Members) -> pd.DataFrame:
     )
 
 
-def country_regional(flows: pd.DataFrame, members: Members) -> pd.DataFrame:
+def country_regional(flows: pd.DataFrame | Coded, members: Members) -> pd.DataFrame:
     """Each member's trade with the rest of its region.
 
     For member i of region R (R - i: the other members): ``share`` = T_{i,R-i} / T_i (its
@@ -277,10 +399,11 @@ def country_regional(flows: pd.DataFrame, members: Members) -> pd.DataFrame:
     c = _code(flows)
     x, m = _country_sums(c)
     mask = _membership_matrix(c, members)
-    both = mask[c.year, c.exp] & mask[c.year, c.imp] & (c.exp != c.imp)
+    yc_exp, yc_imp = _yc(c)
+    both = mask.ravel()[yc_exp] & mask.ravel()[yc_imp] & (c.exp != c.imp)
     size = c.ny * c.nc
-    to_region = np.bincount(c.year * c.nc + c.exp, weights=c.value * both, minlength=size)
-    from_region = np.bincount(c.year * c.nc + c.imp, weights=c.value * both, minlength=size)
+    to_region = np.bincount(yc_exp, weights=c.value * both, minlength=size)
+    from_region = np.bincount(yc_imp, weights=c.value * both, minlength=size)
     to_region = to_region.reshape(c.ny, c.nc)
     from_region = from_region.reshape(c.ny, c.nc)
     world_imports = m.sum(axis=1, keepdims=True)
@@ -290,7 +413,7 @@ def country_regional(flows: pd.DataFrame, members: Members) -> pd.DataFrame:
     intensity = _divide(export_share, _divide(others_imports, world_imports))
     rows = np.argwhere(mask & ((x + m) > 0))
     yr, who = rows[:, 0], rows[:, 1]
-    return pd.DataFrame(
+    return _frame(
         {
             "year": c.years[yr],
             "country": c.countries[who],
@@ -303,22 +426,41 @@ def country_regional(flows: pd.DataFrame, members: Members) -> pd.DataFrame:
 
 
 # -- product-level indicators -----------------------------------------------------------------
-def rca(flows: pd.DataFrame) -> pd.DataFrame:
+def rca(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     """Balassa's revealed comparative advantage: (x_ik / X_i) / (x_wk / X_w).
 
     Needs a ``product`` column. Returns ``year, country, product, exports, rca``.
     """
     c = _code(flows, products=True)
     npr = c.np_
-    key = (c.year * c.nc + c.exp) * npr + c.product
-    present, sums = _sum_by(key, c.value, c.ny * c.nc * npr)
+    key = _yc(c)[0] * npr + c.product
+    size = c.ny * c.nc * npr
+    if size <= _DENSE_LIMIT and _positive(c):
+        # dense (year, country, product) cube: totals are axis sums, no scatter needed
+        cube = np.bincount(key, weights=c.value, minlength=size).reshape(c.ny, c.nc, npr)
+        x_country = cube.sum(axis=2)
+        w_product = cube.sum(axis=1)
+        w_total = x_country.sum(axis=1)
+        yr, who, k = np.nonzero(cube)
+        sums = cube[yr, who, k]
+        value = (sums / x_country[yr, who]) / (w_product[yr, k] / w_total[yr])
+        return _frame(
+            {
+                "year": c.years[yr],
+                "country": c.countries[who],
+                "product": c.products[k],
+                "exports": sums,
+                "rca": value,
+            }
+        )
+    present, sums = _sum_by(key, c.value, size, _positive(c))
     yc, k = np.divmod(present, npr)
     yr, who = np.divmod(yc, c.nc)
     x_country = np.bincount(yc, weights=sums, minlength=c.ny * c.nc)
     w_product = np.bincount(yr * npr + k, weights=sums, minlength=c.ny * npr)
     w_total = np.bincount(yr, weights=sums, minlength=c.ny)
     value = _divide(_divide(sums, x_country[yc]), _divide(w_product[yr * npr + k], w_total[yr]))
-    return pd.DataFrame(
+    return _frame(
         {
             "year": c.years[yr],
             "country": c.countries[who],
@@ -329,7 +471,7 @@ def rca(flows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def grubel_lloyd(flows: pd.DataFrame) -> pd.DataFrame:
+def grubel_lloyd(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     """Grubel–Lloyd intra-industry trade between i and j, aggregated over products.
 
     GL_ij = 1 - sum_k |x_ijk - x_jik| / sum_k (x_ijk + x_jik) = 2 sum_k min(x_ijk, x_jik) /
@@ -338,42 +480,47 @@ def grubel_lloyd(flows: pd.DataFrame) -> pd.DataFrame:
     """
     c = _code(flows, products=True)
     npr, nc = c.np_, c.nc
-    key = ((c.year * nc + c.exp) * nc + c.imp) * npr + c.product
-    uniq, sums = _sum_by(key, c.value, c.ny * nc * nc * npr)
-    ycp, k = np.divmod(uniq, npr)
-    yc, imp = np.divmod(ycp, nc)
-    yr, exp = np.divmod(yc, nc)
-    reverse = ((yr * nc + imp) * nc + exp) * npr + k
-    pos = np.searchsorted(uniq, reverse)
-    pos_ok = np.minimum(pos, len(uniq) - 1)
-    found = uniq[pos_ok] == reverse
-    back = np.where(found, sums[pos_ok], 0.0)
-    matched = np.minimum(sums, back)
-    pair = (yr * nc + exp) * nc + imp
-    # every pair (i, j) sums over its own rows: min(x_ijk, x_jik) and x_ijk; the reverse
-    # direction's rows come from pair (j, i), added below so that rows where only x_jik > 0 count.
-    p_keys, p_matched = _sum_by(pair, matched, c.ny * nc * nc)
-    _, p_value = _sum_by(pair, sums, c.ny * nc * nc)
+    # each (pair, product) keyed once, by its lower and higher country code; flows from the
+    # lower to the higher code are "forward", the others "backward"
+    order, slices = _year_slices(c)
+    exp, imp, value = c.exp[order], c.imp[order], c.value[order]
+    low, high = np.minimum(exp, imp), np.maximum(exp, imp)
+    forward = exp < imp
+    fwd_value = np.where(forward, value, 0.0)
+    bwd_value = value - fwd_value
+    # hash (pair, product) keys year by year: smaller tables, and 32-bit keys where they fit
+    dtype = np.int32 if nc * nc * npr < 2**31 else np.int64
+    within = ((low * nc + high) * npr + c.product[order]).astype(dtype)
+    pair_parts, fwd_parts, bwd_parts = [], [], []
+    for y, sl in enumerate(slices):
+        codes, uniq = pd.factorize(within[sl])
+        fwd_parts.append(np.bincount(codes, weights=fwd_value[sl], minlength=len(uniq)))
+        bwd_parts.append(np.bincount(codes, weights=bwd_value[sl], minlength=len(uniq)))
+        pair_parts.append(y * nc * nc + np.asarray(uniq).astype(np.int64) // npr)
+    fwd, bwd = np.concatenate(fwd_parts), np.concatenate(bwd_parts)
+    pair_of = np.concatenate(pair_parts)
+    size = c.ny * nc * nc
+    p_keys, p_matched = _sum_by(pair_of, np.minimum(fwd, bwd), size)
+    _, p_fwd = _sum_by(pair_of, fwd, size)
+    _, p_bwd = _sum_by(pair_of, bwd, size)
+    trade = p_fwd + p_bwd
+    gl = _divide(2.0 * p_matched, trade)
     py, rest = np.divmod(p_keys, nc * nc)
-    pe, pi = np.divmod(rest, nc)
-    rev_pair = (py * nc + pi) * nc + pe
-    rpos = np.minimum(np.searchsorted(p_keys, rev_pair), len(p_keys) - 1)
-    rfound = p_keys[rpos] == rev_pair
-    rev_value = np.where(rfound, p_value[rpos], 0.0)
-    trade = p_value + rev_value
-    return pd.DataFrame(
+    lo, hi = np.divmod(rest, nc)
+    f, b = p_fwd > 0, p_bwd > 0
+    return _frame(
         {
-            "year": c.years[py],
-            "country": c.countries[pe],
-            "partner": c.countries[pi],
-            "trade": trade,
-            "gl": _divide(2.0 * p_matched, trade),
+            "year": np.concatenate([c.years[py[f]], c.years[py[b]]]),
+            "country": np.concatenate([c.countries[lo[f]], c.countries[hi[b]]]),
+            "partner": np.concatenate([c.countries[hi[f]], c.countries[lo[b]]]),
+            "trade": np.concatenate([trade[f], trade[b]]),
+            "gl": np.concatenate([gl[f], gl[b]]),
         }
     )
 
 
 def complementarity(
-    flows: pd.DataFrame, countries: Collection[str] | None = None, chunk: int = 64
+    flows: pd.DataFrame | Coded, countries: Collection[str] | None = None, chunk: int = 64
 ) -> pd.DataFrame:
     """Trade complementarity of i's exports with j's imports (Michaely 1996; WITS), 0 to 100.
 
@@ -390,9 +537,10 @@ def complementarity(
     pos[focus] = np.arange(len(focus))
     nf = len(focus)
     frames = []
-    for y in range(c.ny):
-        sel = c.year == y
-        e, i, k, v = c.exp[sel], c.imp[sel], c.product[sel], c.value[sel]
+    order, slices = _year_slices(c)
+    for y, sl in enumerate(slices):
+        rows = order[sl] if isinstance(order, np.ndarray) else sl
+        e, i, k, v = c.exp[rows], c.imp[rows], c.product[rows], c.value[rows]
         xs = np.zeros((nf, npr))
         ms = np.zeros((nf, npr))
         ok = pos[e] >= 0

@@ -137,3 +137,12 @@ def test_bad_input_is_a_usage_error(flows):
         formulas.country_totals(flows.assign(value=-1))
     with pytest.raises(UsageError, match="Unknown flow"):
         formulas.partner_shares(flows, "both")
+
+
+def test_row_order_does_not_matter(products):
+    both = pd.concat([products, products.assign(year=1999, value=products["value"] * 2)], ignore_index=True)
+    shuffled = both.sample(frac=1.0, random_state=3)
+    for fn in (formulas.grubel_lloyd, formulas.complementarity, formulas.rca):
+        a = fn(both).sort_values(list(fn(both).columns[:3])).reset_index(drop=True)
+        b = fn(shuffled).sort_values(list(a.columns[:3])).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)
