@@ -24,8 +24,9 @@ def table_exists(store: Store, table: str) -> bool:
 
 
 def trade_datasets(store: Store, product: str | None = "TOTAL") -> list[dict[str, Any]]:
-    """Datasets with rows in ``trade_flows``: id, source, edition, years, rows, reporters."""
-    where = "WHERE t.product = $product" if product else ""
+    """Datasets with rows in ``trade_flows`` for one product (``None``: product-level rows, i.e.
+    every product but 'TOTAL'): id, source, edition, years, rows, reporters."""
+    where = "WHERE t.product = $product" if product else "WHERE t.product <> 'TOTAL'"
     return store.rows(
         "SELECT t.dataset_id, d.source, d.dataset, d.edition, min(t.year) AS first_year, "
         "max(t.year) AS last_year, count(DISTINCT t.year) AS years, count(*) AS rows, "
