@@ -516,18 +516,28 @@ def to_pdf(html_path: Path, pdf_path: Path) -> Path:
     exe = find_chromium()
     if exe is None:
         raise SteppeError("PDF output needs Chromium: install it (apt-get install chromium) or drop --pdf.")
-    subprocess.run(
-        [
-            exe,
-            *CHROMIUM_FLAGS,
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf_path}",
-            html_path.resolve().as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    try:
+        subprocess.run(
+            [
+                exe,
+                *CHROMIUM_FLAGS,
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf_path}",
+                html_path.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        raise SteppeError(
+            f"Chromium could not print {html_path} to PDF ({type(exc).__name__}); the HTML report is "
+            "written, open it in a browser and print it from there."
+        ) from None
+    if not pdf_path.exists():
+        raise SteppeError(
+            f"Chromium wrote no PDF for {html_path}; the HTML report is written, print it from a browser."
+        )
     return pdf_path
 
 

@@ -67,3 +67,12 @@ def test_report_with_mirror_data_renders_every_chart(cli, page, tmp_path, filled
         caption = figures.nth(i).locator("figcaption").inner_text()
         assert "Source" in caption, caption
     assert page.errors == []
+
+
+def test_pdf_beside_the_html(cli, page, tmp_path):
+    out = tmp_path / "report.html"
+    info = build(cli, out, "--pdf")
+    pdf = Path(info["pdf"])
+    assert pdf == tmp_path / "report.pdf"
+    head = pdf.read_bytes()[:5]
+    assert head == b"%PDF-" and pdf.stat().st_size > 20_000
