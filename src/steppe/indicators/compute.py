@@ -134,6 +134,12 @@ def covered(flows: pd.DataFrame, min_partners: int = MIN_PARTNERS) -> dict[int, 
     return out
 
 
+def _covered_rows(frame: pd.DataFrame, cover: dict[int, set[str]]) -> pd.DataFrame:
+    """Rows whose ``country`` is covered in their ``year`` (its totals are its world totals)."""
+    keep = [c in cover.get(int(y), set()) for y, c in zip(frame["year"], frame["country"], strict=True)]
+    return frame[np.asarray(keep, dtype=bool)]
+
+
 def regional_indicators(
     reg: Region, flows: pd.DataFrame, dataset_id: str, cover: dict[int, set[str]] | None = None
 ) -> pd.DataFrame:
@@ -180,15 +186,13 @@ def indicator(
     if name == "regional":
         out = regional_indicators(reg, flows, dataset_id)
     elif name == "members":
-        out = formulas.country_regional(flows, reg.members_by_year)
-        cover = covered(flows)
-        out = out[[c in cover.get(int(y), set()) for y, c in zip(out["year"], out["country"], strict=True)]]
+        out = _covered_rows(formulas.country_regional(flows, reg.members_by_year), covered(flows))
     elif name == "partners":
         out = formulas.partner_shares(flows, "trade")
-        out = out[out["country"].isin(all_members)]
+        out = _covered_rows(out[out["country"].isin(all_members)], covered(flows))
     elif name == "hhi":
         out = formulas.herfindahl(flows, "trade")
-        out = out[out["country"].isin(all_members)]
+        out = _covered_rows(out[out["country"].isin(all_members)], covered(flows))
     elif name == "intensity":
         out = formulas.trade_intensity(flows)
         cover = covered(flows)

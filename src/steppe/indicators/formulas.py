@@ -483,19 +483,19 @@ def grubel_lloyd(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     # each (pair, product) keyed once, by its lower and higher country code; flows from the
     # lower to the higher code are "forward", the others "backward"
     order, slices = _year_slices(c)
-    exp, imp, value = c.exp[order], c.imp[order], c.value[order]
-    low, high = np.minimum(exp, imp), np.maximum(exp, imp)
-    forward = exp < imp
-    fwd_value = np.where(forward, value, 0.0)
-    bwd_value = value - fwd_value
-    # hash (pair, product) keys year by year: smaller tables, and 32-bit keys where they fit
+    exp, imp, value, product = c.exp[order], c.imp[order], c.value[order], c.product[order]
+    # hash (pair, product) keys year by year: small temporaries and hash tables, and 32-bit
+    # keys where they fit
     dtype = np.int32 if nc * nc * npr < 2**31 else np.int64
-    within = ((low * nc + high) * npr + c.product[order]).astype(dtype)
     pair_parts, fwd_parts, bwd_parts = [], [], []
     for y, sl in enumerate(slices):
-        codes, uniq = pd.factorize(within[sl])
-        fwd_parts.append(np.bincount(codes, weights=fwd_value[sl], minlength=len(uniq)))
-        bwd_parts.append(np.bincount(codes, weights=bwd_value[sl], minlength=len(uniq)))
+        e, i, v = exp[sl], imp[sl], value[sl]
+        forward = e < i
+        within = (np.where(forward, e * nc + i, i * nc + e) * npr + product[sl]).astype(dtype)
+        codes, uniq = pd.factorize(within)
+        fwd_value = np.where(forward, v, 0.0)
+        fwd_parts.append(np.bincount(codes, weights=fwd_value, minlength=len(uniq)))
+        bwd_parts.append(np.bincount(codes, weights=v - fwd_value, minlength=len(uniq)))
         pair_parts.append(y * nc * nc + np.asarray(uniq).astype(np.int64) // npr)
     fwd, bwd = np.concatenate(fwd_parts), np.concatenate(bwd_parts)
     pair_of = np.concatenate(pair_parts)
