@@ -23,6 +23,12 @@ _LAZY = {
     "load_kb": "steppe.kb.loader",
     "validate_kb": "steppe.kb.validate",
     "SteppeError": "steppe.errors",
+    "indicator": "steppe.indicators.compute",
+    "compare_regions": "steppe.indicators.compute",
+    "dependence": "steppe.indicators.dependence",
+    "index_compute": "steppe.indicators.composite",
+    "index_sensitivity": "steppe.indicators.composite",
+    "central_asia_report": "steppe.report",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]

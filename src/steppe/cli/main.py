@@ -8,7 +8,7 @@ import sys
 import typer
 
 from steppe import __version__
-from steppe.cli import data, kb
+from steppe.cli import data, index, indicators, kb, report
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console
 from steppe.errors import SteppeError
@@ -23,6 +23,9 @@ app = typer.Typer(
 app.add_typer(kb.app, name="kb")
 app.add_typer(data.app, name="data")
 app.command()(fetch)
+app.command(name="indicators")(indicators.indicators)
+app.add_typer(index.app, name="index")
+app.add_typer(report.app, name="report")
 
 
 def _version(value: bool) -> None:

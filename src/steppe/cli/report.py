@@ -1,0 +1,30 @@
+"""`steppe report ...`: self-contained HTML reports (optionally PDF)."""
+
+from __future__ import annotations
+
+import typer
+
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit_json
+
+app = typer.Typer(help="Build self-contained reports.", no_args_is_help=True)
+
+
+@app.command("central-asia")
+def central_asia(
+    out: str = typer.Option("report.html", "--out", "-o", help="HTML file to write."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also print a PDF beside it (needs Chromium)."),
+    draws: int = typer.Option(200, "--draws", help="Monte Carlo draws for the index's uncertainty bands."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the Monte Carlo."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """The Central Asia report: memberships, events, trade, dependence, composite index, sources."""
+    from steppe.report.build import central_asia as build
+
+    info = build(out, draws=draws, seed=seed, pdf=pdf)
+    if fmt is OutputFormat.json:
+        emit_json(info.as_dict())
+        return
+    console.print(f"Wrote {info.path}" + (f" and {info.pdf}" if info.pdf else "") + ".")
+    for section, commands in info.missing.items():
+        for command in dict.fromkeys(commands):
+            console.print(f"  {section}: data missing; fill it with: {command}", markup=False)

@@ -1,0 +1,116 @@
+"""The country-year inputs a methodology can name, and how each is read from the store.
+
+Trade inputs come from the stored bilateral flows (one dataset, one view: the methodology's
+``trade`` block); institutional inputs from the knowledge base, read as of 1 July of each
+year like dynamic regions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from steppe.errors import NotFoundError
+from steppe.indicators.composite.methodology import Methodology
+from steppe.store import Store
+
+#: Input name -> what it measures (docs/indicators.md gives the formulas).
+INPUTS: dict[str, str] = {
+    "trade_share_with_region": "share of the other region members in the country's total trade",
+    "export_share_to_region": "share of the other region members in the country's exports",
+    "import_share_from_region": "share of the other region members in the country's imports",
+    "trade_intensity_with_region": "WITS trade intensity of the country's exports towards the region "
+    "(needs a world matrix)",
+    "kb_shared_organisations": "organisations in the knowledge base in which the country and at least one "
+    "other region member are full members",
+    "kb_partner_coverage": "share of the other region members with which the country shares at least one "
+    "full membership",
+}
+
+_TRADE = {
+    "trade_share_with_region": "share",
+    "export_share_to_region": "export_share",
+    "import_share_from_region": "import_share",
+    "trade_intensity_with_region": "intensity",
+}
+
+
+def institutional_panel(countries: list[str], years: range, store: Store) -> pd.DataFrame:
+    """Shared full memberships among ``countries`` per year, from the KB (as of 1 July)."""
+    from steppe.kb import queries
+    from steppe.kb.schema import FULL_MEMBERSHIP
+
+    rows = []
+    for y in years:
+        ov = queries.overlap(as_of=date(y, 7, 1), countries=countries, store=store)
+        full = {
+            c: {o for o, role in ov.roles.get(c, {}).items() if set(role.split("+")) & set(FULL_MEMBERSHIP)}
+            for c in countries
+        }
+        for c in countries:
+            others = [o for o in countries if o != c]
+            shared_orgs = {org for org in full[c] if any(org in full[o] for o in others)}
+            partners = sum(1 for o in others if full[c] & full[o])
+            rows.append((c, y, "kb_shared_organisations", float(len(shared_orgs))))
+            rows.append((c, y, "kb_partner_coverage", partners / len(others) if others else float("nan")))
+    return pd.DataFrame(rows, columns=["unit", "year", "input", "value"])
+
+
+def gather_panel(method: Methodology, *, store: Store | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The long panel ``unit, year, indicator, value`` for ``method``, and where it came from.
+
+    Inputs whose data are not stored are left out (the missing-data rules then apply); the
+    provenance dict names the trade dataset used, or the fetch command that would fill it.
+    """
+    from steppe.indicators import formulas
+    from steppe.indicators.compute import FETCH_COMMANDS, _store, covered, load_flows
+    from steppe.indicators.regions import region
+
+    store = _store(store)
+    countries = list(method.countries)
+    years = range(method.years[0], method.years[1] + 1)
+    wanted = {i.input for i in method.indicators}
+    parts = []
+    info: dict[str, Any] = {"trade_dataset_id": None, "missing": []}
+    if wanted & set(_TRADE):
+        try:
+            flows, dataset_id = load_flows(
+                method.trade.get("dataset"), method.years, method.trade.get("view", "mirror"), store=store
+            )
+        except NotFoundError:
+            info["missing"].append({"data": "bilateral trade", "fetch": FETCH_COMMANDS["trade"]})
+        else:
+            info["trade_dataset_id"] = dataset_id
+            reg = region(method.region, years, store=store)
+            table = formulas.country_regional(flows, reg.members_by_year)
+            cover = covered(flows)
+            keep = [
+                c in cover.get(int(y), set()) for y, c in zip(table["year"], table["country"], strict=True)
+            ]
+            table = table[np.asarray(keep, dtype=bool) & table["country"].isin(countries).to_numpy()]
+            for name, col in _TRADE.items():
+                if name in wanted:
+                    parts.append(
+                        table[["country", "year", col]]
+                        .set_axis(["unit", "year", "value"], axis=1)
+                        .assign(input=name)
+                    )
+    if wanted & {"kb_shared_organisations", "kb_partner_coverage"}:
+        parts.append(institutional_panel(countries, years, store))
+    long = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["unit", "year", "input", "value"])
+    )
+    by_input = {i.input: [] for i in method.indicators}
+    for ind in method.indicators:
+        by_input[ind.input].append(ind.id)
+    frames = [
+        long[long["input"] == inp].assign(indicator=ind_id) for inp, ids in by_input.items() for ind_id in ids
+    ]
+    panel = pd.concat(frames, ignore_index=True) if frames else long.assign(indicator=[])
+    panel = panel.dropna(subset=["value"])
+    return panel[["unit", "year", "indicator", "value"]], info

@@ -1,0 +1,233 @@
+"""A composite index's declared methodology, read from YAML and checked before use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from steppe.dates import parse_years
+from steppe.errors import NotFoundError, ValidationError
+
+NORMALISATIONS = ("min-max", "z-score", "distance-to-frontier")
+WEIGHTINGS = ("equal", "pca", "given")
+AGGREGATIONS = ("arithmetic", "geometric")
+IMPUTATIONS = ("none", "mean", "carry-forward")
+DIRECTIONS = ("positive", "negative")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    input: str
+    direction: str = "positive"
+    weight: float = 1.0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    name: str
+    indicators: tuple[Indicator, ...]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    draws: int = 500
+    normalisation: tuple[str, ...] = NORMALISATIONS
+    weighting: tuple[str, ...] = WEIGHTINGS
+    aggregation: tuple[str, ...] = AGGREGATIONS
+    imputation: tuple[str, ...] = IMPUTATIONS
+    weight_noise: float = 0.25
+
+
+@dataclass(frozen=True)
+class Methodology:
+    """Everything a composite index depends on, declared (see docs/indicators.md)."""
+
+    id: str
+    version: str
+    title: str
+    countries: tuple[str, ...]
+    years: tuple[int, int]
+    dimensions: tuple[Dimension, ...]
+    region: str = "c5"
+    normalisation: str = "min-max"
+    weighting: str = "equal"
+    aggregation: str = "arithmetic"
+    imputation: str = "carry-forward"
+    max_missing_share: float = 0.5
+    trade: dict[str, Any] = field(default_factory=dict)
+    uncertainty: Uncertainty = Uncertainty()
+    not_covered: tuple[dict[str, str], ...] = ()
+    path: str | None = None
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [i for d in self.dimensions for i in d.indicators]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "countries": list(self.countries),
+            "years": f"{self.years[0]}:{self.years[1]}",
+            "region": self.region,
+            "normalisation": self.normalisation,
+            "weighting": self.weighting,
+            "aggregation": self.aggregation,
+            "imputation": self.imputation,
+            "max_missing_share": self.max_missing_share,
+            "dimensions": [
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "weight": d.weight,
+                    "indicators": [i.__dict__ for i in d.indicators],
+                }
+                for d in self.dimensions
+            ],
+        }
+
+
+def bundled(name: str) -> Path:
+    """Path of a methodology shipped with steppe (``methodologies/NAME.yaml``)."""
+    base = resources.files("steppe.indicators").joinpath("methodologies")
+    return Path(str(base.joinpath(f"{name}.yaml")))
+
+
+def bundled_names() -> list[str]:
+    base = resources.files("steppe.indicators").joinpath("methodologies")
+    return sorted(p.name[:-5] for p in base.iterdir() if p.name.endswith(".yaml"))
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str, problems: list[str]) -> str:
+    if value not in allowed:
+        problems.append(f"{where} is '{value}', not one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _choices(value: Any, allowed: tuple[str, ...], where: str, problems: list[str]) -> tuple[str, ...]:
+    values = tuple(value) if isinstance(value, list) else (value,)
+    for v in values:
+        _choice(v, allowed, where, problems)
+    return values
+
+
+def load_methodology(source: str | Path) -> Methodology:
+    """Read and check a methodology file (a path, or the name of a bundled one)."""
+    path = Path(source)
+    if not path.exists() and not str(source).endswith((".yaml", ".yml")):
+        path = bundled(str(source))
+    if not path.exists():
+        raise NotFoundError(
+            f"No methodology file '{source}': give a YAML path or a bundled name "
+            f"({', '.join(bundled_names())})."
+        )
+    try:
+        raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValidationError(f"The methodology {path} is not valid YAML ({exc}); fix the file.") from None
+    return parse_methodology(raw, str(path))
+
+
+def parse_methodology(raw: dict[str, Any], path: str | None = None) -> Methodology:
+    """Build a :class:`Methodology` from a parsed YAML mapping; every problem is listed."""
+    from steppe.indicators.composite.inputs import INPUTS
+
+    problems: list[str] = []
+    where = path or "the methodology"
+    for key in ("id", "countries", "years", "dimensions"):
+        if key not in raw:
+            problems.append(f"missing key '{key}'")
+    if problems:
+        raise ValidationError(f"{where}: {'; '.join(problems)}.", problems)
+    dims = []
+    seen: set[str] = set()
+    for d_i, d in enumerate(raw["dimensions"] or []):
+        inds = []
+        for i_i, ind in enumerate(d.get("indicators") or []):
+            place = f"dimensions[{d_i}].indicators[{i_i}]"
+            if ind.get("input") not in INPUTS:
+                problems.append(f"{place}.input is '{ind.get('input')}', not one of {', '.join(INPUTS)}")
+            _choice(ind.get("direction", "positive"), DIRECTIONS, f"{place}.direction", problems)
+            if ind.get("id") in seen:
+                problems.append(f"{place}.id '{ind.get('id')}' is used twice")
+            seen.add(ind.get("id"))
+            inds.append(
+                Indicator(
+                    id=str(ind.get("id")),
+                    input=str(ind.get("input")),
+                    direction=ind.get("direction", "positive"),
+                    weight=float(ind.get("weight", 1.0)),
+                    description=str(ind.get("description", "")).strip(),
+                )
+            )
+        if not inds:
+            problems.append(f"dimensions[{d_i}] has no indicators")
+        dims.append(
+            Dimension(
+                id=str(d.get("id")),
+                name=str(d.get("name", d.get("id"))),
+                indicators=tuple(inds),
+                weight=float(d.get("weight", 1.0)),
+            )
+        )
+    if not dims:
+        problems.append("no dimensions")
+    missing = raw.get("missing") or {}
+    unc = raw.get("uncertainty") or {}
+    uncertainty = Uncertainty(
+        draws=int(unc.get("draws", 500)),
+        normalisation=_choices(
+            unc.get("normalisation", list(NORMALISATIONS)),
+            NORMALISATIONS,
+            "uncertainty.normalisation",
+            problems,
+        ),
+        weighting=_choices(
+            unc.get("weighting", list(WEIGHTINGS)), WEIGHTINGS, "uncertainty.weighting", problems
+        ),
+        aggregation=_choices(
+            unc.get("aggregation", list(AGGREGATIONS)), AGGREGATIONS, "uncertainty.aggregation", problems
+        ),
+        imputation=_choices(
+            unc.get("imputation", list(IMPUTATIONS)), IMPUTATIONS, "uncertainty.imputation", problems
+        ),
+        weight_noise=float(unc.get("weight_noise", 0.25)),
+    )
+    share = float(missing.get("max_missing_share", 0.5))
+    if not 0 <= share <= 1:
+        problems.append("missing.max_missing_share must lie in [0, 1]")
+    try:
+        years = parse_years(str(raw["years"]), "years")
+    except Exception as exc:  # UsageError: report it with the other problems
+        problems.append(str(exc))
+        years = (0, 0)
+    method = Methodology(
+        id=str(raw["id"]),
+        version=str(raw.get("version", "1")),
+        title=str(raw.get("title", raw["id"])),
+        countries=tuple(raw["countries"]),
+        years=years,
+        dimensions=tuple(dims),
+        region=str(raw.get("region", "c5")),
+        normalisation=_choice(raw.get("normalisation", "min-max"), NORMALISATIONS, "normalisation", problems),
+        weighting=_choice(raw.get("weighting", "equal"), WEIGHTINGS, "weighting", problems),
+        aggregation=_choice(raw.get("aggregation", "arithmetic"), AGGREGATIONS, "aggregation", problems),
+        imputation=_choice(missing.get("impute", "carry-forward"), IMPUTATIONS, "missing.impute", problems),
+        max_missing_share=share,
+        trade=dict(raw.get("trade") or {}),
+        uncertainty=uncertainty,
+        not_covered=tuple(raw.get("not_covered") or ()),
+        path=path,
+    )
+    if problems:
+        raise ValidationError(f"{where}: {'; '.join(problems)}.", problems)
+    return method

@@ -1,0 +1,580 @@
+"""The Central Asia report: one self-contained HTML file (inline CSS and SVG, no scripts, no CDN).
+
+Every section is built from the analysis modules (KB queries, indicators, dependence,
+composite index) over the store; a section whose data are not stored says which
+``steppe fetch`` command fills it. Every chart has a caption naming its sources.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from html import escape
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import pandas as pd
+
+from steppe import __version__
+from steppe.errors import NotFoundError, SteppeError, UsageError
+from steppe.report import charts
+from steppe.store import Store
+
+SECTIONS = ("membership", "events", "trade", "dependence", "index", "appendix")
+
+#: Flags for headless Chromium without network side effects (PDF printing, tests).
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    parts: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # fetch commands that would fill gaps
+
+    def add(self, html: str) -> None:
+        self.parts.append(html)
+
+    def need(self, what: str, command: str) -> None:
+        self.missing.append(command)
+        self.add(
+            f'<p class="missing">{escape(what)} not stored: run <code>{escape(command)}</code> '
+            "(add <code>--mirror DIR</code> to read a local mirror of the sources instead of the "
+            "network) and build the report again.</p>"
+        )
+
+    def html(self) -> str:
+        return (
+            f'<section id="{self.id}" data-section="{self.id}"><h2>{escape(self.title)}</h2>'
+            + "".join(self.parts)
+            + "</section>"
+        )
+
+
+@dataclass
+class ReportInfo:
+    """What was written, which sections have data, and which fetch commands would fill the rest."""
+
+    path: Path
+    sections: list[str]
+    missing: dict[str, list[str]]
+    pdf: Path | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "pdf": str(self.pdf) if self.pdf else None,
+            "sections": self.sections,
+            "missing": self.missing,
+        }
+
+
+def figure(svg: str, caption: str) -> str:
+    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+def table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None
+) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in (headers or columns))
+    body = []
+    for r in rows:
+        cells = []
+        for c in columns:
+            v = r.get(c)
+            if isinstance(v, float):
+                text = "" if math.isnan(v) else f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
+            elif isinstance(v, (list, tuple)):
+                text = "; ".join(str(x) for x in v)
+            else:
+                text = "" if v is None else str(v)
+            cells.append(f"<td>{escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _series(frame: pd.DataFrame, key: str, value: str) -> dict[str, list[tuple[float, float]]]:
+    out: dict[str, list[tuple[float, float]]] = {}
+    for name, g in frame.groupby(key, sort=True):
+        out[str(name)] = [(float(y), float(v)) for y, v in zip(g["year"], g[value], strict=True)]
+    return out
+
+
+def _source_caption(store: Store, source: str) -> str:
+    """Captions of every stored dataset of one source."""
+    from steppe.store import indicators as sql
+
+    ids = [d["dataset_id"] for d in sql.datasets(store) if d["source"] == source]
+    return "; ".join(_dataset_caption(store, i) for i in ids)
+
+
+def _dataset_caption(store: Store, dataset_id: str | None) -> str:
+    from steppe.store import indicators as sql
+
+    if not dataset_id:
+        return ""
+    for d in sql.datasets(store):
+        if d["dataset_id"] == dataset_id:
+            return f"{d['source']} {d['dataset']}, edition {d['edition']} (dataset {dataset_id})"
+    return f"dataset {dataset_id}"
+
+
+# -- sections ---------------------------------------------------------------------------------------
+def membership_section(store: Store) -> Section:
+    from steppe.kb import queries
+
+    sec = Section("membership", "Membership overlap and timeline of the C5")
+    ov = queries.overlap(store=store)
+    rows = []
+    for org in ov.organisations:
+        row = {"organisation": org}
+        row.update({c: (ov.cell(c, org) or "").replace("_", " ") for c in ov.countries})
+        rows.append(row)
+    sec.add(f"<h3>Who belongs to what, as of {ov.as_of.isoformat()}</h3>")
+    sec.add(
+        figure(
+            table(rows, ["organisation", *ov.countries]),
+            "Roles of the five Central Asian states in each organisation on the date shown. Sources: the "
+            "steppe knowledge base (steppe kb overlap); each membership's sources are listed in the "
+            "appendix.",
+        )
+    )
+    gantt_rows = []
+    source_ids: set[str] = set()
+    for c in queries.C5:
+        for r in queries.timeline(country=c, store=store):
+            gantt_rows.append(
+                (
+                    f"{r['org']} · {c}",
+                    date.fromisoformat(r["start"]),
+                    date.fromisoformat(r["end"]) if r["end"] else None,
+                    r["role"],
+                )
+            )
+            source_ids.update(r.get("sources") or [])
+    gantt_rows.sort(key=lambda r: (r[0].split(" · ")[0], r[0]))
+    sec.add(
+        figure(
+            charts.gantt(
+                gantt_rows,
+                title="Membership periods of the C5, by organisation and role",
+                start=date(1991, 1, 1),
+            ),
+            "Membership periods (start to end, open bars run to today). Sources: steppe knowledge base "
+            f"(steppe kb timeline --country ISO3); source ids: {', '.join(sorted(source_ids))}.",
+        )
+    )
+    return sec
+
+
+def events_section(store: Store) -> Section:
+    from steppe.kb import queries
+
+    sec = Section("events", "Events timeline")
+    evs = queries.events(store=store)
+    points = [(date.fromisoformat(e["start"]), e["type"], e["title"]) for e in evs]
+    ids = sorted({s for e in evs for s in (e.get("sources") or [])})
+    sec.add(
+        figure(
+            charts.event_timeline(points, title="Founding acts, treaties, accessions and summits"),
+            f"Events in the knowledge base (steppe kb events). Sources: {', '.join(ids) or 'none'}.",
+        )
+    )
+    sec.add(
+        table(
+            evs, ["start", "type", "title", "place", "sources"], ["date", "type", "event", "place", "sources"]
+        )
+    )
+    return sec
+
+
+def trade_section(store: Store) -> Section:
+    from steppe.indicators.compute import FETCH_COMMANDS, compare_regions, indicator
+
+    sec = Section("trade", "Trade integration over time, against peer regions")
+    try:
+        peers = compare_regions(store=store)
+        members = indicator("members", "c5", store=store)
+    except NotFoundError:
+        sec.need("Bilateral trade is", FETCH_COMMANDS["trade"])
+        sec.need("A world trade matrix (every reporter with every partner) is", FETCH_COMMANDS["trade_world"])
+        return sec
+    names = {"c5": "C5", "c5_afg": "C5+AFG", "asean": "ASEAN", "eu27": "EU27", "mercosur": "Mercosur"}
+    sources = {d: _dataset_caption(store, d) for d in peers["dataset_id"].unique()}
+    short = {d: d.split(":")[0] for d in sources}
+    peers = peers.assign(
+        line=[
+            f"{names.get(r, r)} ({short[d]})"
+            for r, d in zip(peers["region"], peers["dataset_id"], strict=True)
+        ]
+    )
+    shares = peers.dropna(subset=["intra_share"])
+    if len(shares):
+        sec.add(
+            figure(
+                charts.line_chart(
+                    _series(shares.assign(pct=100 * shares["intra_share"]), "line", "pct"),
+                    title="Intra-regional trade share: C5 and peer regions (% of the region's trade)",
+                    y_label="% of the region's trade",
+                ),
+                "Intra-regional trade share (exports + imports among members over members' trade with all "
+                "partners), one line per region and dataset; a region appears for a dataset only where every "
+                "member's trade is covered (the IMF DOTS extract covers Central Asia only; Turkmenistan "
+                "does not report to Comtrade). Regions are fixed lists (appendix). Sources: "
+                + "; ".join(sources[d] for d in shares["dataset_id"].unique())
+                + ".",
+            )
+        )
+    intro = peers.dropna(subset=["introversion"])
+    if len(intro):
+        sec.add(
+            figure(
+                charts.line_chart(
+                    _series(intro, "line", "introversion"),
+                    title="Regional trade introversion index (Iapadre), -1 to 1",
+                    y_label="introversion",
+                    y_range=(-1.0, 1.0),
+                ),
+                "Introversion compares a region's intra-regional trade intensity with its extra-regional "
+                "intensity, so regions of different size can be compared; it needs world trade, so only "
+                "datasets with a world matrix give it. Sources: "
+                + "; ".join(sources[d] for d in intro["dataset_id"].unique())
+                + ".",
+            )
+        )
+    else:
+        sec.need(
+            "A world trade matrix (every reporter with every partner, needed for introversion) is",
+            FETCH_COMMANDS["trade_world"],
+        )
+    if len(members):
+        src = _dataset_caption(store, members["dataset_id"].iloc[0])
+        sec.add(
+            figure(
+                charts.line_chart(
+                    _series(members.assign(pct=100 * members["share"]), "country", "pct"),
+                    title="Each state's trade with the other four (% of its total trade)",
+                    y_label="% of total trade",
+                ),
+                "Share of the other C5 states in each state's total goods trade "
+                f"({members['view'].iloc[0]} view). Source: {src}.",
+            )
+        )
+    return sec
+
+
+def dependence_section(store: Store) -> Section:
+    from steppe.indicators.compute import FETCH_COMMANDS
+    from steppe.indicators.dependence import dependence
+
+    sec = Section("dependence", "Dependence on external powers")
+    dep = dependence(store=store)
+    has_trade = len(dep) and "share_CHN" in dep and dep["share_CHN"].notna().any()
+    if has_trade:
+        trade = dep.dropna(subset=["share_CHN"])
+        src = _dataset_caption(store, trade["trade_dataset_id"].iloc[0])
+        for power, label in (("CHN", "China"), ("RUS", "Russia"), ("EU27", "the EU27")):
+            sec.add(
+                figure(
+                    charts.line_chart(
+                        _series(trade.assign(pct=100 * trade[f"share_{power}"]), "country", "pct"),
+                        title=f"Share of {label} in each state's total trade (%)",
+                        y_label="% of total trade",
+                    ),
+                    f"Partner share in exports + imports ({trade['view'].iloc[0]} view). Source: {src}.",
+                )
+            )
+        sec.add(
+            figure(
+                charts.line_chart(
+                    _series(trade, "country", "balance"),
+                    title="Multi-vector balance: normalised entropy of the six powers' shares (0 to 1)",
+                    y_label="balance",
+                    y_range=(0.0, 1.0),
+                ),
+                "Balance = -sum(p ln p) / ln 6 over the shares of China, Russia, the EU27, the USA, Turkey "
+                "and Iran "
+                f"rescaled to sum 1: 1 = even spread, 0 = one power only. Source: {src}.",
+            )
+        )
+        last = trade.sort_values("year").groupby("country").tail(1)
+        cols = [
+            "country",
+            "year",
+            "share_CHN",
+            "share_RUS",
+            "share_EU27",
+            "share_USA",
+            "share_TUR",
+            "share_IRN",
+            "balance",
+        ]
+        sec.add(
+            figure(
+                table(last.to_dict(orient="records"), cols),
+                f"Latest year per state: power shares in total trade (0-1) and balance. Source: {src}.",
+            )
+        )
+    else:
+        sec.need("Bilateral trade is", FETCH_COMMANDS["trade"])
+    fin = (
+        dep.dropna(subset=["china_finance_usd_constant"])
+        if "china_finance_usd_constant" in dep
+        else dep.iloc[0:0]
+    )
+    if len(fin):
+        sec.add(
+            figure(
+                charts.line_chart(
+                    _series(fin.assign(bn=fin["china_finance_usd_constant"] / 1e9), "country", "bn"),
+                    title="Chinese official finance committed, US$ bn (constant 2021)",
+                    y_label="US$ bn",
+                ),
+                "All flow classes (ODA-like, OOF-like, vague) summed by recipient and commitment year. "
+                "Source: AidData "
+                "Global Chinese Development Finance Dataset 3.0 (Custer et al. 2023): "
+                f"{_source_caption(store, 'aiddata')}.",
+            )
+        )
+    else:
+        sec.need("Chinese official finance (AidData) is", FETCH_COMMANDS["finance"])
+    rem = dep.dropna(subset=["remittances_pct_gdp"]) if "remittances_pct_gdp" in dep else dep.iloc[0:0]
+    if len(rem):
+        sec.add(
+            figure(
+                charts.line_chart(
+                    _series(rem, "country", "remittances_pct_gdp"),
+                    title="Personal remittances received (% of GDP)",
+                    y_label="% of GDP",
+                ),
+                "BX.TRF.PWKR.DT.GD.ZS, or BX.TRF.PWKR.CD.DT over NY.GDP.MKTP.CD x 100 where only the two "
+                "series are stored. Source: World Bank World Development Indicators: "
+                f"{_source_caption(store, 'wdi')}.",
+            )
+        )
+    else:
+        sec.need("Remittances (WDI) are", FETCH_COMMANDS["remittances"])
+    return sec
+
+
+def index_section(store: Store, draws: int, seed: int) -> Section:
+    from steppe.indicators.composite import gather_panel, load_methodology, sensitivity
+
+    sec = Section("index", "Composite regional integration index, with uncertainty")
+    method = load_methodology("central-asia")
+    panel, info = gather_panel(method, store=store)
+    result = sensitivity(panel, method, draws=draws, seed=seed)
+    iv = result.intervals.dropna(subset=["score"])
+    for gap in info["missing"]:
+        sec.need(gap["data"].capitalize() + " is", gap["fetch"])
+    if len(iv):
+        series = _series(iv, "unit", "score")
+        bands = {
+            str(u): [
+                (float(y), lo, hi)
+                for y, lo, hi in zip(g["year"], g["score_p05"], g["score_p95"], strict=True)
+            ]
+            for u, g in iv.groupby("unit")
+        }
+        src = _dataset_caption(store, info["trade_dataset_id"])
+        sec.add(
+            figure(
+                charts.line_chart(
+                    series, bands=bands, title=f"{method.title} (0-100)", y_label="score", y_range=(0, 100)
+                ),
+                f"Lines: methodology {method.id} v{method.version} as declared; shaded: 5th-95th "
+                f"percentile of {result.draws} Monte Carlo draws (seed {result.seed}) over "
+                "normalisation, weighting, aggregation, imputation and weights. Sources: "
+                f"{src or 'no trade data'}; steppe knowledge base memberships.",
+            )
+        )
+        last = iv.sort_values("year").groupby("unit").tail(1)
+        sec.add(
+            table(
+                last.to_dict(orient="records"),
+                ["unit", "year", "score", "score_p05", "score_p95", "rank", "rank_p05", "rank_p95"],
+                ["state", "year", "score", "score p5", "score p95", "rank", "rank p5", "rank p95"],
+            )
+        )
+        sec.add(
+            "<h3>Which choice moves the scores most</h3>"
+            + table(
+                [{"choice": k, "first_order": v} for k, v in result.first_order.items()],
+                ["choice", "first_order"],
+                ["choice", "first-order sensitivity index (share of score variance)"],
+            )
+        )
+    elif not info["missing"]:
+        sec.add("<p class='missing'>No country-year has enough indicators for a score.</p>")
+    sec.add("<h3>ARCII dimensions not covered, and why</h3><ul>")
+    sec.add(
+        "".join(f"<li><b>{escape(n['dimension'])}</b>: {escape(n['why'])}</li>" for n in method.not_covered)
+    )
+    sec.add("</ul>")
+    return sec
+
+
+def appendix_section(store: Store) -> Section:
+    from steppe.indicators.regions import fixed_regions
+    from steppe.kb import queries
+    from steppe.store import indicators as sql
+
+    sec = Section("appendix", "Appendix: sources, editions and methods")
+    ds = sql.datasets(store)
+    sec.add("<h3>Stored datasets</h3>")
+    if ds:
+        sec.add(
+            table(
+                ds,
+                [
+                    "dataset_id",
+                    "source",
+                    "dataset",
+                    "edition",
+                    "location",
+                    "retrieved_at",
+                    "rows",
+                    "content_hash",
+                ],
+            )
+        )
+    else:
+        sec.add(
+            "<p class='missing'>No dataset is stored yet; the data sections above name the fetch "
+            "commands.</p>"
+        )
+    sec.add("<h3>Knowledge-base sources</h3>")
+    sec.add(table(queries.sources(store=store), ["id", "title", "publisher", "date", "url"]))
+    sec.add("<h3>Regions</h3>")
+    sec.add(
+        table(
+            [
+                {
+                    "id": k,
+                    "name": v["name"],
+                    "members": ", ".join(v["members"]),
+                    "source": v["source"],
+                    "url": v["url"],
+                }
+                for k, v in fixed_regions().items()
+            ],
+            ["id", "name", "members", "source", "url"],
+        )
+    )
+    sec.add(
+        "<h3>Methods</h3><ul>"
+        "<li>Trade view <i>mirror</i>: each flow as its exporter reported it, else as its importer "
+        "reported it.</li>"
+        "<li>Intra-regional trade share, trade intensity (WITS), regional trade introversion (Iapadre 2006), "
+        "partner shares and Herfindahl-Hirschman index, complementarity (Michaely 1996), RCA (Balassa 1965), "
+        "Grubel-Lloyd (1975): formulas in docs/indicators.md.</li>"
+        "<li>Dynamic regions: full members as of 1 July of each year in the knowledge base.</li>"
+        "<li>Composite index and Monte Carlo: OECD/JRC Handbook on Constructing Composite Indicators (2008); "
+        "methodology file methodologies/central-asia.yaml.</li></ul>"
+    )
+    return sec
+
+
+# -- assembling ----------------------------------------------------------------------------------
+def render(sections: Sequence[Section], title: str) -> str:
+    template = Template(resources.files("steppe.report").joinpath("templates/report.html").read_text("utf-8"))
+    nav = "".join(f'<li><a href="#{s.id}">{escape(s.title)}</a></li>' for s in sections)
+    return template.substitute(
+        title=escape(title),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=__version__,
+        nav=nav,
+        body="".join(s.html() for s in sections),
+    )
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def to_pdf(html_path: Path, pdf_path: Path) -> Path:
+    """Print the HTML to PDF with headless Chromium (the only optional dependency of the report)."""
+    exe = find_chromium()
+    if exe is None:
+        raise SteppeError("PDF output needs Chromium: install it (apt-get install chromium) or drop --pdf.")
+    try:
+        subprocess.run(
+            [
+                exe,
+                *CHROMIUM_FLAGS,
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf_path}",
+                html_path.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        raise SteppeError(
+            f"Chromium could not print {html_path} to PDF ({type(exc).__name__}); the HTML report is "
+            "written, open it in a browser and print it from there."
+        ) from None
+    if not pdf_path.exists():
+        raise SteppeError(
+            f"Chromium wrote no PDF for {html_path}; the HTML report is written, print it from a browser."
+        )
+    return pdf_path
+
+
+def central_asia(
+    out: str | Path = "report.html",
+    *,
+    draws: int = 200,
+    seed: int = 0,
+    pdf: bool = False,
+    store: Store | None = None,
+) -> ReportInfo:
+    """Build the Central Asia report into ``out`` (HTML) and optionally a PDF beside it."""
+    from steppe.kb.sync import kb_store
+
+    if draws < 1:
+        raise UsageError(f"--draws {draws} is too small: use at least 1 Monte Carlo draw.")
+    store = kb_store(store)
+    path = Path(out)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"The report file '{out}' must end in .html; for example --out report.html.")
+    sections = [
+        membership_section(store),
+        events_section(store),
+        trade_section(store),
+        dependence_section(store),
+        index_section(store, draws, seed),
+        appendix_section(store),
+    ]
+    html = render(sections, "Central Asia: regional integration report")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, "utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot write the report to '{out}' ({exc.strerror}); choose another --out."
+        ) from None
+    info = ReportInfo(path, [s.id for s in sections], {s.id: s.missing for s in sections if s.missing})
+    if pdf:
+        info.pdf = to_pdf(path, path.with_suffix(".pdf"))
+    return info

@@ -1,0 +1,120 @@
+"""SQL the indicators and the report need: stored flows, country indicators, finance, provenance.
+
+Read-only queries over the fact tables of migration 002 (and ``development_finance`` when the
+connectors' migration has created it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from steppe.store.db import Store
+
+
+def table_exists(store: Store, table: str) -> bool:
+    return bool(
+        store.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+        ).fetchone()[0]
+    )
+
+
+def trade_datasets(store: Store, product: str | None = "TOTAL") -> list[dict[str, Any]]:
+    """Datasets with rows in ``trade_flows`` for one product (``None``: product-level rows, i.e.
+    every product but 'TOTAL'): id, source, edition, years, rows, reporters."""
+    where = "WHERE t.product = $product" if product else "WHERE t.product <> 'TOTAL'"
+    return store.rows(
+        "SELECT t.dataset_id, d.source, d.dataset, d.edition, min(t.year) AS first_year, "
+        "max(t.year) AS last_year, count(DISTINCT t.year) AS years, count(*) AS rows, "
+        "list(DISTINCT t.reporter ORDER BY t.reporter) AS reporters "
+        "FROM trade_flows t LEFT JOIN datasets d USING (dataset_id) "
+        f"{where} GROUP BY ALL ORDER BY t.dataset_id",
+        {"product": product} if product else None,
+    )
+
+
+def trade_rows(
+    store: Store,
+    dataset_id: str,
+    years: tuple[int, int] | None = None,
+    product: str | None = "TOTAL",
+) -> pd.DataFrame:
+    """Rows of one trade dataset (all reports), optionally limited to years and one product."""
+    where = ["dataset_id = $dataset"]
+    params: dict[str, Any] = {"dataset": dataset_id}
+    if years is not None:
+        where.append("year BETWEEN $first AND $last")
+        params.update(first=years[0], last=years[1])
+    if product is not None:
+        where.append("product = $product")
+        params["product"] = product
+    else:
+        where.append("product <> 'TOTAL'")
+    return store.df(
+        "SELECT year, exporter, importer, reporter, product, value_usd FROM trade_flows WHERE "
+        + " AND ".join(where),
+        params,
+    )
+
+
+def country_indicator_rows(
+    store: Store,
+    indicators: Sequence[str],
+    countries: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """``country_indicators`` rows for some indicator codes, with the dataset's source."""
+    where = ["list_contains($codes, c.indicator)"]
+    params: dict[str, Any] = {"codes": list(indicators)}
+    if countries:
+        where.append("list_contains($countries, c.iso3)")
+        params["countries"] = list(countries)
+    if years is not None:
+        where.append("c.year BETWEEN $first AND $last")
+        params.update(first=years[0], last=years[1])
+    return store.df(
+        "SELECT c.dataset_id, d.source, c.iso3, c.year, c.indicator, c.value, c.unit "
+        "FROM country_indicators c LEFT JOIN datasets d USING (dataset_id) WHERE "
+        + " AND ".join(where)
+        + " ORDER BY c.iso3, c.year",
+        params,
+    )
+
+
+def finance_by_recipient_year(
+    store: Store, recipients: Sequence[str], years: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """Development finance summed by dataset, recipient, year and flow class (empty if no table)."""
+    if not table_exists(store, "development_finance"):
+        return pd.DataFrame(
+            columns=["dataset_id", "recipient", "year", "flow_class", "amount_usd", "amount_usd_constant"]
+        )
+    where = ["list_contains($countries, recipient)"]
+    params: dict[str, Any] = {"countries": list(recipients)}
+    if years is not None:
+        where.append("year BETWEEN $first AND $last")
+        params.update(first=years[0], last=years[1])
+    return store.df(
+        "SELECT dataset_id, recipient, year, flow_class, sum(amount_usd) AS amount_usd, "
+        "sum(amount_usd_constant) AS amount_usd_constant FROM development_finance WHERE "
+        + " AND ".join(where)
+        + " GROUP BY ALL ORDER BY recipient, year, flow_class",
+        params,
+    )
+
+
+def datasets(store: Store) -> list[dict[str, Any]]:
+    """Every registered dataset, for provenance listings."""
+    return store.rows(
+        "SELECT dataset_id, source, dataset, edition, location, retrieved_at, content_hash, rows, "
+        "tables FROM datasets ORDER BY source, dataset_id"
+    )
+
+
+def dataset_source(store: Store, dataset_id: str) -> str | None:
+    row = store.execute("SELECT source FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchone()
+    return row[0] if row else None
