@@ -1,0 +1,93 @@
+"""Run a declared spec end to end: load its data, build the panel, estimate.
+
+This is the one place that turns a :class:`~steppe.gravity.spec.GravitySpec` into a result;
+the command line and the report call it and add nothing but printing and storing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from steppe.errors import NotFoundError, UsageError
+from steppe.gravity.estimate import GravityResult, estimate
+from steppe.gravity.panel import MembershipLookup, Panel, build_panel
+from steppe.gravity.spec import GravitySpec
+
+
+def load_frame(
+    spec: GravitySpec, mirror: str | os.PathLike[str] | None = None, store: Any = None
+) -> pd.DataFrame:
+    """The bilateral frame a spec names, with ``attrs['provenance']``."""
+    data = spec.data
+    if data.source == "agtpa":
+        from steppe.sources import agtpa
+
+        if not data.file:
+            raise UsageError(f"Spec '{spec.name}': an agtpa data section needs 'file:'.")
+        return agtpa.read(data.file, mirror)
+    if data.source == "csv":
+        if not data.path:
+            raise UsageError(f"Spec '{spec.name}': a csv data section needs 'path:'.")
+        path = Path(data.path)
+        if not path.is_absolute() and spec.path and not spec.path.startswith("example:"):
+            path = Path(spec.path).parent / path
+        if not path.is_file():
+            raise NotFoundError(f"Spec '{spec.name}': the data file {path} does not exist; fix 'path:'.")
+        frame = pd.read_csv(path)
+        frame.attrs["provenance"] = {"source": "csv", "path": str(path)}
+        return frame
+    from steppe.gravity.stored import stored_frame
+
+    return stored_frame(spec.data, store)
+
+
+def membership_lookup(store: Any = None) -> MembershipLookup:
+    """A function (org, roles) -> KB membership periods, resolving names through the KB."""
+    from steppe.kb import queries
+
+    def lookup(org: str, roles: list[str] | None) -> list[dict[str, Any]]:
+        slug = queries.resolve_org(org, store=store)
+        wanted = set(roles) if roles else None
+        periods = queries.timeline(org=slug, store=store)
+        if wanted is None:
+            from steppe.kb.schema import FULL_MEMBERSHIP
+
+            wanted = set(FULL_MEMBERSHIP)
+        else:
+            queries._check_roles(list(wanted))
+        return [p for p in periods if p["role"] in wanted]
+
+    return lookup
+
+
+def _needs_kb(spec: GravitySpec) -> bool:
+    kinds = {"both_members", "exporter_member", "importer_member"}
+    return any(kinds & set(t) for t in spec.terms.values() if isinstance(t, dict))
+
+
+def build(spec: GravitySpec, frame: pd.DataFrame, store: Any = None) -> Panel:
+    """The panel for a spec from an already loaded frame."""
+    lookup = membership_lookup(store) if _needs_kb(spec) else None
+    return build_panel(
+        frame,
+        spec.terms,
+        years=spec.sample.years,
+        international_only=spec.sample.international_only,
+        positive_only=spec.sample.positive_trade,
+        memberships=lookup,
+    )
+
+
+def run_spec(
+    spec: GravitySpec, mirror: str | os.PathLike[str] | None = None, store: Any = None
+) -> GravityResult:
+    """Load, build and estimate one spec."""
+    frame = load_frame(spec, mirror, store)
+    panel = build(spec, frame, store)
+    result = estimate(panel, spec.model, spec.name)
+    result.spec_path = spec.path
+    return result
