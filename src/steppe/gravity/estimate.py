@@ -18,6 +18,7 @@ estimation. Regressors that pyfixest finds collinear with the rest are reported 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,8 @@ from steppe.gravity.spec import ModelSpec
 
 #: Small-sample corrections by estimator when the spec does not say: Stata's ``ppml`` (glm)
 #: applies only G/(G-1) to clustered variances; ``regress`` with dummies applies
-#: G/(G-1)(N-1)/(N-K), and the R replication counts no fixed effect in K. These reproduce the Guide's tables.
+#: G/(G-1)(N-1)/(N-K), and the R replication counts no fixed effect in K. Robust (``hetero``)
+#: variances follow Stata's ``ppml``: the sandwich scaled by N/(N-1). These reproduce the Guide.
 DEFAULT_SSC = {
     "ppml": {"k_adj": False, "G_adj": True},
     "ols": {"k_adj": True, "k_fixef": "none", "G_adj": True},
@@ -246,17 +248,22 @@ def fit(prepared: Prepared, model: ModelSpec) -> Any:
         vcov: Any = {"CRV1": prepared.cluster}
     else:
         vcov = model.vcov
+        if model.vcov == "hetero" and not model.ssc:
+            ssc_args = {"k_adj": False, "G_adj": False}
     kwargs: dict[str, Any] = {
         "vcov": vcov,
         "ssc": pf.ssc(**ssc_args),
         "fixef_rm": "none",
-        "copy_data": False,
+        "copy_data": True,
         "store_data": True,
-        "fixef_tol": model.tolerance,
+        "demeaner": pf.MapDemeaner(fixef_tol=model.tolerance),
     }
-    if model.estimator == "ppml":
-        return pf.fepois(formula(prepared), data=prepared.frame, iwls_tol=model.tolerance, **kwargs)
-    return pf.feols(formula(prepared), data=prepared.frame, **kwargs)
+    with warnings.catch_warnings():
+        # pyfixest uses DataFrame methods with inplace=True, which pandas 2.3 flags; not ours to fix.
+        warnings.filterwarnings("ignore", message="The inplace keyword in ")
+        if model.estimator == "ppml":
+            return pf.fepois(formula(prepared), data=prepared.frame, iwls_tol=model.tolerance, **kwargs)
+        return pf.feols(formula(prepared), data=prepared.frame, **kwargs)
 
 
 def estimate(panel: Panel, model: ModelSpec, name: str = "spec") -> GravityResult:
@@ -268,11 +275,17 @@ def estimate(panel: Panel, model: ModelSpec, name: str = "spec") -> GravityResul
         )
     fitted = fit(prepared, model)
     tidy = fitted.tidy()
+    se = tidy["Std. Error"].to_numpy(dtype=float)
+    if model.vcov == "hetero" and not model.ssc:
+        # Stata's robust (sandwich) variance for glm/ppml scales by N/(N-1).
+        n = int(fitted._N)
+        se = se * np.sqrt(n / (n - 1))
+    estimate_values = tidy["Estimate"].to_numpy(dtype=float)
     coefficients = pd.DataFrame(
         {
-            "estimate": tidy["Estimate"].to_numpy(dtype=float),
-            "se": tidy["Std. Error"].to_numpy(dtype=float),
-            "t": tidy["t value"].to_numpy(dtype=float),
+            "estimate": estimate_values,
+            "se": se,
+            "t": estimate_values / se,
             "p": tidy["Pr(>|t|)"].to_numpy(dtype=float),
         },
         index=pd.Index(tidy.index.astype(str), name="term"),
