@@ -27,7 +27,7 @@ ESTIMATORS = ("ppml", "ols")
 VCOV_KINDS = ("cluster", "hetero", "iid")
 DATA_SOURCES = ("agtpa", "csv", "store")
 
-_TOP_KEYS = {"name", "title", "reference", "data", "sample", "terms", "model", "counterfactual", "expected"}
+_TOP_KEYS = {"name", "title", "reference", "data", "sample", "terms", "model", "counterfactual"}
 _DATA_KEYS = {"source", "file", "path", "dataset", "covariates", "reporter", "product"}
 _SAMPLE_KEYS = {"years", "international_only", "positive_trade"}
 _MODEL_KEYS = {
