@@ -88,7 +88,8 @@ def counterfactual(
         )
     if reference_country not in countries:
         raise UsageError(
-            f"The reference country '{reference_country}' is not among the {n} countries of the data; pick one of them."
+            f"The reference country '{reference_country}' is not among the {n} countries of the data; "
+            "pick one of them."
         )
     if sigma <= 1:
         raise UsageError(f"The elasticity of substitution sigma must exceed 1, not {sigma}.")
@@ -203,6 +204,7 @@ def trade_matrix(frame: pd.DataFrame, values: str) -> tuple[np.ndarray, list[str
     if wide.isna().to_numpy().any():
         missing = int(wide.isna().to_numpy().sum())
         raise UsageError(
-            f"GE counterfactuals need every exporter-importer pair including domestic flows; {missing} are missing."
+            "GE counterfactuals need every exporter-importer pair including domestic flows; "
+            f"{missing} are missing."
         )
     return wide.to_numpy(dtype=float), countries

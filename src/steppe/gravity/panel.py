@@ -120,7 +120,7 @@ def _log(values: pd.Series) -> np.ndarray:
 def _shift(frame: pd.DataFrame, col: str, years: int, fill: float | None) -> np.ndarray:
     """Value of ``col`` for the same directed pair ``years`` earlier (negative: later)."""
     key = frame[["exporter", "importer", "year"]].copy()
-    key["year"] = key["year"] + years
+    key["year"] = key["year"] - years
     source = frame[["exporter", "importer", "year", col]]
     merged = key.merge(source, on=["exporter", "importer", "year"], how="left")
     values = merged[col].to_numpy(dtype=float)

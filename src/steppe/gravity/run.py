@@ -162,3 +162,21 @@ def run_counterfactual(
         ge.countries.index = ge.countries.index.map(lambda c: back.get(c, c))
         ge.reference_country = back.get(ge.reference_country, ge.reference_country)
     return result, ge
+
+
+def record(result: GravityResult, store: Any = None) -> str:
+    """Save a run in the store (migration 040); return its id."""
+    from importlib.metadata import version
+
+    from steppe import __version__
+    from steppe.store import gravity as gravity_sql
+    from steppe.store import open_store
+
+    run = result.to_dict()
+    run["spec_path"] = result.spec_path
+    run["steppe_version"] = __version__
+    run["method"] = f"pyfixest {version('pyfixest')} {'fepois' if result.estimator == 'ppml' else 'feols'}"
+    if store is not None:
+        return gravity_sql.save_run(store, run, result.coefficients)
+    with open_store() as opened:
+        return gravity_sql.save_run(opened, run, result.coefficients)

@@ -75,10 +75,7 @@ def _sha256(path: Path) -> str:
 def read(file: str, mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """One application file as a tidy frame (lower-case names, int years and pair ids)."""
     path = locate(file, mirror)
-    if file.endswith(".dta"):
-        frame = pd.read_stata(path, convert_categoricals=False)
-    else:
-        frame = pd.read_csv(path)
+    frame = pd.read_stata(path, convert_categoricals=False) if file.endswith(".dta") else pd.read_csv(path)
     frame.columns = [c.lower() for c in frame.columns]
     frame = frame[[c for c in frame.columns if not c.startswith(_DROP_PREFIXES)]].copy()
     for col in ("year", "pair_id"):
