@@ -121,16 +121,15 @@ def _absorption_check(
 ) -> None:
     """Raise when one fixed effect alone leaves a regressor without variation."""
     for fe in fixed_effects:
-        codes = frame[_fe_column(fe)].to_numpy()
-        _, codes = np.unique(codes, return_inverse=True)
-        n = codes.max() + 1 if len(codes) else 0
+        codes = pd.factorize(frame[_fe_column(fe)].to_numpy())[0]
+        counts = np.bincount(codes).astype(float)
         for reg in regressors:
             x = frame[reg].to_numpy(dtype=float)
-            lo = np.full(n, np.inf)
-            hi = np.full(n, -np.inf)
-            np.minimum.at(lo, codes, x)
-            np.maximum.at(hi, codes, x)
-            if np.all(hi - lo <= 1e-12 * np.maximum(1.0, np.abs(hi))):
+            # within-group sum of squares from group sums: sum x^2 - (sum x)^2 / n
+            sums = np.bincount(codes, weights=x)
+            within = float(np.sum(np.bincount(codes, weights=x * x) - sums * sums / counts))
+            total = float(np.sum((x - x.mean()) ** 2))
+            if within <= 1e-12 * max(total, 1e-300):
                 raise UsageError(
                     f"In spec '{spec}' the fixed effect '{fe}' absorbs '{reg}' (it does not vary within "
                     f"{fe} groups): drop '{reg}' from the regressors or '{fe}' from the fixed effects."
@@ -211,7 +210,7 @@ def prepare(panel: Panel, model: ModelSpec, spec_name: str = "spec") -> Prepared
     data = data.loc[finite]
     y = data[dependent].to_numpy(dtype=float)
     codes = [data[_fe_column(f)].to_numpy() for f in fes]
-    codes = [np.unique(c, return_inverse=True)[1] for c in codes]
+    codes = [pd.factorize(c)[0] for c in codes]
     keep, separated, single = _drop_separated_and_singletons(
         y, codes, model.estimator == "ppml", model.drop_singletons and bool(fes)
     )
@@ -262,7 +261,15 @@ def fit(prepared: Prepared, model: ModelSpec) -> Any:
         # pyfixest uses DataFrame methods with inplace=True, which pandas 2.3 flags; not ours to fix.
         warnings.filterwarnings("ignore", message="The inplace keyword in ")
         if model.estimator == "ppml":
-            return pf.fepois(formula(prepared), data=prepared.frame, iwls_tol=model.tolerance, **kwargs)
+            # Fixed-effect separation is already removed (and counted) by prepare(); pyfixest's own
+            # "fe" check would find nothing more and costs a pandas crosstab per fixed effect.
+            return pf.fepois(
+                formula(prepared),
+                data=prepared.frame,
+                iwls_tol=model.tolerance,
+                separation_check=[] if prepared.fixed_effects else None,
+                **kwargs,
+            )
         return pf.feols(formula(prepared), data=prepared.frame, **kwargs)
 
 

@@ -88,7 +88,9 @@ def standardise(frame: pd.DataFrame, trade: str = "trade") -> pd.DataFrame:
     out["domestic"] = domestic.astype("int8")
     out["international"] = (~domestic).astype("int8")
     if "pair_id" not in out.columns:
-        out["pair_id"] = pd.factorize(out["exporter"] + "|" + out["importer"])[0].astype("int64")
+        exp_codes, exp_names = pd.factorize(out["exporter"])
+        imp_codes = pd.factorize(out["importer"])[0]
+        out["pair_id"] = pd.factorize(exp_codes.astype("int64") * (len(exp_names) + 1) + imp_codes)[0]
     return out
 
 
