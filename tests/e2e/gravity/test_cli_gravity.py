@@ -78,3 +78,38 @@ def test_counterfactual_csv(cli, shared_data):
     assert len(lines) == 70
     arg = next(line for line in lines if line.startswith("ARG,"))
     assert arg.split(",")[1].startswith("65.52")  # Stata: change_Xi_CDL 65.524279
+
+
+@pytest.mark.parametrize(
+    ("terms", "regressors", "fixed", "expected"),
+    [
+        ({"x": {"both_members": "nosuchorg"}}, ["x"], ["exporter"], "nosuchorg"),
+        ({}, ["gdp"], ["exporter"], "Unknown variable 'gdp'"),
+        ({"log_dist": {"log": "dist"}}, ["log_dist"], ["pair"], "fixed effect 'pair' absorbs 'log_dist'"),
+    ],
+)
+def test_bad_specs_are_one_sentence_on_the_command_line(cli, tmp_path, terms, regressors, fixed, expected):
+    import yaml
+
+    rows = ["exporter,importer,year,trade,dist"]
+    for i in ("KAZ", "KGZ", "UZB"):
+        for j in ("KAZ", "KGZ", "UZB"):
+            for y in (2015, 2016):
+                rows.append(f"{i},{j},{y},{10 + len(rows)},{100 if i == j else 900}")
+    (tmp_path / "flows.csv").write_text("\n".join(rows) + "\n")
+    spec = {
+        "name": "bad",
+        "data": {"source": "csv", "path": "flows.csv"},
+        "terms": terms,
+        "model": {
+            "estimator": "ppml",
+            "dependent": "trade",
+            "regressors": regressors,
+            "fixed_effects": fixed,
+        },
+    }
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(spec))
+    out = cli("gravity", "estimate", str(tmp_path / "bad.yaml"))
+    assert out.returncode in (1, 2)
+    assert out.stderr.startswith("Error: ") and expected in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) <= 3
