@@ -8,7 +8,7 @@ import sys
 import typer
 
 from steppe import __version__
-from steppe.cli import data, index, indicators, kb, report
+from steppe.cli import data, gravity, index, indicators, kb, report
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console
 from steppe.errors import SteppeError
@@ -26,6 +26,7 @@ app.command()(fetch)
 app.command(name="indicators")(indicators.indicators)
 app.add_typer(index.app, name="index")
 app.add_typer(report.app, name="report")
+app.add_typer(gravity.app, name="gravity")
 
 
 def _version(value: bool) -> None:

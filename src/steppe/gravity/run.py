@@ -1,0 +1,182 @@
+"""Run a declared spec end to end: load its data, build the panel, estimate.
+
+This is the one place that turns a :class:`~steppe.gravity.spec.GravitySpec` into a result;
+the command line and the report call it and add nothing but printing and storing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from steppe.errors import NotFoundError, UsageError
+from steppe.gravity.estimate import GravityResult, estimate
+from steppe.gravity.panel import MembershipLookup, Panel, build_panel
+from steppe.gravity.spec import GravitySpec
+
+
+def load_frame(
+    spec: GravitySpec, mirror: str | os.PathLike[str] | None = None, store: Any = None
+) -> pd.DataFrame:
+    """The bilateral frame a spec names, with ``attrs['provenance']``."""
+    data = spec.data
+    if data.source == "agtpa":
+        from steppe.sources import agtpa
+
+        if not data.file:
+            raise UsageError(f"Spec '{spec.name}': an agtpa data section needs 'file:'.")
+        return agtpa.read(data.file, mirror)
+    if data.source == "csv":
+        if not data.path:
+            raise UsageError(f"Spec '{spec.name}': a csv data section needs 'path:'.")
+        path = Path(data.path)
+        if not path.is_absolute() and spec.path and not spec.path.startswith("example:"):
+            path = Path(spec.path).parent / path
+        if not path.is_file():
+            raise NotFoundError(f"Spec '{spec.name}': the data file {path} does not exist; fix 'path:'.")
+        frame = pd.read_csv(path)
+        frame.attrs["provenance"] = {"source": "csv", "path": str(path)}
+        return frame
+    from steppe.gravity.stored import stored_frame
+
+    return stored_frame(spec.data, store)
+
+
+def membership_lookup(store: Any = None) -> MembershipLookup:
+    """A function (org, roles) -> KB membership periods, resolving names through the KB."""
+    from steppe.kb import queries
+
+    def lookup(org: str, roles: list[str] | None) -> list[dict[str, Any]]:
+        slug = queries.resolve_org(org, store=store)
+        wanted = set(roles) if roles else None
+        periods = queries.timeline(org=slug, store=store)
+        if wanted is None:
+            from steppe.kb.schema import FULL_MEMBERSHIP
+
+            wanted = set(FULL_MEMBERSHIP)
+        else:
+            queries._check_roles(list(wanted))
+        return [p for p in periods if p["role"] in wanted]
+
+    return lookup
+
+
+def _needs_kb(spec: GravitySpec) -> bool:
+    kinds = {"both_members", "exporter_member", "importer_member"}
+    return any(kinds & set(t) for t in spec.terms.values() if isinstance(t, dict))
+
+
+def build(spec: GravitySpec, frame: pd.DataFrame, store: Any = None) -> Panel:
+    """The panel for a spec from an already loaded frame."""
+    lookup = membership_lookup(store) if _needs_kb(spec) else None
+    return build_panel(
+        frame,
+        spec.terms,
+        years=spec.sample.years,
+        international_only=spec.sample.international_only,
+        positive_only=spec.sample.positive_trade,
+        memberships=lookup,
+    )
+
+
+def run_spec(
+    spec: GravitySpec, mirror: str | os.PathLike[str] | None = None, store: Any = None
+) -> GravityResult:
+    """Load, build and estimate one spec."""
+    frame = load_frame(spec, mirror, store)
+    panel = build(spec, frame, store)
+    result = estimate(panel, spec.model, spec.name)
+    result.spec_path = spec.path
+    return result
+
+
+def run_counterfactual(
+    spec: GravitySpec, mirror: str | os.PathLike[str] | None = None, store: Any = None
+) -> tuple[GravityResult, Any]:
+    """Estimate a spec, then its declared counterfactual (``counterfactual:`` section).
+
+    ``set: {term: value}`` replaces a regressor's value for every international pair, or only
+    for pairs among the countries listed in ``among:`` (e.g. a Central Asian free-trade area);
+    ``year:`` picks the cross-section of a panel; ``sigma`` and ``reference_country`` as in the
+    Guide (chapter 2). Trade costs are ``exp(sum_k b_k x_k)`` over the estimated regressors.
+    """
+    import numpy as np
+
+    from steppe.gravity.ge import counterfactual, trade_matrix
+
+    cf = spec.counterfactual
+    if not cf or not isinstance(cf.get("set"), dict):
+        raise UsageError(f"Spec '{spec.name}' has no 'counterfactual:' section with 'set: {{term: value}}'.")
+    frame = load_frame(spec, mirror, store)
+    panel = build(spec, frame, store)
+    result = estimate(panel, spec.model, spec.name)
+    data = panel.frame
+    year = cf.get("year")
+    if year is None:
+        year = int(data["year"].max())
+    data = data.loc[data["year"] == int(year)].copy()
+    beta = result.coefficients["estimate"]
+    among = set(cf.get("among") or [])
+    selected = data["international"].to_numpy() == 1
+    if among:
+        selected &= data["exporter"].isin(among).to_numpy() & data["importer"].isin(among).to_numpy()
+    log_b = np.zeros(len(data))
+    log_c = np.zeros(len(data))
+    changed = {str(k): float(v) for k, v in cf["set"].items()}
+    for term in changed:
+        if term not in beta.index:
+            raise UsageError(
+                f"Counterfactual of spec '{spec.name}' sets '{term}', which is not an estimated regressor "
+                f"({', '.join(beta.index)})."
+            )
+    for term, b in beta.items():
+        if term == "Intercept":
+            continue
+        x = data[term].to_numpy(dtype=float)
+        log_b += b * x
+        x_c = np.where(selected, changed[term], x) if term in changed else x
+        log_c += b * x_c
+    data["_t_bln"] = np.exp(log_b)
+    data["_t_cfl"] = np.exp(log_c)
+    trade, countries = trade_matrix(data, spec.model.dependent)
+    t_b, _ = trade_matrix(data, "_t_bln")
+    t_c, _ = trade_matrix(data, "_t_cfl")
+    reference = str(cf.get("reference_country", countries[0]))
+    aliases = dict(cf.get("country_aliases") or {})
+    if reference not in countries and aliases.get(reference) in countries:
+        reference = aliases[reference]
+    ge = counterfactual(
+        trade,
+        t_b,
+        t_c,
+        countries,
+        sigma=float(cf.get("sigma", 7)),
+        reference_country=reference,
+        tolerance=float(cf.get("tolerance", 0.01)),
+    )
+    if aliases:
+        back = {v: k for k, v in aliases.items()}
+        ge.countries.index = ge.countries.index.map(lambda c: back.get(c, c))
+        ge.reference_country = back.get(ge.reference_country, ge.reference_country)
+    return result, ge
+
+
+def record(result: GravityResult, store: Any = None) -> str:
+    """Save a run in the store (migration 040); return its id."""
+    from importlib.metadata import version
+
+    from steppe import __version__
+    from steppe.store import gravity as gravity_sql
+    from steppe.store import open_store
+
+    run = result.to_dict()
+    run["spec_path"] = result.spec_path
+    run["steppe_version"] = __version__
+    run["method"] = f"pyfixest {version('pyfixest')} {'fepois' if result.estimator == 'ppml' else 'feols'}"
+    if store is not None:
+        return gravity_sql.save_run(store, run, result.coefficients)
+    with open_store() as opened:
+        return gravity_sql.save_run(opened, run, result.coefficients)

@@ -1,0 +1,220 @@
+"""Declared gravity specifications: YAML files that say what to estimate on which data.
+
+A spec names its data (a Yotov et al. application file through the mirror, a CSV file, or
+stored trade flows with gravity covariates), the sample, the derived terms (see
+:mod:`steppe.gravity.panel`), the model (PPML or OLS, regressors, fixed effects, variance)
+and optionally a counterfactual. The Guide's specifications ship in ``specs/`` and are
+found by name (``steppe gravity examples``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from steppe.errors import NotFoundError, UsageError
+from steppe.gravity.panel import FIXED_EFFECTS
+
+Estimator = Literal["ppml", "ols"]
+VcovKind = Literal["cluster", "hetero", "iid"]
+DataSource = Literal["agtpa", "csv", "store"]
+
+ESTIMATORS = ("ppml", "ols")
+VCOV_KINDS = ("cluster", "hetero", "iid")
+DATA_SOURCES = ("agtpa", "csv", "store")
+
+_TOP_KEYS = {"name", "title", "reference", "data", "sample", "terms", "model", "counterfactual"}
+_DATA_KEYS = {"source", "file", "path", "dataset", "covariates", "reporter", "product"}
+_SAMPLE_KEYS = {"years", "international_only", "positive_trade"}
+_MODEL_KEYS = {
+    "estimator",
+    "dependent",
+    "regressors",
+    "fixed_effects",
+    "vcov",
+    "cluster",
+    "ssc",
+    "drop_singletons",
+    "tolerance",
+}
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where the bilateral frame comes from."""
+
+    source: DataSource
+    file: str | None = None
+    path: str | None = None
+    dataset: str | None = None
+    covariates: str | None = None
+    reporter: str = "reconciled"
+    product: str = "TOTAL"
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    """Which rows enter the estimation after the terms are computed."""
+
+    years: tuple[int, ...] | None = None
+    international_only: bool = False
+    positive_trade: bool = False
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """The estimator and its right-hand side."""
+
+    estimator: Estimator
+    dependent: str
+    regressors: tuple[str, ...]
+    fixed_effects: tuple[str, ...] = ()
+    vcov: VcovKind = "cluster"
+    cluster: str | None = "pair"
+    ssc: dict[str, Any] = field(default_factory=dict)
+    drop_singletons: bool = True
+    tolerance: float = 1e-10
+
+
+@dataclass(frozen=True)
+class GravitySpec:
+    """One declared run."""
+
+    name: str
+    title: str
+    data: DataSpec
+    model: ModelSpec
+    sample: SampleSpec = SampleSpec()
+    terms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reference: str | None = None
+    counterfactual: dict[str, Any] | None = None
+    path: str | None = None
+
+
+def _check_keys(where: str, given: dict[str, Any], allowed: set[str], spec_name: str) -> None:
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        raise UsageError(
+            f"Spec '{spec_name}' has unknown key '{unknown[0]}' in {where}: use {', '.join(sorted(allowed))}."
+        )
+
+
+def _years(value: Any, spec_name: str) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        # "1986:2006:4" = every 4th year from 1986 to 2006 inclusive
+        parts = [int(p) for p in value.split(":")]
+        if len(parts) not in (2, 3):
+            raise UsageError(f"Spec '{spec_name}': years '{value}' must look like 1986:2006 or 1986:2006:4.")
+        step = parts[2] if len(parts) == 3 else 1
+        return tuple(range(parts[0], parts[1] + 1, step))
+    return tuple(int(v) for v in value)
+
+
+def parse_spec(raw: dict[str, Any], path: str | None = None) -> GravitySpec:
+    """Check a spec mapping and turn it into a :class:`GravitySpec` (one error per problem)."""
+    if not isinstance(raw, dict):
+        raise UsageError(f"The spec {path or ''} must be a YAML mapping with name, data and model.".strip())
+    name = str(raw.get("name") or (Path(path).stem if path else "spec"))
+    _check_keys("the top level", raw, _TOP_KEYS, name)
+    for key in ("data", "model"):
+        if not isinstance(raw.get(key), dict):
+            raise UsageError(f"Spec '{name}' needs a '{key}:' section.")
+    data = raw["data"]
+    _check_keys("data", data, _DATA_KEYS, name)
+    if data.get("source") not in DATA_SOURCES:
+        raise UsageError(f"Spec '{name}': data source must be one of {', '.join(DATA_SOURCES)}.")
+    model = raw["model"]
+    _check_keys("model", model, _MODEL_KEYS, name)
+    estimator = model.get("estimator")
+    if estimator not in ESTIMATORS:
+        raise UsageError(
+            f"Spec '{name}': estimator must be one of {', '.join(ESTIMATORS)}, not '{estimator}'."
+        )
+    vcov = model.get("vcov", "cluster")
+    if vcov not in VCOV_KINDS:
+        raise UsageError(f"Spec '{name}': vcov must be one of {', '.join(VCOV_KINDS)}, not '{vcov}'.")
+    fixed = tuple(model.get("fixed_effects") or ())
+    for fe in fixed:
+        if fe not in FIXED_EFFECTS:
+            raise UsageError(
+                f"Spec '{name}': unknown fixed effect '{fe}'; use one of {', '.join(FIXED_EFFECTS)}."
+            )
+    if not model.get("dependent") or not model.get("regressors"):
+        raise UsageError(f"Spec '{name}': the model needs 'dependent' and a list of 'regressors'.")
+    sample = raw.get("sample") or {}
+    _check_keys("sample", sample, _SAMPLE_KEYS, name)
+    terms = raw.get("terms") or {}
+    if not isinstance(terms, dict):
+        raise UsageError(f"Spec '{name}': 'terms' must map term names to definitions such as {{log: dist}}.")
+    return GravitySpec(
+        name=name,
+        title=str(raw.get("title") or name),
+        reference=raw.get("reference"),
+        data=DataSpec(
+            source=data["source"],
+            file=data.get("file"),
+            path=data.get("path"),
+            dataset=data.get("dataset"),
+            covariates=data.get("covariates"),
+            reporter=data.get("reporter", "reconciled"),
+            product=data.get("product", "TOTAL"),
+        ),
+        sample=SampleSpec(
+            years=_years(sample.get("years"), name),
+            international_only=bool(sample.get("international_only", False)),
+            positive_trade=bool(sample.get("positive_trade", False)),
+        ),
+        terms={str(k): dict(v) if isinstance(v, dict) else v for k, v in terms.items()},
+        model=ModelSpec(
+            estimator=estimator,
+            dependent=str(model["dependent"]),
+            regressors=tuple(str(r) for r in model["regressors"]),
+            fixed_effects=fixed,
+            vcov=vcov,
+            cluster=model.get("cluster", "pair") if vcov == "cluster" else None,
+            ssc=dict(model.get("ssc") or {}),
+            drop_singletons=bool(model.get("drop_singletons", True)),
+            tolerance=float(model.get("tolerance", 1e-10)),
+        ),
+        counterfactual=raw.get("counterfactual"),
+        path=path,
+    )
+
+
+def _example_files() -> dict[str, Any]:
+    folder = resources.files("steppe.gravity") / "specs"
+    return {entry.name[:-5]: entry for entry in folder.iterdir() if entry.name.endswith(".yaml")}
+
+
+def examples() -> list[GravitySpec]:
+    """Every shipped example spec, by name."""
+    files = _example_files()
+    return [load_spec(name) for name in sorted(files)]
+
+
+def load_spec(name_or_path: str | Path) -> GravitySpec:
+    """A shipped example by name, or a YAML spec file by path."""
+    text = str(name_or_path)
+    files = _example_files()
+    if text in files:
+        raw = yaml.safe_load(files[text].read_text("utf-8"))
+        return parse_spec(raw, f"example:{text}")
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise NotFoundError(
+            f"No example spec or file named '{text}': run 'steppe gravity examples' for the names, "
+            "or give the path of a YAML spec."
+        )
+    try:
+        raw = yaml.safe_load(path.read_text("utf-8"))
+    except yaml.YAMLError as exc:
+        raise UsageError(
+            f"The spec {path} is not valid YAML ({exc.__class__.__name__}); fix its syntax."
+        ) from None
+    return parse_spec(raw, str(path))

@@ -1,0 +1,115 @@
+"""`steppe gravity ...` as a subprocess: JSON contract, missing mirror, storing a run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("pyfixest")
+
+
+def test_examples_lists_the_guide_specs(cli):
+    out = cli("gravity", "examples", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    names = {row["name"] for row in json.loads(out.stdout)}
+    assert {"yotov-2016-table1-ppml", "yotov-2016-ch2-trade-without-borders"} <= names
+
+
+def test_estimate_json_contract_and_store(cli, shared_data, isolated_env):
+    out = cli(
+        "gravity",
+        "estimate",
+        "yotov-2016-table1-ppml",
+        "--mirror",
+        str(shared_data),
+        "--format",
+        "json",
+        "--store",
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["nobs"] == 28152
+    assert round(data["coefficients"]["log_dist"]["estimate"], 3) == -0.841
+    assert round(data["coefficients"]["log_dist"]["se"], 3) == 0.032
+    assert data["dropped"] == {
+        "missing": 0,
+        "separated": 0,
+        "singletons": 0,
+        "by_pyfixest": 0,
+        "collinear": [],
+    }
+
+    from steppe.store import open_store
+    from steppe.store.gravity import latest_runs
+
+    with open_store(isolated_env) as store:
+        runs = latest_runs(store)
+    assert runs[0]["spec_name"] == "yotov-2016-table1-ppml" and runs[0]["nobs"] == 28152
+    assert runs[0]["provenance"]["file"] == "Chapter1Application1.dta"
+    assert {c["term"] for c in runs[0]["coefficients"]} == {"log_dist", "cntg", "lang", "clny"}
+
+
+def test_missing_mirror_names_the_file_and_where_to_get_it(cli):
+    out = cli("gravity", "estimate", "yotov-2016-table1-ppml")
+    assert out.returncode == 2
+    assert "Chapter1Application1.dta" in out.stderr and "AdvancedGuideFiles.zip" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_unknown_spec_is_one_sentence(cli):
+    out = cli("gravity", "estimate", "nope")
+    assert out.returncode == 2 and out.stderr.startswith("Error: No example spec")
+
+
+def test_counterfactual_csv(cli, shared_data):
+    out = cli(
+        "gravity",
+        "counterfactual",
+        "yotov-2016-ch2-trade-without-borders",
+        "--mirror",
+        str(shared_data),
+        "--format",
+        "csv",
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("country,change_exports_conditional")
+    assert len(lines) == 70
+    arg = next(line for line in lines if line.startswith("ARG,"))
+    assert arg.split(",")[1].startswith("65.52")  # Stata: change_Xi_CDL 65.524279
+
+
+@pytest.mark.parametrize(
+    ("terms", "regressors", "fixed", "expected"),
+    [
+        ({"x": {"both_members": "nosuchorg"}}, ["x"], ["exporter"], "nosuchorg"),
+        ({}, ["gdp"], ["exporter"], "Unknown variable 'gdp'"),
+        ({"log_dist": {"log": "dist"}}, ["log_dist"], ["pair"], "fixed effect 'pair' absorbs 'log_dist'"),
+    ],
+)
+def test_bad_specs_are_one_sentence_on_the_command_line(cli, tmp_path, terms, regressors, fixed, expected):
+    import yaml
+
+    rows = ["exporter,importer,year,trade,dist"]
+    for i in ("KAZ", "KGZ", "UZB"):
+        for j in ("KAZ", "KGZ", "UZB"):
+            for y in (2015, 2016):
+                rows.append(f"{i},{j},{y},{10 + len(rows)},{100 if i == j else 900}")
+    (tmp_path / "flows.csv").write_text("\n".join(rows) + "\n")
+    spec = {
+        "name": "bad",
+        "data": {"source": "csv", "path": "flows.csv"},
+        "terms": terms,
+        "model": {
+            "estimator": "ppml",
+            "dependent": "trade",
+            "regressors": regressors,
+            "fixed_effects": fixed,
+        },
+    }
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(spec))
+    out = cli("gravity", "estimate", str(tmp_path / "bad.yaml"))
+    assert out.returncode in (1, 2)
+    assert out.stderr.startswith("Error: ") and expected in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) <= 3
