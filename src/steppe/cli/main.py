@@ -8,7 +8,7 @@ import sys
 import typer
 
 from steppe import __version__
-from steppe.cli import kb
+from steppe.cli import kb, texts
 from steppe.cli.output import console, err_console
 from steppe.errors import SteppeError
 
@@ -20,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(kb.app, name="kb")
+app.add_typer(texts.app, name="texts")
 
 
 def _version(value: bool) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 from steppe.errors import NotFoundError, UsageError
 from steppe.store import Store, open_store
 from steppe.store import texts as sql
-from steppe.texts.codebook import Codebook, load_codebook
+from steppe.texts.codebook import Codebook, bundled_codebooks, load_codebook
 
 
 def _store(store: Store | None) -> Store:
@@ -63,22 +63,28 @@ def load_into_store(name_or_path: str | Path, *, store: Store | None = None) -> 
 def resolve_code(store: Store, code: str) -> str:
     """The full key of a code given as ``codebook:id`` or, when unambiguous, as ``id``."""
     if ":" in code:
+        codebook = code.split(":", 1)[0]
+        stored = {r["codebook"] for r in sql.codebooks(store)}
+        if codebook not in stored and codebook in bundled_codebooks():
+            load_into_store(codebook, store=store)
         if sql.code_exists(store, code):
             return code
-        codebook = code.split(":", 1)[0]
-        if codebook in {r["codebook"] for r in sql.codebooks(store)}:
+        if codebook in stored or codebook in bundled_codebooks():
             raise NotFoundError(
-                f"Unknown code '{code}'; run 'steppe texts codes --codebook {codebook}' to list them."
+                f"Unknown code '{code}'; run 'steppe texts codebook codes {codebook}' to list them."
             )
         raise NotFoundError(
-            f"Unknown code '{code}': load its codebook first with 'steppe texts codebook load {codebook}'."
+            f"Unknown code '{code}': load its codebook first with 'steppe texts codebook load PATH'."
         )
     matches = [r["code"] for r in sql.codes(store) if r["code"].split(":", 1)[1] == code]
     if len(matches) == 1:
         return matches[0]
     if matches:
         raise UsageError(f"Code '{code}' is ambiguous ({', '.join(matches)}); give it as codebook:id.")
-    raise NotFoundError(f"Unknown code '{code}'; run 'steppe texts codes' to list the loaded codes.")
+    raise NotFoundError(
+        f"Unknown code '{code}'; give it as codebook:id (e.g. ecdpm:{code}) or run "
+        "'steppe texts codebook codes' to list the loaded codes."
+    )
 
 
 def _segment(store: Store, doc_id: str, seg_no: int) -> dict:

@@ -65,7 +65,7 @@ def _furniture_key(line: str) -> str:
     return _DIGITS.sub("#", line.strip().casefold())
 
 
-def strip_page_furniture(pages: list[str], *, edge_lines: int = 3) -> list[str]:
+def strip_page_furniture(pages: list[str], *, edge_lines: int = 2) -> list[str]:
     """Drop running headers, footers and page numbers from each page's text.
 
     A line in the first or last ``edge_lines`` lines of a page is furniture when it is a
