@@ -260,6 +260,14 @@ def read_pdf(path: Path, data: bytes) -> ParsedDocument:
     return ParsedDocument(str(path), "pdf", text, paragraphs(text), meta)
 
 
+def parse_text(text: str, path: str) -> ParsedDocument:
+    """A document from text already in memory (e.g. a QDPX source): Markdown if it has front matter."""
+    data = text.encode("utf-8")
+    if _FRONT_MATTER.match(text):
+        return read_markdown(Path(path), data)
+    return read_text(Path(path), data)
+
+
 _READERS = {"text": read_text, "markdown": read_markdown, "html": read_html, "pdf": read_pdf}
 
 

@@ -36,8 +36,7 @@ from steppe import __version__
 from steppe.errors import ValidationError
 from steppe.store import Store, open_store
 from steppe.store import texts as sql
-from steppe.texts.corpus import ParsedDocument
-from steppe.texts.segment import paragraphs
+from steppe.texts.corpus import ParsedDocument, parse_text
 
 NS = "urn:QDA-XML:project:1.0"
 _Q = f"{{{NS}}}"
@@ -261,13 +260,15 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
             raise ValidationError(
                 f"{p}: source '{src.get('name')}' has no internal plain text; export it with text."
             )
-        segs = paragraphs(text)
-        if not segs:
-            raise ValidationError(f"{p}: source '{src.get('name')}' has no text.")
+        try:
+            doc = parse_text(text, f"{p}#{src.get('name')}")
+        except ValidationError:
+            doc = None
+        if doc is None or not doc.segments:
+            raise ValidationError(f"{p}: source '{src.get('name')}' has no readable text.")
         desc = src.findtext(f"{_Q}Description")
-        parsed.append(
-            ParsedDocument(f"{p}#{src.get('name')}", "text", text, segs, {"title": desc or src.get("name")})
-        )
+        doc.meta["title"] = desc or doc.meta.get("title") or src.get("name")
+        parsed.append(doc)
         wanted_ids.append(src.get("name") or src.get("guid"))
         for sel in src.findall(f"{_Q}PlainTextSelection"):
             selections.append((len(parsed) - 1, sel))

@@ -176,7 +176,8 @@ def suggest(
     """Compute and store suggestions for the documents (all when None); return the new rows.
 
     Undecided suggestions of the same codebook for these documents are replaced; decided
-    ones (accepted or rejected) are kept.
+    ones (accepted or rejected) are kept, and a (segment, code) a person already decided on
+    is not suggested again.
     """
     if not 0.0 < threshold <= 1.0:
         raise UsageError(f"--threshold {threshold} is outside (0, 1]; try 0.5.")
@@ -192,6 +193,11 @@ def suggest(
     scores = score(segments["text"].tolist(), cb.codes, method, model_path)
     frame = suggestion_frame(segments, cb.codes, scores, threshold, method)
     docs = sorted(set(segments["doc_id"]))
+    decided = sql.suggestions(st, docs)
+    decided = decided[decided["decision"].notna()][["doc_id", "seg_no", "code"]]
+    if not decided.empty and not frame.empty:
+        keys = frame.merge(decided.assign(_decided=True), on=["doc_id", "seg_no", "code"], how="left")
+        frame = frame[keys["_decided"].isna().to_numpy()]
     with st.transaction():
         sql.delete_open_suggestions(st, docs, cb.id)
         sql.insert_frame(st, "texts_suggestions", frame)

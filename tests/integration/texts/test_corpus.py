@@ -55,15 +55,20 @@ def test_eaeu_found_under_alias_eeu_in_seed_000(store, seeds: list[Path]) -> Non
     assert found["eaeu"]["mentions"] == len(surfaces)
     assert "000-05cae511a4d77df8:28" in found["eaeu"]["segments"]
     # actors are stored as codes: actor × theme is a query over codings
-    assert store.execute(
-        "SELECT count(*) FROM texts_codings WHERE code = 'actor:eaeu' AND coder = 'steppe-actors'"
-    ).fetchone()[0] >= 1
+    assert (
+        store.execute(
+            "SELECT count(*) FROM texts_codings WHERE code = 'actor:eaeu' AND coder = 'steppe-actors'"
+        ).fetchone()[0]
+        >= 1
+    )
 
 
 def test_seed_004_compare_with_c5plus1_statement(store, seeds: list[Path], c5plus1: Path) -> None:
     add_documents([seeds[4], c5plus1], store=store)
-    rows = {r["code"]: r for r in query.compare("004-cb46a96fa8e4ee38", "2023-09-21-c51-leaders-joint-statement",
-                                                 "priorities", store=store)}  # fmt: skip
+    result = query.compare(
+        "004-cb46a96fa8e4ee38", "2023-09-21-c51-leaders-joint-statement", "priorities", store=store
+    )
+    rows = {r["code"]: r for r in result}
     assert len(rows) == 8
     security = rows["priorities:security"]
     assert security["b_segments"] > 0 and security["present"] in ("both", "only B")
@@ -71,7 +76,9 @@ def test_seed_004_compare_with_c5plus1_statement(store, seeds: list[Path], c5plu
     # the joint statement's security section is among the cited segments
     seg_text = {
         r["seg_no"]: r["text"]
-        for r in store.rows("SELECT seg_no, text FROM texts_segments WHERE doc_id = '2023-09-21-c51-leaders-joint-statement'")
+        for r in store.rows(
+            "SELECT seg_no, text FROM texts_segments WHERE doc_id = '2023-09-21-c51-leaders-joint-statement'"
+        )
     }
     cited = [seg_text[int(c.rsplit(":", 1)[1])] for c in security["cites_b"]]
     assert any("counterterrorism" in t for t in cited)
@@ -113,7 +120,8 @@ def test_pdf_text_layer_cleaned(store, tmp_path: Path, pdf_writer) -> None:
     header = "Journal of Steppe Studies 11(3)"
     pages = [
         [header, "Regional integra-", "tion in Central Asia has a long history and many",
-         "drivers that scholars have listed at length.", "", "The Eurasian Economic Union (EEU) began in 2015.", "1"],
+         "drivers that scholars have listed at length.", "",
+         "The Eurasian Economic Union (EEU) began in 2015.", "1"],
         [header, "Water and energy disputes remain the main obstacle to closer",
          "cooperation between upstream and downstream states.", "2"],
         [header, "The SCO and the CSTO overlap in membership across the region and its",

@@ -6,7 +6,12 @@ from steppe.texts.actors import ActorMatcher, is_acronym
 
 ENTRIES = [
     ("eaeu", "organisation", "Eurasian Economic Union", ["EAEU", "EEU", "Eurasian Union"]),
-    ("sco", "organisation", "Shanghai Cooperation Organisation", ["SCO", "Shanghai Cooperation Organization"]),
+    (
+        "sco",
+        "organisation",
+        "Shanghai Cooperation Organisation",
+        ["SCO", "Shanghai Cooperation Organization"],
+    ),
     ("c5plus1", "organisation", "C5+1", ["Central Asia plus United States"]),
     ("USA", "country", "United States", ["US", "USA"]),
     ("KAZ", "country", "Kazakhstan", ["Republic of Kazakhstan"]),
