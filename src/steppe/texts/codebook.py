@@ -190,7 +190,10 @@ def load_codebook(name_or_path: str | Path) -> Codebook:
     return parse_codebook(data, str(path))
 
 
-def keyword_pattern(keyword: str) -> str:
+_LEFT_BOUNDARY = r"(?<![^\W_])"
+
+
+def keyword_pattern(keyword: str, *, left_boundary: bool = True) -> str:
     """Regex for one codebook keyword: case-insensitive whole words, ``*`` as a word-ending wildcard.
 
     Without a wildcard an English plural ``s``/``es`` is accepted; spaces match any
@@ -213,4 +216,4 @@ def keyword_pattern(keyword: str) -> str:
     tail = r"\w*" if wildcard else r"(?:e?s)?"
     case = "" if (len(kw) <= 8 and kw.upper() == kw and any(c.isalpha() for c in kw)) else "(?i)"
     inner = f"{body}{tail}" if not case else f"(?i:{body}{tail})"
-    return rf"(?<![^\W_]){inner}(?![^\W_])"
+    return rf"{_LEFT_BOUNDARY if left_boundary else ''}{inner}(?![^\W_])"

@@ -65,6 +65,9 @@ def keyword_hits(texts: list[str], codes: list[Code]) -> tuple[np.ndarray, list[
 
     The texts are joined into one string and each code's keywords form one alternation
     with a named group per keyword; match positions map back to texts by binary search.
+    The left word boundary is checked on each match rather than in the pattern: a leading
+    look-behind stops Python's regex engine from skipping ahead by first character, which
+    halves the run time (profiled on the benchmark corpus).
     """
     sep = "\n\u0000\n"
     starts = np.zeros(len(texts), dtype=np.int64)
@@ -78,9 +81,15 @@ def keyword_hits(texts: list[str], codes: list[Code]) -> tuple[np.ndarray, list[
     for j, code in enumerate(codes):
         if not code.keywords:
             continue
-        regex = re.compile("|".join(f"(?P<k{i}>{keyword_pattern(k)})" for i, k in enumerate(code.keywords)))
+        regex = re.compile(
+            "|".join(
+                f"(?P<k{i}>{keyword_pattern(k, left_boundary=False)})" for i, k in enumerate(code.keywords)
+            )
+        )
         seen: dict[int, set[int]] = {}
         for m in regex.finditer(corpus):
+            if m.start() and corpus[m.start() - 1].isalnum():
+                continue
             seg = int(np.searchsorted(starts, m.start(), side="right") - 1)
             seen.setdefault(seg, set()).add(int(m.lastgroup[1:]))
         for seg, kws in seen.items():
