@@ -17,6 +17,8 @@ Scheme = Literal["name", "iso2", "iso3", "cow", "gw", "un"]
 
 #: Aggregates and actors that country_converter does not know, by exact lower-case name.
 _EXTRA_NAMES = {
+    "aruba, kingdom of the netherlands": "ABW",  # IMF DOTS names
+    "curaçao, kingdom of the netherlands": "CUW",
     "european union": "EUU",
     "eu": "EUU",
     "eu27": "EUU",
@@ -42,6 +44,11 @@ def _converter() -> Any:
 
 
 @cache
+def _known_iso3() -> frozenset[str]:
+    return frozenset(str(c).upper() for c in _converter().data["ISO3"].dropna())
+
+
+@cache
 def _one(value: str, scheme: str) -> str | None:
     if scheme == "name" and value.strip().casefold() in _EXTRA_NAMES:
         return _EXTRA_NAMES[value.strip().casefold()]
@@ -50,6 +57,9 @@ def _one(value: str, scheme: str) -> str | None:
         if number in _COW_OVERRIDES:
             return _COW_OVERRIDES[number]
         return _one(str(number), "gw")
+    if scheme == "iso3":  # country_converter echoes unknown ISO3 input; check against its table
+        code = value.strip().upper()
+        return code if code in _known_iso3() else None
     src = _COCO_SCHEME[scheme]
     query: Any = int(float(value)) if scheme in ("gw", "un") else value
     found = _converter().convert(query, src=src, to="ISO3", not_found=None)
@@ -68,4 +78,20 @@ def to_iso3(values: Iterable[Any], scheme: Scheme = "name") -> list[str | None]:
             out.append(None)
         else:
             out.append(_one(str(value), scheme))
+    return out
+
+
+def from_iso3(values: Iterable[str], scheme: Literal["un", "iso2"] = "un") -> list[str | int | None]:
+    """The reverse of :func:`to_iso3` for building requests: ISO3 to UN M49 numbers or ISO2."""
+    target = {"un": "UNcode", "iso2": "ISO2"}[scheme]
+    out: list[str | int | None] = []
+    for value in values:
+        code = str(value).strip().upper()
+        found = _converter().convert(code, src="ISO3", to=target, not_found=None)
+        if isinstance(found, list) or found is None or str(found).upper() == code:
+            out.append(None)  # country_converter echoes input it does not know
+        elif scheme == "un":
+            out.append(int(float(found)) if str(found).replace(".", "").isdigit() else None)
+        else:
+            out.append(str(found))
     return out

@@ -52,3 +52,15 @@ class MissingDependencyError(SteppeError):
             f"This feature needs the optional package '{package}': "
             f"install it with pip install 'steppe[{extra}]'."
         )
+
+
+class DataError(SteppeError):
+    """A source file or response is broken: the message names the source, file or URL, line and field."""
+
+    exit_code = 1
+
+
+class SourceError(SteppeError):
+    """A remote service failed (HTTP errors, rate limits, SDMX error messages); says if a retry may help."""
+
+    exit_code = 1

@@ -123,3 +123,20 @@ def test_unknown_format_is_a_usage_error(cli) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "'xml' is not one of" in result.stderr
+
+
+def test_store_paths_that_cannot_work(cli, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = cli("--db", str(blocker / "steppe.duckdb"), "kb", "members", "sco")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: Cannot create the folder for the store {blocker}/steppe.duckdb")
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"\x00not duckdb" * 500)
+    result = cli("--db", str(garbage), "kb", "members", "sco")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: Cannot open the store {garbage}")
+    assert "Traceback" not in result.stderr
+    result = cli("kb", "validate", str(blocker))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Error: KB folder {blocker} is not a folder;")

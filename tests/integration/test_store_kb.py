@@ -128,3 +128,14 @@ def test_membership_count_monotone_around_an_accession(store: Store) -> None:
 def test_events_filters(store: Store) -> None:
     rows = queries.events("2014-01-01", "2015-12-31", ["accession"], "Kyrgyzstan", store=store)
     assert [r["id"] for r in rows] == ["eaeu-kgz-accession-2015"]
+
+
+def test_default_store_is_reused(isolated_env: Path) -> None:
+    from steppe.store import default_store
+
+    first = default_store()
+    assert default_store() is first
+    queries.members("sco")
+    assert default_store() is first
+    first.close()
+    assert default_store() is not first

@@ -136,8 +136,9 @@ class KnowledgeBase:
 def read_kb(kb_dir: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
     """Parse every table of a KB folder without cross-table checks."""
     if not kb_dir.is_dir():
+        problem = "is not a folder" if kb_dir.exists() else "does not exist"
         raise NotFoundError(
-            f"KB folder {kb_dir} does not exist; give a folder that holds sources.csv, "
+            f"KB folder {kb_dir} {problem}; give a folder that holds sources.csv, "
             "countries.csv, organisations.csv, memberships.csv and events.csv."
         )
     tables: dict[str, list[Row]] = {}

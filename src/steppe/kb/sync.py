@@ -11,7 +11,7 @@ from pathlib import Path
 
 from steppe import __version__
 from steppe.kb.loader import fingerprint, load_kb
-from steppe.store import Store, open_store
+from steppe.store import Store, default_store
 from steppe.store import kb as kb_sql
 
 
@@ -28,7 +28,7 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
 
 
 def kb_store(store: Store | None = None) -> Store:
-    """The given store, or the default one, with a current KB loaded."""
-    target = store if store is not None else open_store()
+    """The given store, or the process's default one, with a current KB loaded."""
+    target = store if store is not None else default_store()
     ensure_kb(target)
     return target

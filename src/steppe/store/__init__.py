@@ -5,6 +5,6 @@ An embedded DuckDB file is the default store. Schema changes are numbered SQL mi
 previous contents intact.
 """
 
-from steppe.store.db import Store, open_store
+from steppe.store.db import Store, default_store, open_store
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "default_store", "open_store"]

@@ -40,7 +40,13 @@ class Store:
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"Cannot create the folder for the store {self.path} ({exc.strerror}); "
+                    "check the path or set STEPPE_DB."
+                ) from None
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
@@ -57,10 +63,12 @@ class Store:
                 f"Cannot open the store {self.path} ({exc}); check the path or set STEPPE_DB."
             ) from None
         self._depth = 0
+        self.closed = False
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
+        self.closed = True
 
     def __enter__(self) -> Store:
         return self
@@ -147,6 +155,20 @@ class Store:
         finally:
             self.con.unregister(view)
         return len(frame)
+
+
+_DEFAULT: dict[str, Store] = {}
+
+
+def default_store() -> Store:
+    """The store at STEPPE_DB, opened once per process and path and reused by API calls."""
+    from steppe.config import settings
+
+    path = str(settings().db_path)
+    store = _DEFAULT.get(path)
+    if store is None or store.closed:
+        store = _DEFAULT[path] = open_store(path)
+    return store
 
 
 def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store:

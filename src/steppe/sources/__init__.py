@@ -1,0 +1,132 @@
+"""Data connectors: fetch outside data into the store, with provenance, from the network or a mirror.
+
+>>> from steppe.sources import fetch
+>>> fetch("imf_dots", mirror=Path("../shared/data"))       # doctest: +SKIP
+FetchResult(dataset_id='imf_dots:dots:sha256-…', source='imf_dots', edition=…, rows=…, loaded=True)
+
+Source ids: ``wdi``, ``imf_dots``, ``comtrade``, ``baci``, ``aiddata``, ``gravity``. Each lives
+in its own module here; :mod:`steppe.store.data` has the readers analysis modules use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from steppe.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from steppe.sources.connector import Progress
+    from steppe.store.db import Store
+
+#: Source id -> module under steppe.sources.
+SOURCES: dict[str, str] = {
+    "wdi": "steppe.sources.wdi",
+    "imf_dots": "steppe.sources.imf_dots",
+    "comtrade": "steppe.sources.comtrade",
+    "baci": "steppe.sources.baci",
+    "aiddata": "steppe.sources.aiddata",
+    "gravity": "steppe.sources.gravity",
+}
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one fetch did. ``loaded`` is False when that content was already stored."""
+
+    dataset_id: str
+    source: str
+    edition: str
+    rows: int
+    loaded: bool
+    location: str = ""
+
+
+def connector_for(source: str) -> ModuleType:
+    """The connector module for ``source``."""
+    name = SOURCES.get(source.strip().lower())
+    if name is None:
+        raise NotFoundError(f"Unknown source '{source}'; use one of: {', '.join(sorted(SOURCES))}.")
+    return importlib.import_module(name)
+
+
+def fetch(
+    source: str,
+    *,
+    store: Store | None = None,
+    mirror: Path | str | None = None,
+    base_url: str | None = None,
+    cache_dir: Path | str | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> FetchResult:
+    """Fetch ``source`` and load it into ``store`` (default: STEPPE_DB) in one transaction.
+
+    ``mirror`` (or STEPPE_MIRROR) reads the files from a local folder laid out like
+    ``/work/shared/data`` instead of the network. ``base_url`` points network mode at another
+    server (tests use 127.0.0.1). ``options`` are the connector's own (``dataset``, ``years``,
+    ``indicators`` ...; see docs/sources.md). Same content twice: ``loaded=False``, nothing added.
+    """
+    from steppe.config import settings
+    from steppe.sources.connector import FetchContext
+    from steppe.store import data, default_store
+
+    module = connector_for(source)
+    _check_options(module, options)
+    mirror_path = Path(mirror).expanduser() if mirror is not None else settings().mirror
+    ctx = FetchContext(
+        source=module.SOURCE,
+        mirror=mirror_path,
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        base_url=base_url,
+        progress=progress,
+    )
+    try:
+        payload = module.read(ctx, **options)
+    finally:
+        ctx.cleanup()
+    edition = payload.edition or "sha256-" + payload.content_hash.removeprefix("sha256:")[:12]
+    record = data.DatasetRecord(
+        source=module.SOURCE,
+        dataset=payload.dataset,
+        edition=edition,
+        content_hash=payload.content_hash,
+        location=payload.location or ctx.location,
+        params={"mode": "mirror" if ctx.offline else "network", "options": options, **payload.params},
+    )
+    target = store if store is not None else default_store()
+    outcome = data.load_dataset(target, record, payload.frames, payload.bulk)
+    return FetchResult(
+        dataset_id=outcome.dataset_id,
+        source=module.SOURCE,
+        edition=edition,
+        rows=outcome.rows,
+        loaded=outcome.loaded,
+        location=record.location,
+    )
+
+
+def _check_options(module: ModuleType, options: dict[str, Any]) -> None:
+    accepted = [
+        p.name for p in inspect.signature(module.read).parameters.values() if p.kind is p.KEYWORD_ONLY
+    ]
+    unknown = [k for k in options if k not in accepted]
+    if unknown:
+        raise UsageError(
+            f"Source '{module.SOURCE}' has no option {', '.join(unknown)}; its options are: "
+            f"{', '.join(accepted) or 'none'}."
+        )
+
+
+def list_datasets(store: Store | None = None, source: str | None = None) -> list[dict[str, Any]]:
+    """Every stored dataset with its provenance, newest load first."""
+    from steppe.store import data, default_store
+
+    return data.list_datasets(store if store is not None else default_store(), source)
+
+
+__all__ = ["SOURCES", "FetchResult", "connector_for", "fetch", "list_datasets"]

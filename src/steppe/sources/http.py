@@ -1,0 +1,250 @@
+"""The one HTTP client of the connectors: caching, retries with backoff, timeouts, rate limits.
+
+- Responses of API calls are cached on disk by ``requests-cache`` (SQLite, one day), so a
+  repeated fetch does not hit the service again.
+- Transient failures (connection errors, timeouts, HTTP 429 and 5xx) are retried by
+  ``tenacity`` with exponential backoff (``STEPPE_HTTP_RETRIES`` attempts, default 5;
+  ``STEPPE_HTTP_BACKOFF`` first wait in seconds, default 1, doubling up to 60). When they keep
+  failing the user gets ONE :class:`SourceError` naming the URL and the last status.
+- Requests to one host are spaced by ``STEPPE_HTTP_INTERVAL`` seconds (default 1): polite.
+- Bulk files are downloaded to ``<cache>/<source>/...``: into ``.part`` first, resumed with an
+  HTTP Range request after an interruption, checked against a sha256 when one is known, then
+  renamed. A file already complete in the cache is not downloaded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlparse
+
+import requests
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from steppe.errors import DataError, SourceError
+
+if TYPE_CHECKING:
+    from steppe.sources.connector import FetchContext, Progress
+
+T = TypeVar("T")
+USER_AGENT = "steppe (+https://github.com/steppe; data connectors for Central Asia research)"
+
+
+class TransientHTTPError(Exception):
+    """A failure worth retrying: HTTP 429/5xx or a dropped connection."""
+
+    def __init__(self, url: str, status: int | None, reason: str) -> None:
+        super().__init__(f"{url}: {status or ''} {reason}".strip())
+        self.url = url
+        self.status = status
+        self.reason = reason
+
+
+def default_cache_dir() -> Path:
+    """STEPPE_CACHE, else the per-user cache folder."""
+    env = os.environ.get("STEPPE_CACHE")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("steppe", appauthor=False))
+
+
+def _float_env(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+# -- retries ---------------------------------------------------------------------------------
+
+
+def _status_of(exc: BaseException) -> int | None:
+    if isinstance(exc, TransientHTTPError):
+        return exc.status
+    code = getattr(exc, "code", None)  # wbgapi.APIError
+    return code if isinstance(code, int) else None
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, TransientHTTPError):
+        return True
+    if isinstance(
+        exc, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+    ):
+        return True
+    status = _status_of(exc)
+    return status is not None and (status == 429 or status >= 500)
+
+
+def with_retries(call: Callable[[], T], *, source: str, url: str) -> T:
+    """Run ``call``, retrying transient failures with exponential backoff; one clear error at the end."""
+    attempts = max(1, int(_float_env("STEPPE_HTTP_RETRIES", 5)))
+    first_wait = _float_env("STEPPE_HTTP_BACKOFF", 1.0)
+    retrying = Retrying(
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential(multiplier=first_wait, min=first_wait, max=60),
+        retry=retry_if_exception(_transient),
+        reraise=True,
+    )
+    try:
+        return retrying(call)
+    except BaseException as exc:
+        if not _transient(exc):
+            raise
+        where = getattr(exc, "url", None) or url
+        status = _status_of(exc)
+        what = f"HTTP {status}" if status else type(exc).__name__
+        hint = (
+            "the service is rate-limiting; wait a few minutes" if status == 429 else "the service may be down"
+        )
+        raise SourceError(
+            f"{source}: {where} failed {attempts} times in a row (last: {what}); {hint} and fetch again, "
+            "or use --mirror DIR."
+        ) from None
+
+
+# -- politeness ------------------------------------------------------------------------------
+
+_last_request: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+def throttle(url: str) -> None:
+    """Wait so that requests to one host are at least STEPPE_HTTP_INTERVAL seconds apart."""
+    interval = _float_env("STEPPE_HTTP_INTERVAL", 1.0)
+    host = urlparse(url).netloc
+    with _lock:
+        wait = _last_request.get(host, 0.0) + interval - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        _last_request[host] = time.monotonic()
+
+
+# -- cached API calls ------------------------------------------------------------------------
+
+
+def _cache_name(ctx: FetchContext) -> str:
+    folder = (ctx.cache_dir or default_cache_dir()) / "http"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / "responses")
+
+
+def session(ctx: FetchContext) -> requests.Session:
+    """A requests session with an on-disk response cache (one day)."""
+    import requests_cache
+
+    s = requests_cache.CachedSession(
+        _cache_name(ctx), backend="sqlite", expire_after=86400, allowable_codes=(200,)
+    )
+    s.headers["User-Agent"] = USER_AGENT
+    return s
+
+
+@contextmanager
+def cached_requests(ctx: FetchContext) -> Iterator[None]:
+    """Cache every ``requests`` call made inside (for libraries such as wbgapi that call requests.get)."""
+    import requests_cache
+
+    with requests_cache.enabled(
+        _cache_name(ctx), backend="sqlite", expire_after=86400, allowable_codes=(200,)
+    ):
+        yield
+
+
+def get(ctx: FetchContext, url: str, *, params: dict[str, Any] | None = None) -> requests.Response:
+    """GET through the cache, retried; a non-transient HTTP error is one SourceError."""
+    s = session(ctx)
+
+    def once() -> requests.Response:
+        throttle(url)
+        response = s.get(url, params=params, timeout=ctx.timeout)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise TransientHTTPError(response.url, response.status_code, response.reason)
+        return response
+
+    try:
+        response = with_retries(once, source=ctx.source, url=url)
+    finally:
+        s.close()
+    if response.status_code != 200:
+        raise SourceError(
+            f"{ctx.source}: {response.url} answered HTTP {response.status_code} ({response.reason}); "
+            "check the options (and STEPPE_COMTRADE_KEY for comtrade)."
+        )
+    return response
+
+
+# -- bulk downloads --------------------------------------------------------------------------
+
+
+def download(
+    url: str,
+    dest: Path,
+    *,
+    source: str,
+    sha256: str | None = None,
+    timeout: float = 60.0,
+    progress: Progress | None = None,
+) -> Path:
+    """Download ``url`` to ``dest`` (resumable, checksummed); return ``dest``."""
+    if dest.is_file() and (sha256 is None or _sha256(dest) == sha256.lower()):
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+
+    def once() -> None:
+        throttle(url)
+        have = part.stat().st_size if part.exists() else 0
+        headers = {"User-Agent": USER_AGENT}
+        if have:
+            headers["Range"] = f"bytes={have}-"
+        with requests.get(url, headers=headers, stream=True, timeout=timeout) as response:
+            if response.status_code == 416:  # range past the end: the .part is already complete
+                return
+            if response.status_code == 429 or response.status_code >= 500:
+                raise TransientHTTPError(url, response.status_code, response.reason)
+            if response.status_code not in (200, 206):
+                raise SourceError(
+                    f"{source}: {url} answered HTTP {response.status_code} ({response.reason}); "
+                    "check the URL or use --mirror DIR."
+                )
+            mode = "ab" if response.status_code == 206 else "wb"
+            done = have if mode == "ab" else 0
+            length = response.headers.get("Content-Length")
+            total = done + int(length) if length and length.isdigit() else None
+            with part.open(mode) as fh:
+                for block in response.iter_content(1 << 20):
+                    fh.write(block)
+                    done += len(block)
+                    if progress:
+                        progress(dest.name, done, total)
+            if total is not None and done < total:
+                raise TransientHTTPError(url, None, f"connection closed after {done} of {total} bytes")
+
+    with_retries(once, source=source, url=url)
+    if sha256 is not None:
+        got = _sha256(part)
+        if got != sha256.lower():
+            part.unlink(missing_ok=True)
+            raise DataError(
+                f"{source}: {url} has sha256 {got}, expected {sha256.lower()}; the download was corrupted "
+                "or the file changed: fetch again."
+            )
+    part.replace(dest)
+    return dest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
