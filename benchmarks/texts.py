@@ -115,6 +115,18 @@ def run_baseline(files: list[Path], db: Path) -> tuple[float, int, int]:
     ]
     t0 = time.perf_counter()
     segments = []
+
+    def flush(doc: str, start: int, buf: list[str]) -> None:
+        lengths = sorted(len(x.strip()) for x in buf)
+        if len(buf) > 1 and lengths[len(lengths) // 2] >= 150:  # one paragraph per line
+            for line in buf:
+                lead = len(line) - len(line.lstrip())
+                if re.search(r"\w", line):
+                    segments.append((doc, start + lead, line.strip()))
+                start += len(line) + 1
+        else:
+            segments.append((doc, start, "\n".join(buf).strip()))
+
     for f in files:
         text = f.read_text("utf-8")
         pos, start, buf = 0, None, []
@@ -124,11 +136,11 @@ def run_baseline(files: list[Path], db: Path) -> tuple[float, int, int]:
                     start = pos
                 buf.append(line)
             elif start is not None:
-                segments.append((f.stem, start, "\n".join(buf)))
+                flush(f.stem, start, buf)
                 start, buf = None, []
             pos += len(line) + 1
         if start is not None:
-            segments.append((f.stem, start, "\n".join(buf)))
+            flush(f.stem, start, buf)
     numbered = []
     counters: dict[str, int] = {}
     for doc, start, seg in segments:

@@ -1,8 +1,13 @@
 """Splitting a stored text into paragraph segments, and cleaning PDF text layers.
 
 A segment is a paragraph: a run of non-blank lines between blank (or whitespace-only)
-lines. Its offsets are character positions (Unicode code points, 0-based, end exclusive)
-into the stored text, so ``text[start:end]`` is always the segment's text: the same
+lines. Text that writes one paragraph per line without blank lines between them (the UN
+General Debate transcripts do) is recognised by its long lines: a block whose lines have a
+median length of at least 150 characters is split at every line break, since hard-wrapped
+prose rarely exceeds 100 characters a line.
+
+Offsets are character positions (Unicode code points, 0-based, end exclusive) into the
+stored text, so ``text[start:end]`` is always the segment's text: the same
 convention as REFI-QDA's ``PlainTextSelection`` positions.
 """
 
@@ -43,7 +48,23 @@ def paragraphs(text: str, offset: int = 0) -> list[Segment]:
     return segments
 
 
+_LINE_PARAGRAPH_MEDIAN = 150
+
+
 def _add_block(text: str, start: int, end: int, out: list[Segment]) -> None:
+    lines = text[start:end].split("\n")
+    if len(lines) > 1:
+        lengths = sorted(len(line.strip()) for line in lines if line.strip())
+        if lengths and lengths[len(lengths) // 2] >= _LINE_PARAGRAPH_MEDIAN:
+            pos = start
+            for line in lines:
+                _add_span(text, pos, pos + len(line), out)
+                pos += len(line) + 1
+            return
+    _add_span(text, start, end, out)
+
+
+def _add_span(text: str, start: int, end: int, out: list[Segment]) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -25,7 +25,7 @@ def test_add_and_actors_json_contracts(cli) -> None:
     rows = json.loads(added.stdout)
     assert [{k: r[k] for k in ("id", "path", "segments")} for r in rows] == [
         {"id": "000-05cae511a4d77df8", "path": str(SEED_000), "segments": 64},
-        {"id": "004-cb46a96fa8e4ee38", "path": str(SEED_004), "segments": 54},
+        {"id": "004-cb46a96fa8e4ee38", "path": str(SEED_004), "segments": 59},
     ]
     actors = cli("texts", "query", "actors", "--doc", "000-05cae511a4d77df8", "--format", "json")
     assert actors.returncode == 0, actors.stderr
@@ -51,7 +51,7 @@ def test_code_suggest_agree_query_export_round(cli, tmp_path: Path) -> None:
     agree = cli("texts", "agree", "-c", "alice", "-c", "auto", "-b", "ecdpm", "-f", "csv")
     assert agree.returncode == 0, agree.stderr
     assert agree.stdout.splitlines()[0] == "code,units,n_alice,n_auto,both,agreement,kappa,alpha"
-    assert agree.stdout.splitlines()[-1].startswith("(overall),270,")
+    assert agree.stdout.splitlines()[-1].startswith("(overall),295,")
     freq = cli("texts", "query", "freq", "--codebook", "ecdpm", "--coder", "alice", "-f", "json")
     assert json.loads(freq.stdout) == [
         {"doc_id": doc, "code": "ecdpm:hegemons", "segments": 1, "codings": 1, "coders": ["alice"],
