@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -75,6 +76,30 @@ def test_project_xml_follows_refi_qda_structure(project, tmp_path: Path) -> None
     assert int(sel.get("startPosition")) < int(sel.get("endPosition"))
     note = next(root.iter(f"{Q}Note"))
     assert note.findtext(f"{Q}PlainTextContent") == "external actors run the format"
+    # REFI-QDA 1.0 schema (Project-mrt2019.xsd): GUIDType pattern, required attributes and
+    # the order of child elements in each sequence steppe writes.
+    guid = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    for el in root.iter():
+        for attr in ("guid", "targetGUID", "creatingUser"):
+            if attr in el.attrib:
+                assert guid.match(el.get(attr)), (el.tag, attr, el.get(attr))
+    order = {
+        "Project": ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes"],
+        "Code": ["Description", "NoteRef", "Code"],
+        "TextSource": ["Description", "PlainTextContent", "PlainTextSelection", "Coding", "NoteRef"],
+        "PlainTextSelection": ["Description", "Coding", "NoteRef"],
+        "Coding": ["CodeRef", "NoteRef"],
+        "Note": ["Description", "PlainTextContent"],
+    }
+    for el in root.iter():
+        local = el.tag[len(Q) :]
+        if local in order:
+            seen = [order[local].index(child.tag[len(Q) :]) for child in el]
+            assert seen == sorted(seen), local
+    for code in root.iter(f"{Q}Code"):
+        assert code.get("name") and code.get("isCodable") in ("true", "false")
+    for sel in root.iter(f"{Q}PlainTextSelection"):
+        assert sel.get("startPosition").isdigit() and sel.get("endPosition").isdigit()
 
 
 def test_import_of_a_foreign_project_maps_selections(store, tmp_path: Path) -> None:
