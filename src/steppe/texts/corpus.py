@@ -2,8 +2,8 @@
 
 Each reader returns a :class:`ParsedDocument`: the text to store, where segmentation
 starts (Markdown front matter is kept in the stored text but not segmented) and the
-metadata found in the file. Nothing here touches the store; :mod:`steppe.texts.ingest`
-does, in one transaction.
+metadata found in the file. The readers do not touch the store; :func:`add_documents`
+stores a batch of parsed documents, their segments and actor mentions in one transaction.
 """
 
 from __future__ import annotations
