@@ -57,19 +57,19 @@ def content_hash(text: str) -> str:
 
 
 # -- near duplicates: MinHash over word 5-shingles -------------------------------------------
-_MERSENNE = np.uint64((1 << 61) - 1)
+_PRIME = (1 << 31) - 1  # Mersenne prime; a*x < 2**62 fits uint64, and the product wraps many times
 _N_PERM = 128
 _rng = np.random.default_rng(20240607)
-_PERM_A = _rng.integers(1, 1 << 31, size=_N_PERM, dtype=np.uint64)
-_PERM_B = _rng.integers(0, 1 << 31, size=_N_PERM, dtype=np.uint64)
+_PERM_A = _rng.integers(1, _PRIME, size=_N_PERM, dtype=np.uint64)
+_PERM_B = _rng.integers(0, _PRIME, size=_N_PERM, dtype=np.uint64)
 _WORD = re.compile(r"\w+")
 
 
 def minhash(text: str, shingle: int = 5) -> np.ndarray:
     """A 128-value MinHash signature of the text's word ``shingle``-grams.
 
-    Shingles are hashed with CRC-32 (stable across runs) and permuted by
-    ``(a*x + b) mod (2**61 - 1)``; the share of equal positions in two signatures estimates
+    Shingles are hashed with CRC-32 (stable across runs), reduced modulo the prime
+    ``p = 2**31 - 1`` and permuted by ``(a*x + b) mod p`` with ``a, b < p``; the share of equal positions in two signatures estimates
     the Jaccard similarity of their shingle sets (Broder 1997).
     """
     words = _WORD.findall(text.casefold())
@@ -78,7 +78,8 @@ def minhash(text: str, shingle: int = 5) -> np.ndarray:
     else:
         grams = {" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1)}
     hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
-    permuted = (hashes[:, None] * _PERM_A[None, :] + _PERM_B[None, :]) % _MERSENNE
+    hashes %= np.uint64(_PRIME)
+    permuted = (hashes[:, None] * _PERM_A[None, :] + _PERM_B[None, :]) % np.uint64(_PRIME)
     return permuted.min(axis=0)
 
 

@@ -193,3 +193,10 @@ def test_un_general_debate_speeches_one_paragraph_per_line(store, shared_data: P
     assert "AFG" in own["kaz-78-2023"] and "AFG" in own["uzb-78-2023"]
     hits = query.kwic("Aral Sea", store=store)
     assert {h["doc_id"] for h in hits} == {"kaz-78-2023", "uzb-78-2023"}
+
+
+def test_different_speeches_are_not_near_duplicates(store, shared_data: Path) -> None:
+    """Regression: two Turkmen speeches (1995, 2007) once scored 0.98 with a badly mixed hash."""
+    folder = shared_data / "ungdc_central_asia" / "speeches"
+    rows = add_documents([folder / "TKM_50_1995.txt", folder / "TKM_62_2007.txt"], store=store)
+    assert [r["near_duplicate_of"] for r in rows] == [None, None]
