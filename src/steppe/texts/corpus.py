@@ -69,8 +69,9 @@ def minhash(text: str, shingle: int = 5) -> np.ndarray:
     """A 128-value MinHash signature of the text's word ``shingle``-grams.
 
     Shingles are hashed with CRC-32 (stable across runs), reduced modulo the prime
-    ``p = 2**31 - 1`` and permuted by ``(a*x + b) mod p`` with ``a, b < p``; the share of equal positions in two signatures estimates
-    the Jaccard similarity of their shingle sets (Broder 1997).
+    ``p = 2**31 - 1`` and permuted by ``(a*x + b) mod p`` with ``a, b < p``; the share of
+    equal positions in two signatures estimates the Jaccard similarity of their shingle sets
+    (Broder 1997).
     """
     words = _WORD.findall(text.casefold())
     if len(words) < shingle:
