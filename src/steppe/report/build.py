@@ -27,6 +27,8 @@ from steppe.report import charts
 from steppe.store import Store
 
 SECTIONS = ("membership", "events", "trade", "dependence", "index", "appendix")
+#: Sections that appear only when their data are stored.
+OPTIONAL_SECTIONS = ("gravity",)
 
 #: Flags for headless Chromium without network side effects (PDF printing, tests).
 CHROMIUM_FLAGS = (
@@ -429,6 +431,35 @@ def index_section(store: Store, draws: int, seed: int) -> Section:
     return sec
 
 
+def gravity_section(store: Store) -> Section | None:
+    """The latest stored structural-gravity run of each spec; None when no run is stored."""
+    from steppe.store import gravity as gravity_sql
+
+    runs = gravity_sql.latest_runs(store)
+    if not runs:
+        return None
+    sec = Section("gravity", "Structural gravity estimates")
+    sec.add(
+        "<p>Latest stored run of each specification (<code>steppe gravity estimate NAME --store</code>); "
+        "standard errors as the specification declares them. Method: docs/gravity.md.</p>"
+    )
+    for run in runs:
+        provenance = run.get("provenance") or {}
+        source = "; ".join(f"{k}: {v}" for k, v in sorted(provenance.items()) if v not in (None, "", [], {}))
+        dropped = run.get("dropped") or {}
+        dropped_text = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items()) if v)
+        sec.add(
+            f"<h3>{escape(run['spec_name'])}</h3><p>{escape(run['estimator'].upper())} with fixed effects "
+            f"{escape(', '.join(run['fixed_effects']) or 'none')}; {run['nobs']:,} observations used of "
+            f"{run['rows_in']:,}{escape('; dropped: ' + dropped_text if dropped_text else '')}. "
+            f"{escape(run['method'])}, steppe {escape(run['steppe_version'])}, "
+            f"run {escape(str(run['created_at']))}.</p>"
+        )
+        sec.add(table(run["coefficients"], ["term", "estimate", "se", "p_value"]))
+        sec.add(f"<p class='caption'>Source: {escape(source or 'not recorded')}.</p>")
+    return sec
+
+
 def appendix_section(store: Store) -> Section:
     from steppe.indicators.regions import fixed_regions
     from steppe.kb import queries
@@ -564,8 +595,10 @@ def central_asia(
         trade_section(store),
         dependence_section(store),
         index_section(store, draws, seed),
+        gravity_section(store),
         appendix_section(store),
     ]
+    sections = [s for s in sections if s is not None]
     html = render(sections, "Central Asia: regional integration report")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -113,3 +113,21 @@ def test_bad_specs_are_one_sentence_on_the_command_line(cli, tmp_path, terms, re
     assert out.returncode in (1, 2)
     assert out.stderr.startswith("Error: ") and expected in out.stderr
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) <= 3
+
+
+def test_report_gains_a_gravity_section_once_a_run_is_stored(cli, shared_data, tmp_path):
+    out = tmp_path / "report.html"
+    before = json.loads(
+        cli("report", "central-asia", "--out", str(out), "--draws", "5", "--format", "json").stdout
+    )
+    assert "gravity" not in before["sections"]
+    stored = cli("gravity", "estimate", "yotov-2016-table1-ppml", "--mirror", str(shared_data), "--store")
+    assert stored.returncode == 0, stored.stderr
+    after = cli("report", "central-asia", "--out", str(out), "--draws", "5", "--format", "json")
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout)["sections"][-2:] == ["gravity", "appendix"]
+    html = out.read_text("utf-8")
+    section = html[html.index('<section id="gravity"') :]
+    section = section[: section.index("</section>")]
+    assert "yotov-2016-table1-ppml" in section and "log_dist" in section and "28,152 observations" in section
+    assert "Chapter1Application1.dta" in section
