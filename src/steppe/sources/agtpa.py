@@ -9,7 +9,6 @@ years and pair ids, and a ``provenance`` entry in ``frame.attrs``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pandas as pd
 
 from steppe.config import settings
 from steppe.errors import NotFoundError, UsageError
+from steppe.sources.connector import file_sha256
 
 SUBDIR = "yotov_agtpa"
 ORIGIN = (
@@ -64,14 +64,6 @@ def locate(file: str, mirror: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read(file: str, mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """One application file as a tidy frame (lower-case names, int years and pair ids)."""
     path = locate(file, mirror)
@@ -87,7 +79,7 @@ def read(file: str, mirror: str | os.PathLike[str] | None = None) -> pd.DataFram
         "source": "yotov_agtpa",
         "file": file,
         "path": str(path),
-        "sha256": _sha256(path),
+        "sha256": file_sha256(path),
         "origin": ORIGIN,
         "reference": "Yotov, Piermartini, Monteiro and Larch (2016), An Advanced Guide to Trade "
         "Policy Analysis: The Structural Gravity Model, WTO/UNCTAD",

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
@@ -29,6 +28,7 @@ import requests
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from steppe.errors import DataError, SourceError
+from steppe.sources.connector import file_sha256
 
 if TYPE_CHECKING:
     from steppe.sources.connector import FetchContext, Progress
@@ -215,7 +215,7 @@ def download(
     progress: Progress | None = None,
 ) -> Path:
     """Download ``url`` to ``dest`` (resumable, checksummed); return ``dest``."""
-    if dest.is_file() and (sha256 is None or _sha256(dest) == sha256.lower()):
+    if dest.is_file() and (sha256 is None or file_sha256(dest) == sha256.lower()):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
@@ -253,7 +253,7 @@ def download(
 
     with_retries(once, source=source, url=url)
     if sha256 is not None:
-        got = _sha256(part)
+        got = file_sha256(part)
         if got != sha256.lower():
             part.unlink(missing_ok=True)
             raise DataError(
@@ -262,11 +262,3 @@ def download(
             )
     part.replace(dest)
     return dest
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -6,14 +6,10 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from steppe.report.build import CHROMIUM_FLAGS
+
+#: The report's own flags, less --headless (Playwright adds it).
+CHROMIUM_ARGS = [f for f in CHROMIUM_FLAGS if f != "--headless"]
 
 
 @pytest.fixture
