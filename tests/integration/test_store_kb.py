@@ -139,3 +139,14 @@ def test_default_store_is_reused(isolated_env: Path) -> None:
     assert default_store() is first
     first.close()
     assert default_store() is not first
+
+
+def test_fingerprint_follows_file_changes(kb_copy: Path) -> None:
+    from steppe.kb.loader import fingerprint
+
+    first = fingerprint(kb_copy)
+    assert fingerprint(kb_copy) == first
+    path = kb_copy / "memberships.csv"
+    with path.open("a") as fh:
+        fh.write("sco,TUR,observer,2030-01-01,,low,wiki-sco,\n")
+    assert fingerprint(kb_copy) != first

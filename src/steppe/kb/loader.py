@@ -33,14 +33,24 @@ def table_files(kb_dir: Path, table: Table) -> list[Path]:
     return files
 
 
+#: Fingerprints already computed, keyed by each file's path, size and modification time, so that
+#: the many queries of one report do not re-read and re-hash the KB files.
+_FINGERPRINTS: dict[tuple, str] = {}
+
+
 def fingerprint(kb_dir: Path) -> str:
     """A hash of every KB file's name and bytes: changes whenever the data changes."""
+    files = [path for table in TABLES for path in table_files(kb_dir, table)]
+    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    cached = _FINGERPRINTS.get(signature)
+    if cached is not None:
+        return cached
     digest = hashlib.sha256()
-    for table in TABLES:
-        for path in table_files(kb_dir, table):
-            digest.update(str(path.relative_to(kb_dir)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    for path in files:
+        digest.update(str(path.relative_to(kb_dir)).encode())
+        digest.update(path.read_bytes())
+    _FINGERPRINTS[signature] = digest.hexdigest()
+    return _FINGERPRINTS[signature]
 
 
 def _parse_value(raw: str, kind: str) -> object:
