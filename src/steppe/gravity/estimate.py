@@ -28,6 +28,7 @@ import pandas as pd
 from steppe.errors import MissingDependencyError, UsageError
 from steppe.gravity.panel import Panel
 from steppe.gravity.spec import ModelSpec
+from steppe.identifiers import check_identifiers
 
 #: Small-sample corrections by estimator when the spec does not say: Stata's ``ppml`` (glm)
 #: applies only G/(G-1) to clustered variances; ``regress`` with dummies applies
@@ -231,7 +232,13 @@ def _pyfixest() -> Any:
 
 
 def formula(prepared: Prepared) -> str:
-    """The pyfixest formula for a prepared frame."""
+    """The pyfixest formula for a prepared frame.
+
+    formulaic evaluates the formula as Python, so every column is checked once more here, the
+    last gate before evaluation, whatever path the name came by (spec, data file, term).
+    """
+    names = [prepared.dependent, *prepared.regressors, *(_fe_column(f) for f in prepared.fixed_effects)]
+    check_identifiers(names, "formula column", "The gravity model")
     rhs = " + ".join(prepared.regressors)
     fml = f"{prepared.dependent} ~ {rhs}"
     if prepared.fixed_effects:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from steppe.errors import UsageError
+from steppe.identifiers import check_identifiers
 
 #: Term kinds a spec may declare; each value names the column it reads (or the setting).
 TERM_KINDS = (
@@ -39,6 +40,8 @@ TERM_KINDS = (
     "exporter_member",
     "importer_member",
 )
+#: Term kinds whose value is the name of the data column they read.
+COLUMN_TERM_KINDS = ("column", "log", "log1p", "output", "expenditure", "by_year", "lag", "lead")
 #: Options a term may carry besides its kind.
 TERM_OPTIONS = ("where", "years", "omit", "fill", "roles", "as_of", "scale", "flows")
 WHERE = ("international", "domestic")
@@ -230,6 +233,8 @@ def add_term(
         frame[name] = _shift(frame, arg, shift, spec.get("fill")) * mask
     elif kind == "domestic_by_country":
         codes = sorted(frame.loc[frame["domestic"] == 1, "exporter"].unique())
+        # the codes come from the data file and become column names in the formula
+        check_identifiers(codes, f"country code in term '{name}'", "The data")
         omit = set(spec.get("omit") or [])
         cols = []
         exp = frame["exporter"].to_numpy()

@@ -17,7 +17,8 @@ from typing import Any, Literal
 import yaml
 
 from steppe.errors import NotFoundError, UsageError
-from steppe.gravity.panel import FIXED_EFFECTS
+from steppe.gravity.panel import COLUMN_TERM_KINDS, FIXED_EFFECTS
+from steppe.identifiers import check_identifier, check_identifiers
 
 Estimator = Literal["ppml", "ols"]
 VcovKind = Literal["cluster", "hetero", "iid"]
@@ -116,6 +117,30 @@ def _years(value: Any, spec_name: str) -> tuple[int, ...] | None:
     return tuple(int(v) for v in value)
 
 
+def _check_names(spec_name: str, model: dict[str, Any], terms: dict[Any, Any]) -> None:
+    """Refuse any name that is not a plain identifier before a formula can be built from it.
+
+    Names reach pyfixest's formula, which formulaic evaluates as Python: a spec that names a
+    regressor ``__import__('os')...`` would otherwise run code (see :mod:`steppe.identifiers`).
+    """
+    where = f"Spec '{spec_name}'"
+    check_identifier(model.get("dependent"), "dependent variable", where)
+    regressors = model.get("regressors")
+    if not isinstance(regressors, list):
+        raise UsageError(f"{where}: 'regressors' must be a list of names.")
+    check_identifiers(regressors, "regressor", where)
+    if model.get("cluster") is not None:
+        check_identifier(model.get("cluster"), "cluster variable", where)
+    for term, definition in terms.items():
+        check_identifier(term, "term name", where)
+        if isinstance(definition, dict):
+            for kind in COLUMN_TERM_KINDS:
+                if kind in definition:
+                    check_identifier(definition[kind], f"column read by term '{term}'", where)
+            if "flows" in definition:
+                check_identifier(definition["flows"], f"flows column of term '{term}'", where)
+
+
 def parse_spec(raw: dict[str, Any], path: str | None = None) -> GravitySpec:
     """Check a spec mapping and turn it into a :class:`GravitySpec` (one error per problem)."""
     if not isinstance(raw, dict):
@@ -152,6 +177,7 @@ def parse_spec(raw: dict[str, Any], path: str | None = None) -> GravitySpec:
     terms = raw.get("terms") or {}
     if not isinstance(terms, dict):
         raise UsageError(f"Spec '{name}': 'terms' must map term names to definitions such as {{log: dist}}.")
+    _check_names(name, model, terms)
     return GravitySpec(
         name=name,
         title=str(raw.get("title") or name),
