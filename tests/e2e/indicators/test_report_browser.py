@@ -12,6 +12,9 @@ from steppe.report.build import SECTIONS
 DATA_SECTIONS = ("trade", "dependence", "index")
 
 
+pytestmark = pytest.mark.browser  # headless Chromium: .ci/run's second pass
+
+
 def build(cli, out: Path, *extra: str) -> dict:
     result = cli("report", "central-asia", "--out", str(out), "--draws", "30", "--format", "json", *extra)
     assert result.returncode == 0, result.stderr
