@@ -31,6 +31,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from cli_args import positive_int
+
 VERSION = "V999901"
 #: BACI numeric codes and ISO3 of a set of real economies (BACI uses ISO numeric codes, with
 #: 842 for the USA, 251 France, 699 India, 757 Switzerland, 579 Norway).
@@ -157,7 +159,9 @@ def run_baseline(archive: Path, db: Path) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="data rows (default 10 million)")
+    parser.add_argument(
+        "--rows", type=positive_int, default=10_000_000, help="data rows (default 10 million)"
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temp folder)")
     args = parser.parse_args()
 

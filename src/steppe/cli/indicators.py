@@ -44,7 +44,7 @@ def indicators(
 
     if name not in NAMES:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(NAMES)}.")
-    span = parse_years(years) if years else None
+    span = parse_years(years) if years is not None else None
     if name == "regions":
         rows = [{"id": k, "name": v["name"], "members": v["members"], "source": v["source"], "url": v["url"]}
                 for k, v in fixed_regions().items()]  # fmt: skip

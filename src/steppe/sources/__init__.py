@@ -100,6 +100,10 @@ def fetch(
 
     module = connector_for(source)
     _check_options(module, options)
+    if options.get("years") is not None:  # an empty or malformed --years is refused, not ignored
+        from steppe.dates import parse_years
+
+        parse_years(str(options["years"]))
     waived = validation.check_allow(allow)
     if edition is not None:
         edition = data.check_edition_name(edition)
