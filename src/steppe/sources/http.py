@@ -184,7 +184,11 @@ class _RedirectGuard:
         if target:
             from urllib.parse import urljoin
 
-            check_redirect(self.source, resp.url, urljoin(resp.url, target), self.hosts)
+            try:
+                check_redirect(self.source, resp.url, urljoin(resp.url, target), self.hosts)
+            except SourceError:
+                resp.close()  # release the connection of the refused redirect
+                raise
         return target
 
 
