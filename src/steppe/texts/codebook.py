@@ -30,8 +30,14 @@ from pathlib import Path
 import yaml
 
 from steppe.errors import NotFoundError, ValidationError
+from steppe.identifiers import is_identifier
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+def _valid_id(value: object) -> bool:
+    """Codebook and code ids: the one identifier rule (steppe.identifiers), in lower case."""
+    return is_identifier(value) and str(value) == str(value).lower()
+
+
 _CODE_KEYS = {"id", "name", "definition", "include", "exclude", "examples", "keywords", "codes"}
 _TOP_KEYS = {"codebook", "name", "version", "source", "codes"}
 #: The codebook that holds the KB actors found in texts ("actor:eaeu", "actor:KAZ").
@@ -96,9 +102,10 @@ def parse_codebook(data: object, path: str) -> Codebook:
     for key in sorted(set(data) - _TOP_KEYS):
         problems.append(f"{path}: unknown top-level key '{key}'")
     cb_id = data.get("codebook")
-    if not isinstance(cb_id, str) or not _ID.match(cb_id):
+    if not isinstance(cb_id, str) or not _valid_id(cb_id):
         problems.append(
-            f"{path}: 'codebook' must be an id of lower-case letters, digits and _ (got {cb_id!r})"
+            f"{path}: 'codebook' must be an id of lower-case letters, digits and _, starting with a letter, "
+            f"at most 64 characters (got {str(cb_id)[:80]!r})"
         )
         cb_id = "?"
     elif cb_id == ACTOR_CODEBOOK:
@@ -118,8 +125,8 @@ def parse_codebook(data: object, path: str) -> Codebook:
                 problems.append(f"{path}: {where}: entry {i + 1} is not a mapping")
                 continue
             cid = item.get("id")
-            label = f"code '{cid}'" if isinstance(cid, str) else f"{where} entry {i + 1}"
-            if not isinstance(cid, str) or not _ID.match(cid):
+            label = f"code {cid[:80]!r}" if isinstance(cid, str) else f"{where} entry {i + 1}"
+            if not isinstance(cid, str) or not _valid_id(cid):
                 problems.append(f"{path}: {label}: 'id' must be lower-case letters, digits and _")
                 continue
             if cid in seen:

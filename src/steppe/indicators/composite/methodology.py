@@ -11,12 +11,27 @@ import yaml
 
 from steppe.dates import parse_years
 from steppe.errors import NotFoundError, ValidationError
+from steppe.identifiers import is_identifier
 
 NORMALISATIONS = ("min-max", "z-score", "distance-to-frontier")
 WEIGHTINGS = ("equal", "pca", "given")
 AGGREGATIONS = ("arithmetic", "geometric")
 IMPUTATIONS = ("none", "mean", "carry-forward")
 DIRECTIONS = ("positive", "negative")
+#: Columns of the scores frame that a dimension id would overwrite.
+RESERVED_COLUMNS = frozenset({"unit", "year", "score", "missing", "rank"})
+
+
+def _name_problem(value: Any, place: str) -> str | None:
+    """Dimension and indicator ids become column names: the one identifier rule applies
+    (steppe.identifiers), and a dimension may not take a column the scores already have."""
+    if not is_identifier(value):
+        shown = repr(value)[:80]
+        return (
+            f"{place} {shown} is not a plain name (letters, digits and underscores, starting with a "
+            "letter, at most 64 characters)"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -150,10 +165,26 @@ def parse_methodology(raw: dict[str, Any], path: str | None = None) -> Methodolo
         raise ValidationError(f"{where}: {'; '.join(problems)}.", problems)
     dims = []
     seen: set[str] = set()
+    dimension_ids: set[str] = set()
+    if not isinstance(raw["dimensions"], list) or not all(isinstance(d, dict) for d in raw["dimensions"]):
+        raise ValidationError(f"{where}: 'dimensions' must be a list of mappings.", ["dimensions"])
     for d_i, d in enumerate(raw["dimensions"] or []):
         inds = []
-        for i_i, ind in enumerate(d.get("indicators") or []):
+        bad = _name_problem(d.get("id"), f"dimensions[{d_i}].id")
+        if bad:
+            problems.append(bad)
+        elif d.get("id") in RESERVED_COLUMNS or d.get("id") in dimension_ids:
+            problems.append(f"dimensions[{d_i}].id '{d.get('id')}' is used twice or names a score column")
+        dimension_ids.add(d.get("id"))
+        indicators_raw = d.get("indicators") or []
+        if not isinstance(indicators_raw, list) or not all(isinstance(i, dict) for i in indicators_raw):
+            problems.append(f"dimensions[{d_i}].indicators must be a list of mappings")
+            indicators_raw = []
+        for i_i, ind in enumerate(indicators_raw):
             place = f"dimensions[{d_i}].indicators[{i_i}]"
+            bad = _name_problem(ind.get("id"), f"{place}.id")
+            if bad:
+                problems.append(bad)
             if ind.get("input") not in INPUTS:
                 problems.append(f"{place}.input is '{ind.get('input')}', not one of {', '.join(INPUTS)}")
             _choice(ind.get("direction", "positive"), DIRECTIONS, f"{place}.direction", problems)
