@@ -429,7 +429,10 @@ def last_record(path: Path, header: Sequence[str], *, encoding: str = "utf-8-sig
     else:
         if record.count('"') % 2:
             return _cut(path, "the last record opens a quote it never closes")
-    fields = next(csv.reader(io.StringIO(record)), [])
+    try:
+        fields = next(csv.reader(io.StringIO(record)), [])
+    except csv.Error:  # a stray carriage return: not a cut record; the parser has the final say
+        return None
     if len(fields) >= len(header) or not record.strip():
         return None
     return _cut(path, f"the last record has {len(fields)} of the header's {len(header)} fields")

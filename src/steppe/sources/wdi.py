@@ -149,13 +149,18 @@ def _bulk_file(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, str |
     Completeness against the file's own metadata: every economy its ``Metadata_Country`` file
     lists has a row, and the last year column is at most two years before 'Last Updated Date'.
     """
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        first = next(csv.reader([fh.readline()]), [])
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            meta = [next(csv.reader([fh.readline()]), []) for _ in range(4)]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(
+            f"{SOURCE}: {path} line 1 is not UTF-8 CSV text ({type(exc).__name__}); re-download it "
+            "(rule text)."
+        ) from None
+    first = meta[0]
     edition = None
     skip = 0
     if first and first[0] == "Data Source":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            meta = [next(csv.reader([fh.readline()]), []) for _ in range(4)]
         skip = 4
         for row in meta:
             if len(row) >= 2 and row[0] == "Last Updated Date":

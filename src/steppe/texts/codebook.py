@@ -31,6 +31,7 @@ import yaml
 
 from steppe.errors import NotFoundError, ValidationError
 from steppe.identifiers import is_identifier
+from steppe.yamlfiles import yaml_problem, yaml_where
 
 
 def _valid_id(value: object) -> bool:
@@ -99,7 +100,7 @@ def parse_codebook(data: object, path: str) -> Codebook:
             "and 'codes:'.",
             [f"{path}: not a mapping"],
         )
-    for key in sorted(set(data) - _TOP_KEYS):
+    for key in sorted(set(data) - _TOP_KEYS, key=str):
         problems.append(f"{path}: unknown top-level key '{key}'")
     cb_id = data.get("codebook")
     if not isinstance(cb_id, str) or not _valid_id(cb_id):
@@ -133,7 +134,7 @@ def parse_codebook(data: object, path: str) -> Codebook:
                 problems.append(f"{path}: code '{cid}': id used twice")
                 continue
             seen.add(cid)
-            for key in sorted(set(item) - _CODE_KEYS):
+            for key in sorted(set(item) - _CODE_KEYS, key=str):
                 problems.append(f"{path}: code '{cid}': unknown key '{key}'")
             for key in ("name", "definition"):
                 if not isinstance(item.get(key), str) or not item[key].strip():
@@ -185,12 +186,10 @@ def load_codebook(name_or_path: str | Path) -> Codebook:
         )
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" line {where.line + 1}" if where is not None else ""
+    except (yaml.YAMLError, RecursionError) as exc:
         raise ValidationError(
-            f"Codebook {path}{line} is not valid YAML ({getattr(exc, 'problem', exc)}); fix the file.",
-            [f"{path}{line}: {exc}"],
+            f"Codebook {yaml_where(path, exc)} is not valid YAML ({yaml_problem(exc)}); fix the file.",
+            [f"{yaml_where(path, exc)}: {yaml_problem(exc)}"],
         ) from None
     except UnicodeDecodeError:
         raise ValidationError(f"Codebook {path} is not UTF-8 text; save it as UTF-8 YAML.") from None

@@ -20,6 +20,7 @@ import yaml
 
 from steppe.errors import ValidationError
 from steppe.texts.segment import Segment, clean_pdf_pages, paragraphs
+from steppe.yamlfiles import yaml_problem
 
 META_FIELDS = ("title", "author", "date", "publisher", "kind", "language")
 FORMATS = ("text", "markdown", "html", "pdf")
@@ -148,8 +149,10 @@ def read_markdown(path: Path, data: bytes) -> ParsedDocument:
     if match:
         try:
             front = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as exc:
-            raise ValidationError(f"{path}: the YAML front matter cannot be parsed ({exc}).") from None
+        except (yaml.YAMLError, RecursionError) as exc:
+            raise ValidationError(
+                f"{path}: the YAML front matter cannot be parsed ({yaml_problem(exc)}); fix it or remove it."
+            ) from None
         if isinstance(front, dict):
             for key in (*META_FIELDS, "source_url"):
                 if front.get(key) not in (None, ""):
