@@ -709,30 +709,41 @@ def _baci_refusal(path: Path, label: str | None, rule: str, year: int | None) ->
     return refuse("baci", [Problem(where, None, rule, None, "a row breaks this rule")])
 
 
-def bulk_duplicates(store: Store, dataset_id: str, table: str, key: Sequence[str]) -> tuple[int, list[dict]]:
+def bulk_duplicates(
+    store: Store, dataset_id: str, table: str, key: Sequence[str], *, year: int | None = None
+) -> tuple[int, list[dict]]:
     """After a bulk load: drop exact duplicate rows of ``dataset_id`` and list conflicting keys.
 
-    Returns (exact duplicates removed, up to 5 keys that repeat with other values). The key
-    check runs in DuckDB over the stored rows; it costs one grouped scan of the new rows.
+    Returns (exact duplicates removed, up to 5 keys that repeat with other values). ``year``
+    limits the check to that year's rows (one BACI yearly file just inserted: its rows are the
+    last appended, so DuckDB skips the others by their min/max). Keys are grouped by one 64-bit
+    hash, which is cheap; only the few repeated hashes are compared column by column.
     """
-    columns = [c for c in FACT_COLUMNS[table]]
+    columns = list(FACT_COLUMNS[table])
     keys = ", ".join(key)
+    scope = "dataset_id = ?" + (" AND year = ?" if year is not None else "")
+    args: list[Any] = [dataset_id] + ([year] if year is not None else [])
+    repeated = store.execute(
+        f"SELECT hash({keys}) AS h FROM {table} WHERE {scope} GROUP BY h HAVING count(*) > 1 LIMIT 1000",
+        args,
+    ).fetchall()
+    if not repeated:
+        return 0, []
+    hashes = [r[0] for r in repeated]
     every = ", ".join(columns)
     groups = store.rows(
         f"SELECT {keys}, count(*) AS n, count(DISTINCT ({every})) AS variants FROM {table} "
-        f"WHERE dataset_id = ? GROUP BY {keys} HAVING count(*) > 1 "
+        f"WHERE {scope} AND list_contains(?, hash({keys})) GROUP BY {keys} HAVING count(*) > 1 "
         "ORDER BY variants DESC LIMIT 5",
-        [dataset_id],
+        [*args, hashes],
     )
-    if not groups:
-        return 0, []
     conflicts = [g for g in groups if g["variants"] > 1]
-    if conflicts:
+    if conflicts or not groups:
         return 0, conflicts
     removed = store.execute(
-        f"DELETE FROM {table} WHERE dataset_id = ? AND rowid IN (SELECT rowid FROM (SELECT rowid, "
+        f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM (SELECT rowid, "
         f"row_number() OVER (PARTITION BY {every} ORDER BY rowid) AS k FROM {table} "
-        "WHERE dataset_id = ?) WHERE k > 1)",
-        [dataset_id, dataset_id],
+        f"WHERE {scope} AND list_contains(?, hash({keys}))) WHERE k > 1)",
+        [*args, hashes],
     ).fetchall()[0][0]
     return int(removed), []
