@@ -441,13 +441,20 @@ def index_section(store: Store, draws: int, seed: int) -> Section:
             )
         )
         last = iv.sort_values("year").groupby("unit").tail(1)
+        cols = ["unit", "year", "score", "score_p05", "score_p95", "rank", "rank_p05", "rank_p95"]
+        heads = ["state", "year", "score", "score p5", "score p95", "rank", "rank p5", "rank p95"]
+        pinned = bool(last["band_note"].notna().any())
         sec.add(
-            table(
-                last.to_dict(orient="records"),
-                ["unit", "year", "score", "score_p05", "score_p95", "rank", "rank_p05", "rank_p95"],
-                ["state", "year", "score", "score p5", "score p95", "rank", "rank p5", "rank p95"],
-            )
+            table(last.to_dict(orient="records"), cols + ["band_note"] * pinned, heads + ["note"] * pinned)
         )
+        if iv["band_note"].notna().any():
+            low = iv[iv["rescaling_bound"] == "min"]
+            where = ", ".join(f"{u} {y}" for u, y in zip(low["unit"], low["year"], strict=True))
+            sec.add(
+                "<p class='caption'>A band of [0, 0] or [100, 100] is not certainty: scores are rescaled "
+                "to 0-100 over the panel in every draw, so the lowest (highest) unit-year is pinned "
+                "there whatever the draw" + (f" ({escape(where)} at 0)" if where else "") + ".</p>"
+            )
         sec.add(
             "<h3>Which choice moves the scores most</h3>"
             + table(

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from steppe.cli.main import app
@@ -86,7 +87,31 @@ def test_dependence_json_has_a_row_for_the_region(dots_db):
     assert "(%)" in text and f"{100 * region['share_CHN']:.2f}" in text
 
 
-def test_members_print_no_intensity_from_a_non_world_dataset(dots_db):
+def test_members_and_index_print_no_intensity_from_a_non_world_dataset(dots_db, tmp_path):
     args = ["indicators", "members", "--years", "2010:2019", "--dataset", "imf_dots", "--format", "json"]
     rows = json.loads(run(*args).stdout)
     assert len(rows) == 50 and all(r["intensity"] is None and r["reason"] for r in rows)
+    method = {
+        "id": "with-intensity",
+        "countries": sorted(C5),
+        "years": "2010:2019",
+        "trade": {"dataset": "imf_dots"},
+        "weighting": "equal",
+        "dimensions": [
+            {
+                "id": "trade",
+                "indicators": [
+                    {"id": "tii", "input": "trade_intensity_with_region", "weight": 2},
+                    {"id": "share", "input": "trade_share_with_region", "weight": 1},
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "method.yaml"
+    path.write_text(yaml.safe_dump(method))
+    result = run("index", "compute", str(path), "--format", "json")
+    out = json.loads(result.stdout)
+    assert len(out["warnings"]) == 1 and "set 'weighting: given'" in out["warnings"][0]
+    assert "Warning:" in result.stderr and "weighting is 'equal'" in result.stderr
+    assert {b["input"] for b in out["blank"]} == {"trade_intensity_with_region"}
+    assert len(out["blank"]) == 50 and out["trade_view"] == "reported"
