@@ -60,9 +60,12 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, precise: bool = False) -> str:
+    """A value as text: floats to 6 significant digits for tables, in full (``precise``) for CSV."""
     if value is None:
         return ""
+    if precise and isinstance(value, float):
+        return repr(value)
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
     if isinstance(value, (date, datetime)):
@@ -97,7 +100,7 @@ def emit(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([neutralise(c) for c in cols])
         for row in rows:
-            writer.writerow([neutralise(_cell(row.get(c))) for c in cols])
+            writer.writerow([neutralise(_cell(row.get(c), precise=True)) for c in cols])
         sys.stdout.write(buffer.getvalue())
         return
     table = Table(title=Text(printable(title)) if title else None, show_lines=False)

@@ -32,7 +32,7 @@ from steppe.sources.connector import (
     numbers,
     read_csv_text,
 )
-from steppe.sources.validation import FILE, LINE, Problem, SourceSchema
+from steppe.sources.validation import FILE, LINE, WORLD_CATEGORY, Problem, SourceSchema
 
 SOURCE = "gravity"
 DATASETS = ("hmr2006", "cepii")
@@ -51,7 +51,7 @@ HOSTS = ("www.cepii.fr", "cepii.fr")
 SCHEMA = SourceSchema(
     source=SOURCE,
     years=(1948, None),
-    categories={"WLD": "World (total over all partners)", "YUG": "Serbia and Montenegro (HMR 2006)"},
+    categories={**WORLD_CATEGORY, "YUG": "Serbia and Montenegro (HMR 2006)"},
 )
 
 

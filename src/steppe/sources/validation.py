@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from steppe.codes import NON_COUNTRY_PARTNERS
 from steppe.errors import RefusedLoad, UsageError
 
 if TYPE_CHECKING:
@@ -154,8 +155,11 @@ TABLES: dict[str, TableRules] = {
     ),
 }
 
-#: Codes every source may use besides countries: the world total (trade shares' denominator).
-WORLD_CATEGORY = {"WLD": "World (total over all partners)"}
+#: Codes every source may use besides countries: the world total (trade shares' denominator)
+#: and the non-country trade partners steppe codes in the X range (Special Categories, areas not
+#: specified, former entities: steppe.codes.NON_COUNTRY_PARTNERS), which sources report and
+#: which count in a reporter's totals.
+WORLD_CATEGORY = {"WLD": "World (total over all partners)", **NON_COUNTRY_PARTNERS}
 
 
 @dataclass(frozen=True)
