@@ -615,9 +615,8 @@ def insert_baci_csv(
         f"CASE WHEN r.v IS NULL THEN {fail('required')} WHEN NOT isfinite(r.v) THEN {fail('finite')} "
         f"{sign_v}ELSE r.v * 1000 END"
     )
-    q = "CASE WHEN trim(r.q) IN ('', 'NA') THEN NULL ELSE CAST(trim(r.q) AS DOUBLE) END"
-    sign_q = "" if "sign" in allow else f"WHEN {q} < 0 THEN {fail('sign')} "
-    quantity = f"CASE WHEN NOT isfinite({q}) THEN {fail('finite')} {sign_q}ELSE {q} END"
+    sign_q = "" if "sign" in allow else f"WHEN r.qn < 0 THEN {fail('sign')} "
+    quantity = f"CASE WHEN NOT isfinite(r.qn) THEN {fail('finite')} {sign_q}ELSE r.qn END"
     product = (
         f"CASE WHEN trim(coalesce(r.k, '')) = '' THEN {fail('required')} ELSE lpad(trim(r.k), 6, '0') END"
     )
@@ -629,9 +628,12 @@ def insert_baci_csv(
             INSERT INTO trade_flows (dataset_id, year, exporter, importer, reporter, product,
                                      classification, value_usd, quantity, valuation)
             SELECT ?, {t}, ci.iso3, cj.iso3, 'reconciled', {product}, ?, {value}, {quantity}, 'fob'
-            FROM read_csv(?, header = true, delim = ',', quote = '"', auto_detect = false,
-                          columns = {{'t': 'SMALLINT', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
-                                     'v': 'DOUBLE', 'q': 'VARCHAR'}}) AS r
+            FROM (
+                SELECT *, CASE WHEN trim(q) IN ('', 'NA') THEN NULL ELSE CAST(trim(q) AS DOUBLE) END AS qn
+                FROM read_csv(?, header = true, delim = ',', quote = '"', auto_detect = false,
+                              columns = {{'t': 'SMALLINT', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
+                                         'v': 'DOUBLE', 'q': 'VARCHAR'}})
+            ) AS r
             JOIN {view} ci ON ci.code = r.i
             JOIN {view} cj ON cj.code = r.j
             """,
