@@ -38,18 +38,19 @@ def indicators(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Trade-integration indicators for a region's members (see docs/indicators.md)."""
+    from steppe.cli.kb import warn_gaps
     from steppe.indicators import compute
     from steppe.indicators.dependence import dependence
-    from steppe.indicators.regions import fixed_regions
+    from steppe.indicators.regions import catalogue, region_orgs
 
     if name not in NAMES:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(NAMES)}.")
     span = parse_years(years) if years else None
     if name == "regions":
-        rows = [{"id": k, "name": v["name"], "members": v["members"], "source": v["source"], "url": v["url"]}
-                for k, v in fixed_regions().items()]  # fmt: skip
-        emit(rows, fmt, ["id", "name", "members", "source", "url"], title="Fixed regions")
+        rows = catalogue()
+        emit(rows, fmt, ["id", "name", "kind", "members", "source", "url"], title="Declared regions")
         return
+    names = [region]
     if name == "compare":
         names = [region, *[p.strip() for p in peers.split(",") if p.strip()]]
         frame = compute.compare_regions(names, span, dataset=dataset, view=view)
@@ -61,3 +62,5 @@ def indicators(
         frame = compute.indicator(name, region, span, dataset=dataset, view=view)
         cols = list(frame.columns)
     emit(compute.records(frame), fmt, cols, title=f"{name} ({region})", empty="No rows for that selection.")
+    if name != "dependence":
+        warn_gaps(sorted({org for n in names for org in region_orgs(n)}))
