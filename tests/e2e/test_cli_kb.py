@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-#: Sources of Kazakhstan's founding membership of the SCO.
-KAZ_SCO_SOURCES = ["sco-official", "wiki-sco"]
+#: Sources of Kazakhstan's founding membership of the SCO (Xinhua's summit chronology; Wikipedia).
+KAZ_SCO_SOURCES = ["xinhua-sco-summits-2014", "wiki-sco"]
 
 
 def test_sco_members_2018_json(cli) -> None:

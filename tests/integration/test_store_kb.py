@@ -101,7 +101,7 @@ def test_overlap_matrix(store: Store) -> None:
     assert result.countries == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
     assert result.cell("KAZ", "eaeu") == "founding_member"
     assert result.cell("KGZ", "eaeu") == "member"
-    assert result.cell("UZB", "csto") is None
+    assert result.cell("UZB", "csto") == "suspended"  # from 28 June 2012 (TASS), no exit since
     assert result.cell("TKM", "sco") is None
     assert "shanghai_five" not in result.organisations
 

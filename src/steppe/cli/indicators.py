@@ -22,11 +22,12 @@ def indicators(
         "c5",
         "--region",
         "-r",
-        help="Fixed region (c5, c5_afg, asean, eu27, mercosur) or a KB organisation (eaeu, sco, ...).",
+        help="Declared region (c5, c5_afg, eu27 fixed; asean, eu, mercosur from the KB) or any KB "
+        "organisation (eaeu, sco, ...).",
     ),
     years: str = typer.Option(None, "--years", help="Year or range A:B; default every stored year."),
     peers: str = typer.Option(
-        "asean,eu27,mercosur", "--peers", help="For compare: comma-separated peer regions."
+        "asean,eu,mercosur", "--peers", help="For compare: comma-separated peer regions."
     ),
     dataset: str = typer.Option(
         None,

@@ -35,7 +35,7 @@ from steppe.store import Store
 AS_OF_MONTH_DAY = (7, 1)
 
 #: The peer regions the C5 is compared with by default (all three from the KB, year by year).
-PEERS: tuple[str, ...] = ("asean", "eu27", "mercosur")
+PEERS: tuple[str, ...] = ("asean", "eu", "mercosur")
 
 
 @dataclass(frozen=True)

@@ -177,5 +177,5 @@ def test_peer_comparison_uses_only_complete_regions(gravity_store, shared_data):
     comtrade = out[out["dataset_id"].str.startswith("comtrade")]
     # Turkmenistan reports no exports to Comtrade: the C5 is not complete there and is left out
     assert "c5" not in set(comtrade["region"])
-    assert {"asean", "eu27", "mercosur"} <= set(comtrade["region"])
+    assert {"asean", "eu", "mercosur"} <= set(comtrade["region"])
     assert out["intra_share"].between(0, 1).all() and out["introversion"].dropna().between(-1, 1).all()
