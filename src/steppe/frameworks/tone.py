@@ -523,7 +523,7 @@ def tone(
     method = method_id(model, scope)
     common = {"threshold": threshold}
     if by == "segment":
-        texts = {d: sql.document(st, d)["text"] for d in sorted(set(scored["doc_id"]))}
+        texts = {d: (sql.document(st, d) or {}).get("text", "") for d in sorted(set(scored["doc_id"]))}
         out = []
         for r in scored.itertuples(index=False):
             doc_text = texts[r.doc_id]
@@ -572,7 +572,7 @@ def report_section(store: Store) -> Section | None:
              "net": m.extra["net"], "positive": m.extra["positive"], "negative": m.extra["negative"]}
         )  # fmt: skip
     news = news_tone_summary(store)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if news:
         notes = tuple(
             f"GDELT average news tone ({r['query']}, {r['source_country'] or 'all sources'}): "

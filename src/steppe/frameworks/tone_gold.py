@@ -101,7 +101,7 @@ def read_gold(path: Path | None = None, *, tone_columns: Sequence[str] = ("tone"
                 raise DataError(
                     f"{path} line {line} field 'actor': {actor!r} is not one of {', '.join(ACTORS)}."
                 )
-            tones = {}
+            tones: dict[str, int | None] = {}
             for column in tone_columns:
                 try:
                     tones[column] = int(row[column])

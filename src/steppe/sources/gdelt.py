@@ -111,9 +111,10 @@ def read(
     )
 
 
-def _requests(
-    actors: str | None, keywords: str | None, countries: str | None
-) -> list[tuple[str | None, str, str | None, str]]:
+Request = tuple[str | None, str, str | None, str]
+
+
+def _requests(actors: str | None, keywords: str | None, countries: str | None) -> list[Request]:
     """(actor, keyword query, source country, mirror name) for every query to send."""
     places: list[str | None] = [c.strip() for c in countries.split(",") if c.strip()] if countries else [None]
     for place in places:
@@ -132,7 +133,7 @@ def _requests(
         return [(None, query, p, slug if p is None else f"{slug}_{p}") for p in places]
     codes = [a.strip() for a in actors.split(",") if a.strip()] if actors else list(ACTOR_QUERIES)
     by_key = {k.casefold(): k for k in ACTOR_QUERIES}
-    out = []
+    out: list[Request] = []
     for code in codes:
         key = by_key.get(code.casefold())
         if key is None:
