@@ -15,6 +15,65 @@ from typing import Any, Literal
 
 Scheme = Literal["name", "iso2", "iso3", "cow", "gw", "un"]
 
+#: A reporter's total with the world, stored as a partner (IMF DOTS 'World', Comtrade 'World').
+WORLD = "WLD"
+
+#: Trade partners that are not countries: residual areas, special categories, former entities
+#: with no present-day ISO code. Sources report them, so they count in a reporter's totals, but
+#: no region ever contains them. Codes are from ISO 3166-1's user-assigned X range (XKX, used for
+#: Kosovo by the IMF and the World Bank, is avoided); code -> label.
+NON_COUNTRY_PARTNERS: dict[str, str] = {
+    "XSC": "Special Categories (reported without a partner country)",
+    "XNS": "Countries and areas not specified",
+    "XAF": "Africa not specified",
+    "XAS": "Asia not specified",
+    "XEU": "Europe not specified",
+    "XME": "Middle East and Central Asia not specified",
+    "XWH": "Western Hemisphere not specified",
+    "XLA": "LAIA (Latin American Integration Association) area not specified",
+    "XNA": "North and Central America not specified",
+    "XRA": "Rest of America not specified",
+    "XOC": "Oceania not specified",
+    "XBK": "Bunkers (ship and aircraft stores)",
+    "XFZ": "Free zones",
+    "XAT": "British Antarctic Territory",
+    "XBL": "Belgium-Luxembourg (former customs union reported as one partner)",
+    "XCS": "Czechoslovakia (former state)",
+    "XYU": "Yugoslavia (former state)",
+    "XSM": "Serbia and Montenegro (former state union)",
+    "XAN": "Netherlands Antilles (former territory)",
+    "XSA": "South African Common Customs Area (reported as one partner)",
+}
+
+#: Source names (exact, lower case) of non-country partners: IMF DOTS workbook names and
+#: UN Comtrade partner names (comtrade_partners.csv 'text').
+_NON_COUNTRY_NAMES: dict[str, str] = {
+    "special categories": "XSC",
+    "countries & areas not specified": "XNS",
+    "areas, nes": "XNS",
+    "africa not specified": "XAF",
+    "other africa, nes": "XAF",
+    "asia not specified": "XAS",
+    "other asia, nes": "XAS",
+    "europe not specified": "XEU",
+    "other europe, nes": "XEU",
+    "middle east and central asia not specified": "XME",
+    "western hemisphere not specified": "XWH",
+    "laia, nes": "XLA",
+    "north america and central america, nes": "XNA",
+    "rest of america, nes": "XRA",
+    "oceania, nes": "XOC",
+    "bunkers": "XBK",
+    "free zones": "XFZ",
+    "br. antarctic terr.": "XAT",
+    "belgium-luxembourg": "XBL",
+    "czechoslovakia": "XCS",
+    "yugoslavia": "XYU",
+    "serbia and montenegro": "XSM",
+    "netherlands antilles": "XAN",
+    "south african common customs area (sacca)": "XSA",
+}
+
 #: Aggregates and actors that country_converter does not know, by exact lower-case name.
 _EXTRA_NAMES = {
     "aruba, kingdom of the netherlands": "ABW",  # IMF DOTS names
@@ -72,6 +131,16 @@ def _one(value: str, scheme: str) -> str | None:
     if isinstance(found, list):  # an ambiguous name matches several countries
         return None
     return found if isinstance(found, str) and len(found) == 3 and found.isupper() else None
+
+
+def non_country_code(name: str) -> str | None:
+    """The steppe code of a non-country trade partner named ``name`` (a source's own name), or None."""
+    return _NON_COUNTRY_NAMES.get(str(name).strip().casefold())
+
+
+def is_country(code: str) -> bool:
+    """Whether a partner code is a country (not the world total, not a non-country partner)."""
+    return code != WORLD and code not in NON_COUNTRY_PARTNERS
 
 
 def to_iso3(values: Iterable[Any], scheme: Scheme = "name") -> list[str | None]:

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
+from typing import Any
+
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, emit_json
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, emit_json, err_console
 
 app = typer.Typer(help="Composite integration indices from a methodology YAML.", no_args_is_help=True)
 
 METHOD_ARG = typer.Argument(..., help="Methodology YAML path, or a bundled name (central-asia).")
+
+
+def _with_warnings(call: Callable[[], Any]) -> tuple[Any, list[str]]:
+    """Run ``call``, print each methodology warning as one line on stderr, and return them."""
+    from steppe.indicators.composite.methodology import MethodologyWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MethodologyWarning)
+        result = call()
+    notes = [str(w.message) for w in caught if issubclass(w.category, MethodologyWarning)]
+    for note in notes:
+        err_console.print(f"Warning: {note}", markup=False, highlight=False)
+    return result, notes
 
 
 def _empty(info: dict) -> str:
@@ -22,7 +39,7 @@ def compute(methodology: str = METHOD_ARG, fmt: OutputFormat = FORMAT_OPTION) ->
     from steppe.indicators.composite import index_compute
     from steppe.indicators.compute import records
 
-    result, info = index_compute(methodology)
+    (result, info), notes = _with_warnings(lambda: index_compute(methodology))
     frame = result.scores.dropna(subset=["score"])
     if fmt is OutputFormat.json:
         emit_json(
@@ -30,7 +47,10 @@ def compute(methodology: str = METHOD_ARG, fmt: OutputFormat = FORMAT_OPTION) ->
                 "choices": result.choices,
                 "weights": result.weights,
                 "trade_dataset_id": info["trade_dataset_id"],
+                "trade_view": info.get("trade_view"),
                 "missing": info["missing"],
+                "blank": info.get("blank", []),
+                "warnings": notes,
                 "scores": records(frame),
             }
         )
@@ -52,7 +72,7 @@ def sensitivity(
 
     if draws is not None and draws < 1:
         raise UsageError(f"--draws {draws} is too small: use at least 1.")
-    result, info = index_sensitivity(methodology, draws=draws, seed=seed)
+    (result, info), notes = _with_warnings(lambda: index_sensitivity(methodology, draws=draws, seed=seed))
     frame = result.intervals.dropna(subset=["score"])
     if fmt is OutputFormat.json:
         emit_json(
@@ -61,7 +81,10 @@ def sensitivity(
                 "seed": result.seed,
                 "first_order": result.first_order,
                 "trade_dataset_id": info["trade_dataset_id"],
+                "trade_view": info.get("trade_view"),
                 "missing": info["missing"],
+                "blank": info.get("blank", []),
+                "warnings": notes,
                 "intervals": records(frame),
             }
         )
@@ -75,5 +98,5 @@ def show(methodology: str = METHOD_ARG) -> None:
     """Print the methodology as steppe reads it (JSON)."""
     from steppe.indicators.composite import load_methodology
 
-    method = load_methodology(methodology)
-    emit_json({**method.as_dict(), "not_covered": list(method.not_covered)})
+    method, notes = _with_warnings(lambda: load_methodology(methodology))
+    emit_json({**method.as_dict(), "not_covered": list(method.not_covered), "warnings": notes})

@@ -2,21 +2,56 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit
 from steppe.dates import parse_years
 from steppe.errors import UsageError
 
-NAMES = ("regional", "members", "partners", "hhi", "intensity", "rca", "complementarity", "grubel-lloyd",
-         "compare", "dependence", "regions")  # fmt: skip
+NAMES = ("regional", "members", "partners", "hhi", "intensity", "discrepancy", "flows", "rca",
+         "complementarity", "grubel-lloyd", "compare", "dependence", "regions")  # fmt: skip
+
+#: Columns that hold fractions (0-1) in JSON and CSV; tables print them in percent.
+SHARE_COLUMNS = frozenset(
+    {
+        "intra_share",
+        "world_share",
+        "share",
+        "export_share",
+        "import_share",
+        "powers_share",
+        "remittances_share_gdp",
+    }
+)
+
+
+def _is_share(column: str) -> bool:
+    return column in SHARE_COLUMNS or (column.startswith("share_") and column != "share_unit")
+
+
+def percent_rows(rows: list[dict[str, Any]], columns: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows for a table: fractions shown in percent under a header that says so."""
+    shares = [c for c in columns if _is_share(c)]
+    if not shares:
+        return rows, columns
+    out = []
+    for row in rows:
+        row = dict(row)
+        for c in shares:
+            v = row.pop(c, None)
+            row[f"{c} (%)"] = None if v is None else f"{100 * v:.2f}"
+        out.append(row)
+    return out, [f"{c} (%)" if _is_share(c) else c for c in columns if c not in ("share_unit",)]
 
 
 def indicators(
     name: str = typer.Argument(
         ...,
-        help="regional, members, partners, hhi, intensity, rca, complementarity, grubel-lloyd, "
-        "compare (the region against peer regions), dependence (C5 on external powers), regions (list).",
+        help="regional, members, partners, hhi, intensity, discrepancy (mirror gaps), flows (the "
+        "matrix with origins), rca, complementarity, grubel-lloyd, compare (the region against "
+        "peer regions on one dataset), dependence (on external powers), regions (list).",
     ),
     region: str = typer.Option(
         "c5",
@@ -31,33 +66,59 @@ def indicators(
     dataset: str = typer.Option(
         None,
         "--dataset",
-        help="Trade dataset id or source (imf_dots, comtrade, ...); "
-        "default the stored one covering most of the years.",
+        help="Trade dataset id or source (imf_dots, comtrade, ...); default the stored one covering "
+        "most of the years (for compare: a world matrix).",
     ),
-    view: str = typer.Option("mirror", "--view", help="Trade view: exports, imports, mirror or reconciled."),
+    view: str = typer.Option(
+        "reported",
+        "--view",
+        help="Trade view: reported (each country's own reports, the default), exports, imports, "
+        "mirror or reconciled (non-reporters filled from partners' import reports).",
+    ),
+    fill_from: str = typer.Option(
+        None,
+        "--fill-from",
+        help="For --view reconciled: comma-separated datasets whose partner import reports fill "
+        "non-reporters; default every other stored dataset with importers' reports.",
+    ),
+    cif_fob: float = typer.Option(
+        None, "--cif-fob", help="For --view reconciled: CIF/FOB factor (default 1.06, the IMF's)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Trade-integration indicators for a region's members (see docs/indicators.md)."""
+    """Trade-integration indicators for a region's members (see docs/indicators.md).
+
+    JSON and CSV give shares as fractions (``share_unit``); tables print them in percent.
+    """
     from steppe.indicators import compute
     from steppe.indicators.dependence import dependence
     from steppe.indicators.regions import fixed_regions
+    from steppe.indicators.views import CIF_FOB
 
     if name not in NAMES:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(NAMES)}.")
+    if cif_fob is not None and cif_fob <= 0:
+        raise UsageError(f"--cif-fob {cif_fob} is not a factor: use a positive number such as 1.06.")
     span = parse_years(years) if years else None
     if name == "regions":
         rows = [{"id": k, "name": v["name"], "members": v["members"], "source": v["source"], "url": v["url"]}
                 for k, v in fixed_regions().items()]  # fmt: skip
         emit(rows, fmt, ["id", "name", "members", "source", "url"], title="Fixed regions")
         return
+    fills = [f.strip() for f in fill_from.split(",") if f.strip()] if fill_from else None
+    options = {"dataset": dataset, "view": view, "fill_from": fills, "cif_fob": cif_fob or CIF_FOB}
     if name == "compare":
         names = [region, *[p.strip() for p in peers.split(",") if p.strip()]]
-        frame = compute.compare_regions(names, span, dataset=dataset, view=view)
-        cols = ["region", "year", "members", "intra_share", "intensity", "introversion", "dataset_id", "view"]
+        frame = compute.compare_regions(names, span, **options)
+        cols = ["region", "year", "members", "intra_share", "intensity", "introversion", "denominator",
+                "dataset_id", "view", "basis", "reason"]  # fmt: skip
     elif name == "dependence":
-        frame = dependence(span, dataset=dataset, view=view)
+        frame = dependence(span, dataset=dataset, view=view, region=region)
         cols = list(frame.columns)
     else:
-        frame = compute.indicator(name, region, span, dataset=dataset, view=view)
+        frame = compute.indicator(name, region, span, **options)
         cols = list(frame.columns)
-    emit(compute.records(frame), fmt, cols, title=f"{name} ({region})", empty="No rows for that selection.")
+    rows = compute.records(frame)
+    if fmt is OutputFormat.table:
+        rows, cols = percent_rows(rows, cols)
+    emit(rows, fmt, cols, title=f"{name} ({region})", empty="No rows for that selection.")

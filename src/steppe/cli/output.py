@@ -42,9 +42,12 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, precise: bool = False) -> str:
+    """A value as text: floats to 6 significant digits for tables, in full (``precise``) for CSV."""
     if value is None:
         return ""
+    if precise and isinstance(value, float):
+        return repr(value)
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
     if isinstance(value, (date, datetime)):
@@ -76,7 +79,7 @@ def emit(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(cols)
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in cols])
+            writer.writerow([_cell(row.get(c), precise=True) for c in cols])
         sys.stdout.write(buffer.getvalue())
         return
     if not rows:

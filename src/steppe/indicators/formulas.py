@@ -2,10 +2,21 @@
 
 Every function takes a frame of *directed* flows with columns ``year``, ``exporter``,
 ``importer``, ``value`` (and ``product`` for the product-level indicators) and returns a
-frame. Which party's report a flow comes from (exports as reported, imports as reported,
-mirror) is decided before, by :func:`steppe.indicators.views.directed_flows`; the formulas
-do not care. Country totals are the sums over the partners present in the frame, so the
-frame must hold every partner (not only the region) for shares to mean what they say.
+frame. Which party's report a flow comes from is decided before, by
+:func:`steppe.indicators.views.directed_flows`; two optional parts of the frame carry it:
+
+- ``side``: 'x' = the exporter's report (counts towards the exporter's exports and the pair's
+  exports x_ij only), 'm' = the importer's report (counts towards the importer's imports
+  only), 'xm' or absent = one value per flow (counts for both). The ``reported`` view gives
+  each country's own exports and imports this way.
+- rows with importer 'WLD' are an exporter's reported total exports, rows with exporter 'WLD'
+  an importer's reported total imports (the IMF DOTS and Comtrade 'World' lines). They are not
+  flows: where a country has one, it is the denominator of that country's shares instead of
+  the sum over its partners, and every output that divides by a total names which it used
+  (``denominator``: 'world_total' or 'partner_sum').
+
+Country totals are otherwise the sums over the partners present in the frame, so the frame must
+hold every partner (not only the region) for shares to mean what they say.
 
 Internally every function factorises the keys into integer codes and sums with
 ``numpy.bincount``: the same formulas as a pandas ``groupby`` but without its per-group
@@ -21,6 +32,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from steppe.codes import WORLD
 from steppe.errors import UsageError
 
 Flow = Literal["exports", "imports", "trade"]
@@ -47,7 +59,23 @@ class Coded:
     countries: np.ndarray
     product: np.ndarray | None = None
     products: np.ndarray | None = None
+    #: per-row weights towards the exporter's exports and the importer's imports (None: value)
+    wx: np.ndarray | None = None
+    wm: np.ndarray | None = None
+    #: reported world totals, dense (year, country), NaN where the country reports none
+    tot_x: np.ndarray | None = None
+    tot_m: np.ndarray | None = None
     cache: dict = field(default_factory=dict)
+
+    @property
+    def vx(self) -> np.ndarray:
+        """Each row's weight towards its exporter's exports (its value unless an import report)."""
+        return self.value if self.wx is None else self.wx
+
+    @property
+    def vm(self) -> np.ndarray:
+        """Each row's weight towards its importer's imports (its value unless an export report)."""
+        return self.value if self.wm is None else self.wm
 
     @property
     def ny(self) -> int:
@@ -98,11 +126,45 @@ def _code(flows: pd.DataFrame | Coded, products: bool = False) -> Coded:
         years=np.asarray(years),
         countries=np.asarray(countries),
     )
+    if "side" in flows.columns:
+        side = flows["side"].fillna("xm").to_numpy()
+        coded.wx = np.where(side == "m", 0.0, coded.value)
+        coded.wm = np.where(side == "x", 0.0, coded.value)
     if products:
         pcodes, puniq = _factorize(flows["product"].to_numpy())
         coded.product = pcodes.astype(np.int64, copy=False)
         coded.products = np.asarray(puniq)
+    if coded.countries.dtype.kind in "OUS":
+        world = np.flatnonzero(coded.countries == WORLD)
+        if len(world):
+            _split_world_totals(coded, int(world[0]))
     return coded
+
+
+def _split_world_totals(c: Coded, world: int) -> None:
+    """Move rows with partner 'WLD' out of the flows into dense reported-total arrays."""
+    to_world = c.imp == world
+    from_world = c.exp == world
+    size = c.ny * c.nc
+    yc_x = c.year[to_world] * c.nc + c.exp[to_world]
+    yc_m = c.year[from_world] * c.nc + c.imp[from_world]
+    tot_x = np.full(size, np.nan)
+    tot_m = np.full(size, np.nan)
+    if to_world.any():
+        sums = np.bincount(yc_x, weights=c.vx[to_world], minlength=size)
+        has = np.bincount(yc_x, weights=(c.vx[to_world] > 0).astype(float), minlength=size) > 0
+        tot_x[has] = sums[has]
+    if from_world.any():
+        sums = np.bincount(yc_m, weights=c.vm[from_world], minlength=size)
+        has = np.bincount(yc_m, weights=(c.vm[from_world] > 0).astype(float), minlength=size) > 0
+        tot_m[has] = sums[has]
+    keep = ~(to_world | from_world)
+    for name in ("year", "exp", "imp", "value", "wx", "wm", "product"):
+        arr = getattr(c, name)
+        if arr is not None:
+            setattr(c, name, arr[keep])
+    c.tot_x = tot_x.reshape(c.ny, c.nc)
+    c.tot_m = tot_m.reshape(c.ny, c.nc)
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -183,9 +245,9 @@ def _year_slices(c: Coded) -> tuple[np.ndarray | slice, list[slice]]:
 
 
 def _positive(c: Coded) -> bool:
-    """Whether every flow value is > 0 (computed once)."""
+    """Whether every row's export weight is > 0 (computed once)."""
     if "positive" not in c.cache:
-        c.cache["positive"] = bool(np.all(c.value > 0))
+        c.cache["positive"] = bool(np.all(c.vx > 0))
     return c.cache["positive"]
 
 
@@ -197,16 +259,45 @@ def _yc(c: Coded) -> tuple[np.ndarray, np.ndarray]:
     return c.cache["yc"]
 
 
+def _partner_totals(c: Coded) -> tuple[np.ndarray, np.ndarray]:
+    """Dense (year, country) sums of exports and imports over the partners in the frame."""
+    if "partner_totals" not in c.cache:
+        size = c.ny * c.nc
+        yc_exp, yc_imp = _yc(c)
+        x = np.bincount(yc_exp, weights=c.vx, minlength=size).reshape(c.ny, c.nc)
+        m = np.bincount(yc_imp, weights=c.vm, minlength=size).reshape(c.ny, c.nc)
+        c.cache["partner_totals"] = (x, m)
+    return c.cache["partner_totals"]
+
+
+def _world_reported(c: Coded) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean (year, country) arrays: are exports / imports a reported world total."""
+    if "world_reported" not in c.cache:
+        shape = (c.ny, c.nc)
+        xw = np.zeros(shape, dtype=bool) if c.tot_x is None else ~np.isnan(c.tot_x)
+        mw = np.zeros(shape, dtype=bool) if c.tot_m is None else ~np.isnan(c.tot_m)
+        c.cache["world_reported"] = (xw, mw)
+    return c.cache["world_reported"]
+
+
 def _country_sums(c: Coded) -> tuple[np.ndarray, np.ndarray]:
-    """Dense (year, country) arrays of exports and imports (computed once per coded panel)."""
+    """Dense (year, country) arrays of exports and imports: the reported world total where the
+    country gives one, else the sum over its partners (computed once per coded panel)."""
     if "country_sums" in c.cache:
         return c.cache["country_sums"]
-    size = c.ny * c.nc
-    yc_exp, yc_imp = _yc(c)
-    x = np.bincount(yc_exp, weights=c.value, minlength=size).reshape(c.ny, c.nc)
-    m = np.bincount(yc_imp, weights=c.value, minlength=size).reshape(c.ny, c.nc)
+    x, m = _partner_totals(c)
+    xw, mw = _world_reported(c)
+    if xw.any():
+        x = np.where(xw, c.tot_x, x)
+    if mw.any():
+        m = np.where(mw, c.tot_m, m)
     c.cache["country_sums"] = (x, m)
     return x, m
+
+
+def _denominator(world: np.ndarray) -> np.ndarray:
+    """'world_total' where every total behind a number is a reported world total, else 'partner_sum'."""
+    return np.where(world, "world_total", "partner_sum")
 
 
 def _pair_sums(c: Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -214,7 +305,7 @@ def _pair_sums(c: Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     if "pairs" in c.cache:
         return c.cache["pairs"]
     key = _yc(c)[0] * c.nc + c.imp
-    present, sums = _sum_by(key, c.value, c.ny * c.nc * c.nc, _positive(c))
+    present, sums = _sum_by(key, c.vx, c.ny * c.nc * c.nc, True)
     year, rest = np.divmod(present, c.nc * c.nc)
     exp, imp = np.divmod(rest, c.nc)
     c.cache["pairs"] = (year, exp, imp, sums)
@@ -223,38 +314,71 @@ def _pair_sums(c: Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
 
 # -- country totals, partner shares, concentration --------------------------------------------
 def country_totals(flows: pd.DataFrame | Coded) -> pd.DataFrame:
-    """Exports, imports and total trade of every country and year, summed over partners."""
+    """Exports, imports and total trade of every country and year: reported world totals where
+    the frame has them, else sums over partners; ``exports_denominator`` and
+    ``imports_denominator`` say which ('world_total' or 'partner_sum')."""
     c = _code(flows)
     x, m = _country_sums(c)
+    xw, mw = _world_reported(c)
     years = np.repeat(c.years, c.nc)
     countries = np.tile(c.countries, c.ny)
-    out = pd.DataFrame({"year": years, "country": countries, "exports": x.ravel(), "imports": m.ravel()})
+    out = pd.DataFrame(
+        {
+            "year": years,
+            "country": countries,
+            "exports": x.ravel(),
+            "imports": m.ravel(),
+            "exports_denominator": _denominator(xw.ravel()),
+            "imports_denominator": _denominator(mw.ravel()),
+        }
+    )
     out["trade"] = out["exports"] + out["imports"]
     return out[out["trade"] > 0].reset_index(drop=True)
+
+
+def _partner_sums(c: Coded, flow: Flow) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(year code, country, partner, value) of each country's exports to / imports from /
+    trade with each partner, from the rows that count on that side."""
+    if flow not in ("exports", "imports", "trade"):
+        raise UsageError(f"Unknown flow '{flow}': use exports, imports or trade.")
+    if flow == "exports":
+        own, other, year, value = c.exp, c.imp, c.year, c.vx
+    elif flow == "imports":
+        own, other, year, value = c.imp, c.exp, c.year, c.vm
+    else:
+        own, other = np.concatenate([c.exp, c.imp]), np.concatenate([c.imp, c.exp])
+        year, value = np.concatenate([c.year, c.year]), np.concatenate([c.vx, c.vm])
+    present, sums = _sum_by((year * c.nc + own) * c.nc + other, value, c.ny * c.nc * c.nc)
+    keep = sums > 0
+    present, sums = present[keep], sums[keep]
+    yr, rest = np.divmod(present, c.nc * c.nc)
+    who, partner = np.divmod(rest, c.nc)
+    return yr, who, partner, sums
+
+
+def _flow_totals(c: Coded, flow: Flow) -> tuple[np.ndarray, np.ndarray]:
+    """Dense (year, country) totals of one flow and whether they are reported world totals."""
+    x, m = _country_sums(c)
+    xw, mw = _world_reported(c)
+    if flow == "exports":
+        return x, xw
+    if flow == "imports":
+        return m, mw
+    return x + m, xw & mw
 
 
 def partner_shares(flows: pd.DataFrame | Coded, flow: Flow = "trade") -> pd.DataFrame:
     """Each partner's share in a country's exports, imports or total trade (WITS partner share).
 
-    Returns ``year, country, partner, value, total, share``; shares sum to 1 over partners.
+    Returns ``year, country, partner, value, total, share, denominator``. ``total`` is the
+    country's reported world total where the frame has one (then shares over the partners
+    listed sum to about 1: a source's partner detail rarely adds up to its world line exactly),
+    else the sum over partners (shares sum to 1).
     """
-    if flow not in ("exports", "imports", "trade"):
-        raise UsageError(f"Unknown flow '{flow}': use exports, imports or trade.")
     c = _code(flows)
-    if flow == "exports":
-        own, other = c.exp, c.imp
-    elif flow == "imports":
-        own, other = c.imp, c.exp
-    else:
-        own, other = np.concatenate([c.exp, c.imp]), np.concatenate([c.imp, c.exp])
-    year = c.year if flow != "trade" else np.concatenate([c.year, c.year])
-    value = c.value if flow != "trade" else np.concatenate([c.value, c.value])
-    key = (year * c.nc + own) * c.nc + other
-    present, sums = _sum_by(key, value, c.ny * c.nc * c.nc)
-    yr, rest = np.divmod(present, c.nc * c.nc)
-    who, partner = np.divmod(rest, c.nc)
-    totals = np.bincount(yr * c.nc + who, weights=sums, minlength=c.ny * c.nc)
-    total = totals[yr * c.nc + who]
+    yr, who, partner, sums = _partner_sums(c, flow)
+    totals, world = _flow_totals(c, flow)
+    total = totals[yr, who]
     return _frame(
         {
             "year": c.years[yr],
@@ -263,6 +387,7 @@ def partner_shares(flows: pd.DataFrame | Coded, flow: Flow = "trade") -> pd.Data
             "value": sums,
             "total": total,
             "share": _divide(sums, total),
+            "denominator": _denominator(world[yr, who]),
         }
     )
 
@@ -270,40 +395,30 @@ def partner_shares(flows: pd.DataFrame | Coded, flow: Flow = "trade") -> pd.Data
 def herfindahl(flows: pd.DataFrame | Coded, flow: Flow = "trade") -> pd.DataFrame:
     """Herfindahl–Hirschman concentration of a country's partners: sum of squared partner shares.
 
-    Returns ``year, country, partners, hhi, hhi_normalised`` where the normalised index
-    (H - 1/N) / (1 - 1/N) runs from 0 (equal shares) to 1 (one partner); N = partners with
-    positive trade. NaN when N = 1 for the normalised index.
+    Returns ``year, country, partners, hhi, hhi_normalised, denominator`` where the
+    normalised index (H - 1/N) / (1 - 1/N) runs from 0 (equal shares) to 1 (one partner);
+    N = partners with positive trade. NaN when N = 1 for the normalised index. Shares are of
+    the reported world total where the frame has one (``denominator``).
     """
-    if flow not in ("exports", "imports", "trade"):
-        raise UsageError(f"Unknown flow '{flow}': use exports, imports or trade.")
     c = _code(flows)
-    yr, ex, im, v = _pair_sums(c)
-    if flow == "exports":
-        own, other, year, value = ex, im, yr, v
-    elif flow == "imports":
-        own, other, year, value = im, ex, yr, v
-    else:
-        own, other = np.concatenate([ex, im]), np.concatenate([im, ex])
-        year, value = np.concatenate([yr, yr]), np.concatenate([v, v])
-    keys, sums = _sum_by((year * c.nc + own) * c.nc + other, value, c.ny * c.nc * c.nc)
-    keep = sums > 0
-    keys, sums = keys[keep], sums[keep]
-    cy = keys // c.nc
+    yr, who, _, sums = _partner_sums(c, flow)
+    totals, world = _flow_totals(c, flow)
+    cy = yr * c.nc + who
     size = c.ny * c.nc
-    total = np.bincount(cy, weights=sums, minlength=size)
-    share = sums / total[cy]
+    share = sums / totals.ravel()[cy]
     hhi = np.bincount(cy, weights=share**2, minlength=size)
     partners = np.bincount(cy, minlength=size)
     present = np.flatnonzero(partners)
-    yr_out, who = np.divmod(present, c.nc)
+    yr_out, who_out = np.divmod(present, c.nc)
     inv = 1.0 / partners[present]
     return _frame(
         {
             "year": c.years[yr_out],
-            "country": c.countries[who],
+            "country": c.countries[who_out],
             "partners": partners[present],
             "hhi": hhi[present],
             "hhi_normalised": _divide(hhi[present] - inv, 1.0 - inv),
+            "denominator": _denominator(world.ravel()[present]),
         }
     )
 
@@ -313,10 +428,12 @@ def trade_intensity(flows: pd.DataFrame | Coded) -> pd.DataFrame:
 
     x_ij: exports of i to j; X_i: i's exports to all partners; M_j: j's imports from all
     partners (world exports to j); M_w: world imports. 1 means i sends j exactly j's share of
-    world imports. Returns ``year, exporter, importer, value, export_share, intensity``.
+    world imports. Returns ``year, exporter, importer, value, export_share, intensity,
+    denominator`` (``denominator``: whether X_i is i's reported world total).
     """
     c = _code(flows)
     x, m = _country_sums(c)
+    xw, _ = _world_reported(c)
     world = m.sum(axis=1)
     yr, ex, im, v = _pair_sums(c)
     share = _divide(v, x[yr, ex])
@@ -329,6 +446,7 @@ def trade_intensity(flows: pd.DataFrame | Coded) -> pd.DataFrame:
             "value": v,
             "export_share": share,
             "intensity": intensity,
+            "denominator": _denominator(xw[yr, ex]),
         }
     )
 
@@ -353,21 +471,30 @@ def regional_trade(flows: pd.DataFrame | Coded, members: Members) -> pd.DataFram
     changes. With T = exports + imports: s = T_RR / T_R (intra-regional share), w = T_R / T_W
     (the region's share of world trade), intensity = s / w; homogeneous intensities
     HI = s / w and HE = (1 - s) / (1 - w); introversion RTII = (HI - HE) / (HI + HE) in
-    [-1, 1] (Iapadre 2006). Returns one row per year.
+    [-1, 1] (Iapadre 2006). Members' totals are their reported world totals where the frame
+    has them (the difference to the sum over listed partners counts as extra-regional trade:
+    it is trade with partners that are not members, or not named). Returns one row per year,
+    with ``denominator`` 'world_total' when every member's exports and imports are reported
+    world totals.
     """
     c = _code(flows)
     x, m = _country_sums(c)
+    px, pm = _partner_totals(c)
+    xw, mw = _world_reported(c)
     mask = _membership_matrix(c, members)
     yc_exp, yc_imp = _yc(c)
     in_exp = mask.ravel()[yc_exp]
     in_imp = mask.ravel()[yc_imp]
     # 1 - s and 1 - w are summed directly (extra-regional and rest-of-world trade), not
     # subtracted, so that shares near 0 or 1 keep their precision
-    intra = 2.0 * np.bincount(c.year, weights=c.value * (in_exp & in_imp), minlength=c.ny)
-    extra = np.bincount(c.year, weights=c.value * (in_exp ^ in_imp), minlength=c.ny)
+    both = in_exp & in_imp
+    intra = np.bincount(c.year, weights=(c.vx + c.vm) * both, minlength=c.ny)
+    extra = np.bincount(c.year, weights=c.vx * (in_exp & ~in_imp) + c.vm * (in_imp & ~in_exp), minlength=c.ny)
+    extra = extra + (((x + m) - (px + pm)) * mask).sum(axis=1)  # unallocated part of world totals
     region_trade = intra + extra
     rest_trade = ((x + m) * ~mask).sum(axis=1)
     world_trade = (x + m).sum(axis=1)
+    world_totals = ((xw & mw) | ~mask).all(axis=1)
     s = _divide(intra, region_trade)
     w = _divide(region_trade, world_trade)
     hi = _divide(s, w)
@@ -384,6 +511,7 @@ def regional_trade(flows: pd.DataFrame | Coded, members: Members) -> pd.DataFram
             "intensity": hi,
             "extra_intensity": he,
             "introversion": _divide(hi - he, hi + he),
+            "denominator": _denominator(world_totals),
         }
     )
 
@@ -394,16 +522,18 @@ def country_regional(flows: pd.DataFrame | Coded, members: Members) -> pd.DataFr
     For member i of region R (R - i: the other members): ``share`` = T_{i,R-i} / T_i (its
     trade with the others over its trade with all partners), ``export_share`` =
     x_{i,R-i} / X_i, ``import_share`` = m_{i,R-i} / M_i, and the WITS trade intensity with
-    the region ``intensity`` = (x_{i,R-i} / X_i) / (M_{R-i} / M_w).
+    the region ``intensity`` = (x_{i,R-i} / X_i) / (M_{R-i} / M_w). ``denominator`` says
+    whether X_i and M_i are i's reported world totals.
     """
     c = _code(flows)
     x, m = _country_sums(c)
+    xw, mw = _world_reported(c)
     mask = _membership_matrix(c, members)
     yc_exp, yc_imp = _yc(c)
     both = mask.ravel()[yc_exp] & mask.ravel()[yc_imp] & (c.exp != c.imp)
     size = c.ny * c.nc
-    to_region = np.bincount(yc_exp, weights=c.value * both, minlength=size)
-    from_region = np.bincount(yc_imp, weights=c.value * both, minlength=size)
+    to_region = np.bincount(yc_exp, weights=c.vx * both, minlength=size)
+    from_region = np.bincount(yc_imp, weights=c.vm * both, minlength=size)
     to_region = to_region.reshape(c.ny, c.nc)
     from_region = from_region.reshape(c.ny, c.nc)
     world_imports = m.sum(axis=1, keepdims=True)
@@ -421,6 +551,7 @@ def country_regional(flows: pd.DataFrame | Coded, members: Members) -> pd.DataFr
             "export_share": export_share[yr, who],
             "import_share": _divide(from_region, m)[yr, who],
             "intensity": intensity[yr, who],
+            "denominator": _denominator((xw & mw)[yr, who]),
         }
     )
 
@@ -437,7 +568,7 @@ def rca(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     size = c.ny * c.nc * npr
     if size <= _DENSE_LIMIT and _positive(c):
         # dense (year, country, product) cube: totals are axis sums, no scatter needed
-        cube = np.bincount(key, weights=c.value, minlength=size).reshape(c.ny, c.nc, npr)
+        cube = np.bincount(key, weights=c.vx, minlength=size).reshape(c.ny, c.nc, npr)
         x_country = cube.sum(axis=2)
         w_product = cube.sum(axis=1)
         w_total = x_country.sum(axis=1)
@@ -453,7 +584,7 @@ def rca(flows: pd.DataFrame | Coded) -> pd.DataFrame:
                 "rca": value,
             }
         )
-    present, sums = _sum_by(key, c.value, size, _positive(c))
+    present, sums = _sum_by(key, c.vx, size, _positive(c))
     yc, k = np.divmod(present, npr)
     yr, who = np.divmod(yc, c.nc)
     x_country = np.bincount(yc, weights=sums, minlength=c.ny * c.nc)
@@ -483,7 +614,7 @@ def grubel_lloyd(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     # each (pair, product) keyed once, by its lower and higher country code; flows from the
     # lower to the higher code are "forward", the others "backward"
     order, slices = _year_slices(c)
-    exp, imp, value, product = c.exp[order], c.imp[order], c.value[order], c.product[order]
+    exp, imp, value, product = c.exp[order], c.imp[order], c.vx[order], c.product[order]
     # hash (pair, product) keys year by year: small temporaries and hash tables, and 32-bit
     # keys where they fit
     dtype = np.int32 if nc * nc * npr < 2**31 else np.int64
@@ -540,13 +671,14 @@ def complementarity(
     order, slices = _year_slices(c)
     for y, sl in enumerate(slices):
         rows = order[sl] if isinstance(order, np.ndarray) else sl
-        e, i, k, v = c.exp[rows], c.imp[rows], c.product[rows], c.value[rows]
+        e, i, k = c.exp[rows], c.imp[rows], c.product[rows]
+        vx, vm = c.vx[rows], c.vm[rows]
         xs = np.zeros((nf, npr))
         ms = np.zeros((nf, npr))
         ok = pos[e] >= 0
-        np.add.at(xs, (pos[e[ok]], k[ok]), v[ok])
+        np.add.at(xs, (pos[e[ok]], k[ok]), vx[ok])
         ok = pos[i] >= 0
-        np.add.at(ms, (pos[i[ok]], k[ok]), v[ok])
+        np.add.at(ms, (pos[i[ok]], k[ok]), vm[ok])
         xs = _divide(xs, xs.sum(axis=1, keepdims=True))
         ms = _divide(ms, ms.sum(axis=1, keepdims=True))
         out = np.empty((nf, nf))

@@ -205,27 +205,43 @@ def events_section(store: Store) -> Section:
     return sec
 
 
+REGION_NAMES = {"c5": "C5", "c5_afg": "C5+AFG", "asean": "ASEAN", "eu27": "EU27", "mercosur": "Mercosur"}
+
+#: The view the peer comparison uses: a world matrix with non-reporters (Turkmenistan in
+#: Comtrade) filled from their partners' import reports, so that the C5 is measured at all.
+PEER_VIEW = "reconciled"
+
+
 def trade_section(store: Store) -> Section:
     from steppe.indicators.compute import FETCH_COMMANDS, compare_regions, indicator
+    from steppe.indicators.views import CIF_FOB
 
     sec = Section("trade", "Trade integration over time, against peer regions")
     try:
-        peers = compare_regions(store=store)
         members = indicator("members", "c5", store=store)
+        peers = compare_regions(view=PEER_VIEW, store=store)
     except NotFoundError:
         sec.need("Bilateral trade is", FETCH_COMMANDS["trade"])
         sec.need("A world trade matrix (every reporter with every partner) is", FETCH_COMMANDS["trade_world"])
         return sec
-    names = {"c5": "C5", "c5_afg": "C5+AFG", "asean": "ASEAN", "eu27": "EU27", "mercosur": "Mercosur"}
-    sources = {d: _dataset_caption(store, d) for d in peers["dataset_id"].unique()}
-    short = {d: d.split(":")[0] for d in sources}
-    peers = peers.assign(
-        line=[
-            f"{names.get(r, r)} ({short[d]})"
-            for r, d in zip(peers["region"], peers["dataset_id"], strict=True)
-        ]
-    )
+    dataset_id = str(peers["dataset_id"].iloc[0])
+    source = _dataset_caption(store, dataset_id)
+    peers = peers.assign(line=[REGION_NAMES.get(r, r) for r in peers["region"]])
     shares = peers.dropna(subset=["intra_share"])
+    absent = sorted(set(peers["line"]) - set(shares["line"]))
+    fills = sorted({f.split(":")[0] for v in peers["fills"].dropna() for f in v})
+    how = (
+        f"All regions on one dataset and view ({dataset_id}, {PEER_VIEW} view: each reporter's own "
+        "figures; a state that does not report is filled from its partners' import reports, CIF "
+        f"divided by {CIF_FOB:g} (IMF DOTS Yearbook 2017)"
+        + (f"; filled here: {', '.join(fills)}" if fills else "")
+        + "). "
+    )
+    if absent:
+        how += (
+            f"Not covered by this dataset, so not drawn: {', '.join(absent)} (a region is drawn for a "
+            "year only when every member's trade with the world is in it). "
+        )
     if len(shares):
         sec.add(
             figure(
@@ -234,11 +250,11 @@ def trade_section(store: Store) -> Section:
                     title="Intra-regional trade share: C5 and peer regions (% of the region's trade)",
                     y_label="% of the region's trade",
                 ),
-                "Intra-regional trade share (exports + imports among members over members' trade with all "
-                "partners), one line per region and dataset; a region appears for a dataset only where every "
-                "member's trade is covered (the IMF DOTS extract covers Central Asia only; Turkmenistan "
-                "does not report to Comtrade). Regions are fixed lists (appendix). Sources: "
-                + "; ".join(sources[d] for d in shares["dataset_id"].unique())
+                "Intra-regional trade share (members' exports + imports among themselves over their "
+                "trade with all partners). "
+                + how
+                + "Regions are fixed lists (appendix). Source: "
+                + source
                 + ".",
             )
         )
@@ -253,9 +269,11 @@ def trade_section(store: Store) -> Section:
                     y_range=(-1.0, 1.0),
                 ),
                 "Introversion compares a region's intra-regional trade intensity with its extra-regional "
-                "intensity, so regions of different size can be compared; it needs world trade, so only "
-                "datasets with a world matrix give it. Sources: "
-                + "; ".join(sources[d] for d in intro["dataset_id"].unique())
+                "intensity, so regions of different size can be compared; it divides by world trade, so "
+                "it is drawn only for years the dataset is a world matrix. "
+                + how
+                + "Source: "
+                + source
                 + ".",
             )
         )
@@ -264,20 +282,34 @@ def trade_section(store: Store) -> Section:
             "A world trade matrix (every reporter with every partner, needed for introversion) is",
             FETCH_COMMANDS["trade_world"],
         )
-    if len(members):
-        src = _dataset_caption(store, members["dataset_id"].iloc[0])
+    shown = members.dropna(subset=["share"])
+    if len(shown):
+        src = _dataset_caption(store, shown["dataset_id"].iloc[0])
         sec.add(
             figure(
                 charts.line_chart(
-                    _series(members.assign(pct=100 * members["share"]), "country", "pct"),
+                    _series(shown.assign(pct=100 * shown["share"]), "country", "pct"),
                     title="Each state's trade with the other four (% of its total trade)",
                     y_label="% of total trade",
                 ),
-                "Share of the other C5 states in each state's total goods trade "
-                f"({members['view'].iloc[0]} view). Source: {src}.",
+                "Share of the other C5 states in each state's total goods trade, "
+                f"{shown['view'].iloc[0]} view (each state's own exports FOB and imports CIF over its "
+                f"reported world totals). Source: {src}.",
             )
         )
     return sec
+
+
+#: The dependence table's columns and headers (percent of total trade, the unit in every header).
+DEPENDENCE_TABLE = {
+    "share_CHN": "China (% of trade)",
+    "share_RUS": "Russia (% of trade)",
+    "share_EU27": "EU27 (% of trade)",
+    "share_USA": "USA (% of trade)",
+    "share_TUR": "Turkey (% of trade)",
+    "share_IRN": "Iran (% of trade)",
+    "powers_share": "six powers (% of trade)",
+}
 
 
 def dependence_section(store: Store) -> Section:
@@ -290,15 +322,18 @@ def dependence_section(store: Store) -> Section:
     if has_trade:
         trade = dep.dropna(subset=["share_CHN"])
         src = _dataset_caption(store, trade["trade_dataset_id"].iloc[0])
+        view = trade["view"].iloc[0]
         for power, label in (("CHN", "China"), ("RUS", "Russia"), ("EU27", "the EU27")):
             sec.add(
                 figure(
                     charts.line_chart(
                         _series(trade.assign(pct=100 * trade[f"share_{power}"]), "country", "pct"),
-                        title=f"Share of {label} in each state's total trade (%)",
+                        title=f"Share of {label} in each state's total trade, and in the C5's (%)",
                         y_label="% of total trade",
                     ),
-                    f"Partner share in exports + imports ({trade['view'].iloc[0]} view). Source: {src}.",
+                    f"Partner share in exports + imports, {view} view, over each state's reported world "
+                    "total; C5 = the five states' summed trade with the partner over their summed total "
+                    f"trade (not an average of shares). Source: {src}.",
                 )
             )
         sec.add(
@@ -306,7 +341,7 @@ def dependence_section(store: Store) -> Section:
                 charts.line_chart(
                     _series(trade, "country", "balance"),
                     title="Multi-vector balance: normalised entropy of the six powers' shares (0 to 1)",
-                    y_label="balance",
+                    y_label="balance (0-1 index)",
                     y_range=(0.0, 1.0),
                 ),
                 "Balance = -sum(p ln p) / ln 6 over the shares of China, Russia, the EU27, the USA, Turkey "
@@ -314,22 +349,22 @@ def dependence_section(store: Store) -> Section:
                 f"rescaled to sum 1: 1 = even spread, 0 = one power only. Source: {src}.",
             )
         )
-        last = trade.sort_values("year").groupby("country").tail(1)
-        cols = [
-            "country",
-            "year",
-            "share_CHN",
-            "share_RUS",
-            "share_EU27",
-            "share_USA",
-            "share_TUR",
-            "share_IRN",
-            "balance",
-        ]
+        last = trade.sort_values("year").groupby("country", sort=False).tail(1)
+        last = last.sort_values("country", key=lambda c: c.map(lambda v: (len(v) != 3, v)))  # states, then C5
+        rows = []
+        for r in last.to_dict(orient="records"):
+            row = {"country": r["country"], "year": r["year"], "balance": r["balance"]}
+            row.update({k: 100 * r[k] for k in DEPENDENCE_TABLE})
+            rows.append(row)
         sec.add(
             figure(
-                table(last.to_dict(orient="records"), cols),
-                f"Latest year per state: power shares in total trade (0-1) and balance. Source: {src}.",
+                table(
+                    rows,
+                    ["country", "year", *DEPENDENCE_TABLE, "balance"],
+                    ["state", "year", *DEPENDENCE_TABLE.values(), "balance (0-1 index)"],
+                ),
+                f"Latest year per state and for the C5: each power's share of total trade in percent, and "
+                f"the balance index. Source: {src}.",
             )
         )
     else:
@@ -347,26 +382,26 @@ def dependence_section(store: Store) -> Section:
                     title="Chinese official finance committed, US$ bn (constant 2021)",
                     y_label="US$ bn",
                 ),
-                "All flow classes (ODA-like, OOF-like, vague) summed by recipient and commitment year. "
-                "Source: AidData "
+                "All flow classes (ODA-like, OOF-like, vague) summed by recipient and commitment year; C5 = "
+                "the five summed. Source: AidData "
                 "Global Chinese Development Finance Dataset 3.0 (Custer et al. 2023): "
                 f"{_source_caption(store, 'aiddata')}.",
             )
         )
     else:
         sec.need("Chinese official finance (AidData) is", FETCH_COMMANDS["finance"])
-    rem = dep.dropna(subset=["remittances_pct_gdp"]) if "remittances_pct_gdp" in dep else dep.iloc[0:0]
+    rem = dep.dropna(subset=["remittances_share_gdp"]) if "remittances_share_gdp" in dep else dep.iloc[0:0]
     if len(rem):
         sec.add(
             figure(
                 charts.line_chart(
-                    _series(rem, "country", "remittances_pct_gdp"),
+                    _series(rem.assign(pct=100 * rem["remittances_share_gdp"]), "country", "pct"),
                     title="Personal remittances received (% of GDP)",
                     y_label="% of GDP",
                 ),
-                "BX.TRF.PWKR.DT.GD.ZS, or BX.TRF.PWKR.CD.DT over NY.GDP.MKTP.CD x 100 where only the two "
-                "series are stored. Source: World Bank World Development Indicators: "
-                f"{_source_caption(store, 'wdi')}.",
+                "BX.TRF.PWKR.DT.GD.ZS, or BX.TRF.PWKR.CD.DT over NY.GDP.MKTP.CD where only the two "
+                "series are stored; C5 = summed remittances over summed GDP. Source: World Bank World "
+                f"Development Indicators: {_source_caption(store, 'wdi')}.",
             )
         )
     else:
@@ -406,13 +441,20 @@ def index_section(store: Store, draws: int, seed: int) -> Section:
             )
         )
         last = iv.sort_values("year").groupby("unit").tail(1)
+        cols = ["unit", "year", "score", "score_p05", "score_p95", "rank", "rank_p05", "rank_p95"]
+        heads = ["state", "year", "score", "score p5", "score p95", "rank", "rank p5", "rank p95"]
+        pinned = bool(last["band_note"].notna().any())
         sec.add(
-            table(
-                last.to_dict(orient="records"),
-                ["unit", "year", "score", "score_p05", "score_p95", "rank", "rank_p05", "rank_p95"],
-                ["state", "year", "score", "score p5", "score p95", "rank", "rank p5", "rank p95"],
-            )
+            table(last.to_dict(orient="records"), cols + ["band_note"] * pinned, heads + ["note"] * pinned)
         )
+        if iv["band_note"].notna().any():
+            low = iv[iv["rescaling_bound"] == "min"]
+            where = ", ".join(f"{u} {y}" for u, y in zip(low["unit"], low["year"], strict=True))
+            sec.add(
+                "<p class='caption'>A band of [0, 0] or [100, 100] is not certainty: scores are rescaled "
+                "to 0-100 over the panel in every draw, so the lowest (highest) unit-year is pinned "
+                "there whatever the draw" + (f" ({escape(where)} at 0)" if where else "") + ".</p>"
+            )
         sec.add(
             "<h3>Which choice moves the scores most</h3>"
             + table(
@@ -509,8 +551,12 @@ def appendix_section(store: Store) -> Section:
     )
     sec.add(
         "<h3>Methods</h3><ul>"
-        "<li>Trade view <i>mirror</i>: each flow as its exporter reported it, else as its importer "
-        "reported it.</li>"
+        "<li>Trade view <i>reported</i> (the default): each state's own reports, exports FOB and imports "
+        "CIF, over its reported world total (IMF DOTS 'World'); partners that are not countries "
+        "(Special Categories, areas not specified) count in the totals and in no region.</li>"
+        "<li>Peer comparison: one dataset and the <i>reconciled</i> view: reporters' own figures, "
+        "non-reporters filled from their partners' import reports divided by the IMF's CIF/FOB factor "
+        "1.06 (Direction of Trade Statistics Yearbook 2017).</li>"
         "<li>Intra-regional trade share, trade intensity (WITS), regional trade introversion (Iapadre 2006), "
         "partner shares and Herfindahl-Hirschman index, complementarity (Michaely 1996), RCA (Balassa 1965), "
         "Grubel-Lloyd (1975): formulas in docs/indicators.md.</li>"

@@ -2,8 +2,10 @@
 
 Stored in ``trade_flows`` in current US dollars: exports (flow X) as exporter = reporter,
 reporter 'exporter', valuation 'fob'; imports (flow M) as importer = reporter, reporter
-'importer', valuation 'cif'. Partner 'World' is kept as 'WLD'; Comtrade's non-country areas
-("Other Asia, nes", "Bunkers", ...) are dropped and counted in params.
+'importer', valuation 'cif'. Partner 'World' is kept as 'WLD' (the reporter's world total);
+Comtrade's non-country areas ("Areas, nes", "Other Asia, nes", "Bunkers", "Special
+Categories", ...) keep a code of :data:`steppe.codes.NON_COUNTRY_PARTNERS`, so that they count
+in totals but never in a region; names that map to nothing are dropped and counted in params.
 
 Mirror (``comtrade_total_exports_2014_2022/comtrade_all_exports_<YYYY>A.csv``): total-goods
 exports as pulled from the Comtrade v1 API with ``comtradeapicall`` (columns date, value,

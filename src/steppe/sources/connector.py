@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from steppe.codes import to_iso3
+from steppe.codes import non_country_code, to_iso3
 from steppe.errors import DataError, NotFoundError
 
 #: Country-group codes that to_iso3 returns but trade tables leave out (they would double count
@@ -32,13 +32,17 @@ WORLD = "WLD"
 
 
 def trade_partner_codes(names: Iterable[str]) -> dict[str, str | None]:
-    """Name -> ISO3 through :func:`steppe.codes.to_iso3`, 'World' -> 'WLD', groups -> None."""
+    """Name -> ISO3 through :func:`steppe.codes.to_iso3`, 'World' -> 'WLD', non-country partners
+    (Special Categories, areas not specified, former entities) -> their steppe code
+    (:data:`steppe.codes.NON_COUNTRY_PARTNERS`, kept so that they count in totals), groups -> None."""
     names = sorted(set(names))
     codes = to_iso3(names, "name")
     out: dict[str, str | None] = {}
     for name, code in zip(names, codes, strict=True):
         if name.strip().casefold() == "world":
             out[name] = WORLD
+        elif non_country_code(name) is not None:
+            out[name] = non_country_code(name)
         else:
             out[name] = code if code not in GROUP_CODES else None
     return out

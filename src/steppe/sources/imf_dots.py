@@ -8,7 +8,11 @@ partner, in US$ millions. Stored in ``trade_flows`` as:
 
 values x 1e6 (US dollars). IMF estimates (a trailing ' e' in the DOTS workbooks, derived from
 partner data) are kept as flag 'estimate' in ``trade_flow_flags``. Partner 'World' is kept as
-'WLD'; other IMF country groups (Advanced Economies, Euro Area, ...) are dropped and counted.
+'WLD' (the reporter's world total, the denominator of its shares); partners that are not
+countries (Special Categories, Countries & Areas not specified, Asia not specified, former
+entities such as Czechoslovakia) keep a code of :data:`steppe.codes.NON_COUNTRY_PARTNERS` so
+that they count in totals but never in a region; IMF country groups (Advanced Economies, Euro
+Area, ...) are dropped and counted (they would double count their members).
 
 Mirror file (``dataset='dots'``): ``imf_dots_1992_2020/dots_central_asia_extract.csv`` with
 columns source_file, reporter, flow (exports_fob | imports_cif), partner, year,
@@ -37,9 +41,6 @@ DATASETS = ("dots",)
 MIRROR_FILE = "imf_dots_1992_2020/dots_central_asia_extract.csv"
 COLUMNS = ("reporter", "flow", "partner", "year", "value_usd_millions", "imf_estimate")
 FLOWS = {"exports_fob": ("exporter", "fob"), "imports_cif": ("importer", "cif")}
-#: DOTS partners that country_converter maps onto a present-day state but that are another
-#: entity (a former state, a customs union); left out like the IMF country groups.
-NOT_THAT_STATE = frozenset({"Czechoslovakia", "South African Common Customs Area (SACCA)"})
 
 
 def read(
@@ -99,7 +100,6 @@ def tidy(
         iso = dict(zip(sorted(names), to_iso3(sorted(names), "iso3"), strict=True))
     else:
         iso = trade_partner_codes(names)
-        iso.update({name: None for name in NOT_THAT_STATE & names})
     rep = frame["reporter"].map(iso)
     par = frame["partner"].map(iso)
     keep = rep.notna() & par.notna() & value.notna() & (rep != par)

@@ -55,7 +55,46 @@ def trade_rows(
     else:
         where.append("product <> 'TOTAL'")
     return store.df(
-        "SELECT year, exporter, importer, reporter, product, value_usd FROM trade_flows WHERE "
+        "SELECT year, exporter, importer, reporter, product, value_usd, valuation FROM trade_flows WHERE "
+        + " AND ".join(where),
+        params,
+    )
+
+
+def trade_breadth(store: Store, min_partners: int, product: str = "TOTAL") -> dict[str, int]:
+    """Per dataset, the most countries in any one year that report flows with at least
+    ``min_partners`` partners (how close the dataset comes to a world matrix)."""
+    rows = store.rows(
+        "WITH p AS (SELECT dataset_id, year, "
+        "CASE WHEN reporter = 'importer' THEN importer ELSE exporter END AS country, "
+        "count(DISTINCT CASE WHEN reporter = 'importer' THEN exporter ELSE importer END) AS partners "
+        "FROM trade_flows WHERE product = $product AND exporter <> 'WLD' AND importer <> 'WLD' "
+        "GROUP BY ALL), "
+        "y AS (SELECT dataset_id, year, count(*) FILTER (WHERE partners >= $min) AS wide "
+        "FROM p GROUP BY ALL) "
+        "SELECT dataset_id, max(wide) AS wide FROM y GROUP BY dataset_id",
+        {"product": product, "min": min_partners},
+    )
+    return {r["dataset_id"]: int(r["wide"] or 0) for r in rows}
+
+
+def partner_import_rows(
+    store: Store,
+    dataset_id: str,
+    exporters: Sequence[str],
+    years: tuple[int, int] | None = None,
+    product: str = "TOTAL",
+) -> pd.DataFrame:
+    """Importers' reports (``reporter = 'importer'``) of flows from ``exporters`` in one dataset:
+    the partner-reported flows that fill non-reporters in a reconciled matrix."""
+    where = ["dataset_id = $dataset", "reporter = 'importer'", "product = $product",
+             "list_contains($exporters, exporter)"]  # fmt: skip
+    params: dict[str, Any] = {"dataset": dataset_id, "product": product, "exporters": list(exporters)}
+    if years is not None:
+        where.append("year BETWEEN $first AND $last")
+        params.update(first=years[0], last=years[1])
+    return store.df(
+        "SELECT year, exporter, importer, reporter, product, value_usd, valuation FROM trade_flows WHERE "
         + " AND ".join(where),
         params,
     )

@@ -37,7 +37,7 @@ def test_product_level_indicators_through_the_store(store):
         ["exporter", "importer"]
     )
     assert comp.loc[("KAZ", "UZB"), "complementarity"] == pytest.approx(200 / 3)
-    assert set(rca["dataset_id"]) == {dataset_id} and set(rca["view"]) == {"mirror"}
+    assert set(rca["dataset_id"]) == {dataset_id} and set(rca["view"]) == {"reported"}
 
 
 def test_missing_product_level_data_names_the_fetch_command(store):
@@ -49,3 +49,18 @@ def test_total_trade_indicators_ignore_product_level_datasets(store):
     load_products(store)
     with pytest.raises(NotFoundError, match="steppe fetch imf_dots"):
         indicator("regional", "c5", store=store)
+
+
+def test_party_roles_count_as_full_membership_as_in_the_cow_reconciliation(store, monkeypatch):
+    from steppe.indicators.composite import inputs
+    from steppe.kb.reconcile import KB_TO_COW
+
+    # one rule: the roles the COW reconciliation codes as full membership (1)
+    assert inputs.full_membership_roles() == {role for role, code in KB_TO_COW.items() if code == 1}
+    c5 = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+    with_party = inputs.institutional_panel(c5, range(2010, 2011), store)
+    monkeypatch.setattr(inputs, "full_membership_roles", lambda: frozenset({"founding_member", "member"}))
+    without = inputs.institutional_panel(c5, range(2010, 2011), store)
+    shared = "input == 'kb_shared_organisations' and unit == 'KAZ'"
+    # the Central Asian nuclear-weapon-free zone treaty (parties from 2009) is one more shared body
+    assert with_party.query(shared)["value"].iloc[0] >= without.query(shared)["value"].iloc[0] + 1

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from steppe.errors import NotFoundError, ValidationError
 from steppe.indicators.composite import compute_index, load_methodology, sensitivity
-from steppe.indicators.composite.build import normalise, pca_weights
-from steppe.indicators.composite.methodology import parse_methodology
+from steppe.indicators.composite.build import GEOMETRIC_FLOOR, normalise, pca_weights
+from steppe.indicators.composite.methodology import MethodologyWarning, parse_methodology
+from steppe.indicators.composite.sensitivity import rescaling_bounds
 
 RAW = {
     "id": "toy",
@@ -30,6 +31,7 @@ RAW = {
     ],
     "missing": {"impute": "none", "max_missing_share": 0.5},
     "uncertainty": {"draws": 40},
+    "weighting": "given",
 }
 
 
@@ -61,7 +63,7 @@ def test_normalisations_by_hand():
 
 
 def test_arithmetic_given_weights_by_hand():
-    method = parse_methodology(dict(RAW, weighting="given"))
+    method = parse_methodology(RAW)
     res = compute_index(panel(), method)
     s = res.scores.set_index(["unit", "year"])
     # min-max over the panel: x: (v - 0) / 1; y (negative): (10 - v) / 10; z: v / 1.
@@ -85,11 +87,71 @@ def test_arithmetic_given_weights_by_hand():
     assert s.loc[("C", 2000), "rank"] == 1  # highest raw score in 2000: 0.75 * 1 + 0 = 0.75
 
 
-def test_geometric_and_equal_weights():
-    method = parse_methodology(dict(RAW, aggregation="geometric"))
+def test_equal_weighting_warns_in_one_sentence_that_declared_weights_are_ignored():
+    with pytest.warns(MethodologyWarning) as caught:
+        method = parse_methodology(dict(RAW, weighting="equal"))
+    assert len(caught) == 1
+    text = str(caught[0].message)
+    assert text.count(". ") == 0 and text.endswith("set 'weighting: given' to apply them.")
+    assert "indicator weights in dimension(s) d1" in text and "dimension weights" in text
+    assert method.warnings == (text,)
     res = compute_index(panel(), method)
     assert res.scores["score"].between(0, 100).all()
     assert res.weights["d1"] == {"x": 0.5, "y": 0.5}
+    even = dict(RAW, weighting="pca", dimensions=[dict(d, weight=1) for d in RAW["dimensions"]])
+    even["dimensions"][0] = dict(even["dimensions"][0], indicators=[
+        dict(i, weight=1) for i in RAW["dimensions"][0]["indicators"]])  # fmt: skip
+    assert parse_methodology(even).warnings == ()  # nothing declared, nothing ignored
+
+
+def geometric_by_hand(values: dict, normalised) -> dict:
+    """Given weights (d1: x 0.25, y 0.75; dims 0.75, 0.25), geometric means of floored values."""
+    raw = {}
+    for key, (x, yy, z) in values.items():
+        nx, ny, nz = (max(v, GEOMETRIC_FLOOR) for v in normalised(x, yy, z))
+        d1 = nx**0.25 * ny**0.75
+        raw[key] = max(d1, GEOMETRIC_FLOOR) ** 0.75 * max(nz, GEOMETRIC_FLOOR) ** 0.25
+    lo, hi = min(raw.values()), max(raw.values())
+    return {k: 100 * (v - lo) / (hi - lo) for k, v in raw.items()}
+
+
+def test_geometric_aggregation_keeps_the_chosen_normalisation():
+    values = {(u, y): tuple(panel().query("unit == @u and year == @y")["value"]) for u, y in
+              [("A", 2000), ("B", 2000), ("C", 2000), ("A", 2001), ("B", 2001), ("C", 2001)]}  # fmt: skip
+    method = parse_methodology(dict(RAW, aggregation="geometric"))
+    minmax = compute_index(panel(), method).scores.set_index(["unit", "year"])["score"]
+    expected = geometric_by_hand(values, lambda x, y, z: (x, (10 - y) / 10, z))
+    for key, value in expected.items():
+        assert minmax[key] == pytest.approx(value)
+    frontier = compute_index(panel(), method, normalisation="distance-to-frontier").scores
+    frontier = frontier.set_index(["unit", "year"])["score"]
+    # distance to frontier: x / 1, y reflected (10 + 0 - y) / 10, z / 1: the same as min-max
+    # here because every minimum is 0; z-scores differ: they are shifted, not rescaled
+    zscore = compute_index(panel(), method, normalisation="z-score").scores.set_index(["unit", "year"])[
+        "score"
+    ]
+    assert not np.allclose(zscore.to_numpy(), minmax.to_numpy())
+    assert np.allclose(frontier.to_numpy(), minmax.to_numpy())
+
+
+def test_bands_pinned_by_the_rescaling_are_marked():
+    scores = np.array([[0.0, 40.0, 100.0, np.nan], [0.0, 100.0, 60.0, np.nan], [0.0, 70.0, 100.0, np.nan]])
+    bounds, notes = rescaling_bounds(scores)
+    assert bounds == ["min", None, None, None]
+    assert "not a certain value" in notes[0] and notes[1] is None
+    bounds, _ = rescaling_bounds(np.array([[0.0, 100.0], [0.0, 100.0]]))
+    assert bounds == ["min", "max"]
+    # A in 2000 is worst on every indicator (x and z lowest, y highest of a negative indicator),
+    # so it is the panel minimum under every normalisation, weighting and aggregation drawn
+    worst = panel()
+    z = worst["indicator"] == "z"
+    worst.loc[z & (worst["unit"] == "A") & (worst["year"] == 2000), "value"] = 0.0
+    worst.loc[z & (worst["unit"] == "C") & (worst["year"] == 2000), "value"] = 0.05
+    iv = sensitivity(worst, parse_methodology(RAW), draws=20, seed=1).intervals.set_index(["unit", "year"])
+    assert iv.loc[("A", 2000), "score_p05"] == iv.loc[("A", 2000), "score_p95"] == 0
+    assert iv.loc[("A", 2000), "rescaling_bound"] == "min"
+    assert "0-100 rescaling" in iv.loc[("A", 2000), "band_note"]
+    assert iv["rescaling_bound"].drop(("A", 2000)).isna().all()
 
 
 def test_missing_rule_drops_sparse_unit_years():

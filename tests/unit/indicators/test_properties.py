@@ -83,3 +83,43 @@ def test_bounds_of_share_hhi_and_introversion(flows):
 def test_normalised_entropy_in_unit_interval(shares):
     e = formulas.normalised_entropy(shares)
     assert np.isnan(e) or (-1e-12 <= e <= 1 + 1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(flow_frames())
+def test_reported_view_equals_one_value_view_when_both_reporters_agree(flows):
+    """Each flow as two reports of the same value (side 'x' and side 'm') gives the same numbers
+    as the flow counted once for both parties."""
+    both = pd.concat([flows.assign(side="x"), flows.assign(side="m")], ignore_index=True)
+    members = {"A", "B", "C"}
+    for fn, cols in [
+        (lambda f: formulas.regional_trade(f, members), ["intra_share", "intensity", "introversion"]),
+        (lambda f: formulas.country_regional(f, members), ["share", "export_share", "import_share"]),
+        (lambda f: formulas.herfindahl(f), ["hhi"]),
+        (lambda f: formulas.trade_intensity(f), ["intensity"]),
+    ]:
+        a, b = fn(flows), fn(both)
+        assert np.allclose(a[cols].to_numpy(float), b[cols].to_numpy(float), equal_nan=True, rtol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(flow_frames(), st.floats(min_value=1.0, max_value=3.0))
+def test_world_totals_above_the_partner_sum_only_lower_shares(flows, factor):
+    """A reported world total larger than the partner sum (unallocated trade) lowers every share
+    of that country and keeps the intra-regional share in [0, 1]."""
+    totals = formulas.country_totals(flows)
+    world = pd.concat(
+        [
+            totals.assign(exporter=totals["country"], importer="WLD", value=totals["exports"] * factor),
+            totals.assign(exporter="WLD", importer=totals["country"], value=totals["imports"] * factor),
+        ]
+    )[["year", "exporter", "importer", "value"]]
+    world = world[world["value"] > 0]
+    with_world = pd.concat([flows, world], ignore_index=True)
+    plain = formulas.partner_shares(flows).set_index(["year", "country", "partner"])["share"]
+    lower = formulas.partner_shares(with_world).set_index(["year", "country", "partner"])["share"]
+    assert np.allclose(lower.reindex(plain.index).to_numpy(), plain.to_numpy() / factor, rtol=1e-9)
+    reg = formulas.regional_trade(with_world, {"A", "B"})
+    s = reg["intra_share"].dropna()
+    assert ((s >= 0) & (s <= 1 + 1e-12)).all()
+    assert set(reg["denominator"]) <= {"world_total", "partner_sum"}

@@ -26,14 +26,21 @@ def test_from_iso3_for_requests() -> None:
     assert from_iso3(["KAZ"], "iso2") == ["KZ"]
 
 
-def test_trade_partner_codes_keep_the_world_and_drop_groups() -> None:
-    found = trade_partner_codes(
-        ["World", "Kazakhstan, Rep. of", "European Union", "Euro Area", "Other Asia, nes"]
-    )
+def test_trade_partner_codes_keep_the_world_and_non_country_partners_and_drop_groups() -> None:
+    names = [
+        "World",
+        "Kazakhstan, Rep. of",
+        "European Union",
+        "Euro Area",
+        "Other Asia, nes",
+        "Special Categories",
+    ]
+    found = trade_partner_codes(names)
     assert found == {
         "World": "WLD",
         "Kazakhstan, Rep. of": "KAZ",
         "European Union": None,
         "Euro Area": None,
-        "Other Asia, nes": None,
+        "Other Asia, nes": "XAS",  # a partner that is not a country: kept, counts in totals only
+        "Special Categories": "XSC",
     }

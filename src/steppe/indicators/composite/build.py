@@ -18,7 +18,8 @@ import pandas as pd
 from steppe.errors import ValidationError
 from steppe.indicators.composite.methodology import Methodology
 
-#: Geometric means need positive numbers: normalised values are mapped to [FLOOR, 1] first.
+#: Geometric means need positive numbers: normalised values below this are raised to it (see
+#: :func:`_for_geometric`).
 GEOMETRIC_FLOOR = 0.01
 
 
@@ -122,18 +123,26 @@ def _aggregate(block: np.ndarray, weights: np.ndarray, how: str) -> np.ndarray:
     return out
 
 
-def _to_positive(block: np.ndarray) -> np.ndarray:
-    """Map each column to [GEOMETRIC_FLOOR, 1] by min-max over the panel, for geometric means."""
-    out = np.empty_like(block)
+def _for_geometric(block: np.ndarray) -> np.ndarray:
+    """Strictly positive values for a geometric mean that keep the chosen normalisation.
+
+    A column that is already >= GEOMETRIC_FLOOR is left as it is. A non-negative column
+    (min-max, distance to frontier: values in [0, 1]) only has its values below the floor
+    raised to it (a zero would make the whole mean zero). A column with negative values
+    (z-scores) is shifted, not rescaled, so that its panel minimum sits at the floor: the
+    differences between units keep their standard-deviation units. (Rescaling every column
+    to [floor, 1] by min-max, as steppe did before, turned every normalisation into min-max.)
+    """
+    out = block.copy()
     for j in range(block.shape[1]):
         col = block[:, j]
-        lo, hi = (
-            np.nanmin(col) if (~np.isnan(col)).any() else 0.0,
-            np.nanmax(col) if (~np.isnan(col)).any() else 1.0,
-        )
-        scaled = np.full_like(col, 1.0) if hi == lo else (col - lo) / (hi - lo)
-        out[:, j] = GEOMETRIC_FLOOR + (1 - GEOMETRIC_FLOOR) * scaled
-    return np.where(np.isnan(block), np.nan, out)
+        if not (~np.isnan(col)).any():
+            continue
+        lo = np.nanmin(col)
+        if lo >= GEOMETRIC_FLOOR:
+            continue
+        out[:, j] = np.maximum(col, GEOMETRIC_FLOOR) if lo >= 0 else col - lo + GEOMETRIC_FLOOR
+    return out
 
 
 def compute_index(
@@ -175,7 +184,7 @@ def compute_index(
         else:
             w = np.full(len(dim.indicators), 1.0 / len(dim.indicators))
         weights[dim.id] = {i.id: float(v) for i, v in zip(dim.indicators, w, strict=True)}
-        source = _to_positive(block) if agg == "geometric" else block
+        source = _for_geometric(block) if agg == "geometric" else block
         dim_scores.append(_aggregate(source, w, agg))
     dims = np.column_stack(dim_scores)
     if weigh == "pca":
@@ -188,7 +197,7 @@ def compute_index(
         dw = dw * dimension_scale
     dw = dw / dw.sum()
     weights["_dimensions"] = {d.id: float(v) for d, v in zip(method.dimensions, dw, strict=True)}
-    source = _to_positive(dims) if agg == "geometric" else dims
+    source = _for_geometric(dims) if agg == "geometric" else dims
     score = _aggregate(source, dw, agg)
     score[too_sparse] = np.nan
     lo, hi = (

@@ -1,8 +1,10 @@
 """The country-year inputs a methodology can name, and how each is read from the store.
 
 Trade inputs come from the stored bilateral flows (one dataset, one view: the methodology's
-``trade`` block); institutional inputs from the knowledge base, read as of 1 July of each
-year like dynamic regions.
+``trade`` block, default the ``reported`` view); a trade input the dataset cannot give (a
+member not covered, an intensity on a dataset that is not a world matrix) is left out with its
+reason in the provenance. Institutional inputs come from the knowledge base, read as of 1 July
+of each year like dynamic regions.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from steppe.errors import NotFoundError
@@ -38,16 +39,25 @@ _TRADE = {
 }
 
 
+def full_membership_roles() -> frozenset[str]:
+    """KB roles that count as full membership here: the KB's full-membership roles and 'party'
+    (a party to a treaty-based organisation), as the Correlates of War reconciliation counts
+    them (:data:`steppe.kb.reconcile.KB_TO_COW`: code 1, full)."""
+    from steppe.kb.schema import FULL_MEMBERSHIP
+
+    return frozenset({*FULL_MEMBERSHIP, "party"})
+
+
 def institutional_panel(countries: list[str], years: range, store: Store) -> pd.DataFrame:
     """Shared full memberships among ``countries`` per year, from the KB (as of 1 July)."""
     from steppe.kb import queries
-    from steppe.kb.schema import FULL_MEMBERSHIP
 
+    roles = full_membership_roles()
     rows = []
     for y in years:
         ov = queries.overlap(as_of=date(y, 7, 1), countries=countries, store=store)
         full = {
-            c: {o for o, role in ov.roles.get(c, {}).items() if set(role.split("+")) & set(FULL_MEMBERSHIP)}
+            c: {o for o, role in ov.roles.get(c, {}).items() if set(role.split("+")) & roles}
             for c in countries
         }
         for c in countries:
@@ -63,41 +73,44 @@ def gather_panel(method: Methodology, *, store: Store | None = None) -> tuple[pd
     """The long panel ``unit, year, indicator, value`` for ``method``, and where it came from.
 
     Inputs whose data are not stored are left out (the missing-data rules then apply); the
-    provenance dict names the trade dataset used, or the fetch command that would fill it.
+    provenance dict names the trade dataset and view used, or the fetch command that would fill
+    it, and under ``blank`` each trade input left out for a country-year and why (for example
+    ``trade_intensity_with_region`` on a dataset that is not a world matrix).
     """
-    from steppe.indicators import formulas
-    from steppe.indicators.compute import FETCH_COMMANDS, _store, covered, load_flows
+    from steppe.indicators.compute import FETCH_COMMANDS, _store, load_trade, members_table
     from steppe.indicators.regions import region
+    from steppe.indicators.views import DEFAULT_VIEW
 
     store = _store(store)
     countries = list(method.countries)
     years = range(method.years[0], method.years[1] + 1)
     wanted = {i.input for i in method.indicators}
     parts = []
-    info: dict[str, Any] = {"trade_dataset_id": None, "missing": []}
+    view = method.trade.get("view") or DEFAULT_VIEW
+    info: dict[str, Any] = {"trade_dataset_id": None, "trade_view": view, "missing": [], "blank": []}
     if wanted & set(_TRADE):
         try:
-            flows, dataset_id = load_flows(
-                method.trade.get("dataset"), method.years, method.trade.get("view", "mirror"), store=store
-            )
+            data = load_trade(method.trade.get("dataset"), method.years, view, store=store)
         except NotFoundError:
             info["missing"].append({"data": "bilateral trade", "fetch": FETCH_COMMANDS["trade"]})
         else:
-            info["trade_dataset_id"] = dataset_id
+            info["trade_dataset_id"] = data.dataset_id
+            info["trade_basis"] = data.basis
             reg = region(method.region, years, store=store)
-            table = formulas.country_regional(flows, reg.members_by_year)
-            cover = covered(flows)
-            keep = [
-                c in cover.get(int(y), set()) for y, c in zip(table["year"], table["country"], strict=True)
-            ]
-            table = table[np.asarray(keep, dtype=bool) & table["country"].isin(countries).to_numpy()]
+            table = members_table(reg, data)
+            table = table[table["country"].isin(countries)]
             for name, col in _TRADE.items():
-                if name in wanted:
-                    parts.append(
-                        table[["country", "year", col]]
-                        .set_axis(["unit", "year", "value"], axis=1)
-                        .assign(input=name)
-                    )
+                if name not in wanted:
+                    continue
+                part = table[["country", "year", col, "reason"]]
+                blank = part[part[col].isna()]
+                for y, c, why in zip(blank["year"], blank["country"], blank["reason"], strict=True):
+                    info["blank"].append({"input": name, "unit": c, "year": int(y), "reason": why})
+                parts.append(
+                    part[["country", "year", col]]
+                    .set_axis(["unit", "year", "value"], axis=1)
+                    .assign(input=name)
+                )
     if wanted & {"kb_shared_organisations", "kb_partner_coverage"}:
         parts.append(institutional_panel(countries, years, store))
     long = (

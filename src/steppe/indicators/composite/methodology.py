@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,10 @@ WEIGHTINGS = ("equal", "pca", "given")
 AGGREGATIONS = ("arithmetic", "geometric")
 IMPUTATIONS = ("none", "mean", "carry-forward")
 DIRECTIONS = ("positive", "negative")
+
+
+class MethodologyWarning(UserWarning):
+    """A methodology that loads but declares something it will not use (one sentence)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Methodology:
     uncertainty: Uncertainty = Uncertainty()
     not_covered: tuple[dict[str, str], ...] = ()
     path: str | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -230,4 +236,26 @@ def parse_methodology(raw: dict[str, Any], path: str | None = None) -> Methodolo
     )
     if problems:
         raise ValidationError(f"{where}: {'; '.join(problems)}.", problems)
-    return method
+    notes = ignored_weights(method)
+    for note in notes:
+        warnings.warn(note, MethodologyWarning, stacklevel=2)
+    return replace(method, warnings=tuple(notes)) if notes else method
+
+
+def ignored_weights(method: Methodology) -> list[str]:
+    """One sentence per declared weight the methodology's weighting scheme will not apply."""
+    if method.weighting == "given":
+        return []
+    uneven = [d.id for d in method.dimensions if len({i.weight for i in d.indicators}) > 1]
+    dims = len({d.weight for d in method.dimensions}) > 1
+    if not uneven and not dims:
+        return []
+    what = []
+    if uneven:
+        what.append(f"indicator weights in dimension(s) {', '.join(uneven)}")
+    if dims:
+        what.append("dimension weights")
+    return [
+        f"{method.path or method.id}: weighting is '{method.weighting}', so the declared "
+        f"{' and '.join(what)} are ignored; set 'weighting: given' to apply them."
+    ]

@@ -7,6 +7,11 @@ Every unit-year then has a distribution of scores (0-100) and of ranks: we repor
 and the 5th-95th percentile interval. First-order sensitivity indices S_f = Var(E[Y | f]) /
 Var(Y) for each choice f (the weight noise binned into quintiles) say which choice moves the
 scores most, averaged over unit-years with weights proportional to their score variance.
+
+Scores are rescaled to 0-100 over the panel in every draw, so the unit-year that is lowest
+(highest) in every draw scores exactly 0 (100) with a band of [0, 0] ([100, 100]): an
+artefact of the rescaling, not certainty. ``rescaling_bound`` marks those rows ('min' or
+'max') and ``band_note`` says so in words.
 """
 
 from __future__ import annotations
@@ -43,6 +48,34 @@ def _first_order(y: np.ndarray, labels: np.ndarray) -> np.ndarray:
     out = np.full_like(total, np.nan)
     np.divide(between, total, out=out, where=total > 0)
     return out
+
+
+#: What a band pinned at the panel minimum or maximum means.
+BAND_NOTES = {
+    "min": "lowest unit-year of the panel in every draw: 0 by the 0-100 rescaling, not a certain value",
+    "max": "highest unit-year of the panel in every draw: 100 by the 0-100 rescaling, not a certain value",
+}
+
+
+def rescaling_bounds(scores: np.ndarray) -> tuple[list[str | None], list[str | None]]:
+    """Per cell of ``scores`` (draws x cells): 'min' / 'max' when the cell is the panel's lowest /
+    highest score in every draw that scores it, and the matching note."""
+    bounds: list[str | None] = [None] * scores.shape[1]
+    if scores.size == 0:
+        return bounds, bounds
+    with np.errstate(all="ignore"):
+        valid = ~np.isnan(scores)
+        lo = np.nanmin(np.where(valid.any(axis=1, keepdims=True), scores, 0.0), axis=1, keepdims=True)
+        hi = np.nanmax(np.where(valid.any(axis=1, keepdims=True), scores, 0.0), axis=1, keepdims=True)
+    scored = valid.any(axis=0)
+    at_min = scored & np.all(~valid | (scores == lo), axis=0)
+    at_max = scored & np.all(~valid | (scores == hi), axis=0)
+    for j in range(scores.shape[1]):
+        if at_min[j] and not at_max[j]:
+            bounds[j] = "min"
+        elif at_max[j] and not at_min[j]:
+            bounds[j] = "max"
+    return bounds, [BAND_NOTES.get(b) if b else None for b in bounds]
 
 
 def sensitivity(
@@ -83,6 +116,7 @@ def sensitivity(
             r[:, valid] = np.nanpercentile(ranks[:, valid], [5, 50, 95], axis=0)
     out["score_p05"], out["score_median"], out["score_p95"] = q
     out["rank_p05"], out["rank_median"], out["rank_p95"] = r
+    out["rescaling_bound"], out["band_note"] = rescaling_bounds(scores)
     first: dict[str, float] = {f: float("nan") for f in FACTORS}
     if not valid.any():
         return SensitivityResult(out, first, n, seed)
