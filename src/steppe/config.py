@@ -42,3 +42,9 @@ def settings(
         kb_dir=Path(kb_value).expanduser() if kb_value else BUNDLED_KB,
         mirror=Path(mirror_value).expanduser() if mirror_value else None,
     )
+
+
+def embeddings_model(path: str | os.PathLike[str] | None = None) -> Path | None:
+    """The local sentence-transformers model folder: ``path``, else STEPPE_EMBEDDINGS_MODEL, else None."""
+    value = path or os.environ.get("STEPPE_EMBEDDINGS_MODEL")
+    return Path(value).expanduser() if value else None

@@ -8,7 +8,7 @@ import sys
 import typer
 
 from steppe import __version__
-from steppe.cli import data, gravity, index, indicators, kb, report, texts
+from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console
 from steppe.errors import SteppeError
@@ -28,6 +28,7 @@ app.add_typer(index.app, name="index")
 app.add_typer(report.app, name="report")
 app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
+app.add_typer(frameworks.app, name="frameworks")
 
 
 def _version(value: bool) -> None:
