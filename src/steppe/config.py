@@ -119,3 +119,9 @@ def scratch_root() -> Path:
 def debug() -> bool:
     """STEPPE_DEBUG=1: show tracebacks of unexpected errors (the same as ``steppe --debug``)."""
     return os.environ.get("STEPPE_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def embeddings_model(path: str | os.PathLike[str] | None = None) -> Path | None:
+    """The local sentence-transformers model folder: ``path``, else STEPPE_EMBEDDINGS_MODEL, else None."""
+    value = path or os.environ.get("STEPPE_EMBEDDINGS_MODEL")
+    return Path(value).expanduser() if value else None

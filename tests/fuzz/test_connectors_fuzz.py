@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from steppe.sources import fetch
 from steppe.store import open_store
-from tests.fuzz.conftest import FUZZ, MUTATIONS, mutate, one_sentence_or_loaded, store_snapshot
+from tests.fuzz.conftest import CELL, FUZZ, MUTATIONS, mutate, one_sentence_or_loaded, store_snapshot
 from tests.integration.sources import formats
 
 pytestmark = pytest.mark.fuzz
@@ -179,3 +179,33 @@ def test_mutate_helper_is_deterministic() -> None:
     assert mutate("a,b\n1,2\n", [("cell", 1, 1, "x")]) == b"a,b\n1,x\n"
     assert mutate("a,b\n1,2\n", [("truncate", 0.5)]) == b"a,b\n"
     assert io.BytesIO(mutate("a\n", [("bytes", 0, b"\x00")])).read() == b"\x00a\n"
+
+
+JSON_VALUE = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), CELL),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(CELL, inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+@FUZZ
+@given(
+    points=st.lists(
+        st.fixed_dictionaries({"date": st.one_of(st.just("20240101T000000Z"), CELL), "value": JSON_VALUE}),
+        max_size=4,
+    ),
+    details=JSON_VALUE,
+    mutations=st.one_of(st.none(), MUTATIONS),
+)
+def test_gdelt_mirror_json(points: list, details: object, mutations: list | None, tmp_path: Path) -> None:
+    import json
+
+    body = {"query_details": details, "timeline": [{"series": "Average Tone", "data": points}]}
+    text = json.dumps(body, allow_nan=True)
+    target = tmp_path / "gdelt" / "timelinetone" / "CHN.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(mutate(text, mutations) if mutations else text.encode())
+    with open_store(":memory:") as store:
+        one_sentence_or_loaded(
+            lambda: fetch("gdelt", store=store, mirror=tmp_path, actors="CHN"), store_snapshot(store)
+        )

@@ -43,7 +43,9 @@ def _progress(enabled: bool) -> Iterator[object]:
 
 
 def fetch(
-    source: str = typer.Argument(..., help="Source id: wdi, imf_dots, comtrade, baci, aiddata or gravity."),
+    source: str = typer.Argument(
+        ..., help="Source id: wdi, imf_dots, comtrade, baci, aiddata, gravity or gdelt."
+    ),
     mirror: Path = typer.Option(
         None,
         "--mirror",
@@ -54,11 +56,15 @@ def fetch(
     ),
     dataset: str = typer.Option(None, "--dataset", help="Dataset of the source (see docs/sources.md)."),
     years: str = typer.Option(None, "--years", help="Years to keep, e.g. 2000:2022."),
-    countries: str = typer.Option(None, "--countries", help="Comma-separated ISO3 codes (reporters)."),
+    countries: str = typer.Option(
+        None, "--countries", help="Comma-separated ISO3 codes (reporters); gdelt: GDELT source countries."
+    ),
     indicators: str = typer.Option(None, "--indicators", help="wdi: comma-separated indicator codes."),
     products: str = typer.Option(None, "--products", help="comtrade: HS codes or TOTAL."),
     version: str = typer.Option(None, "--version", help="baci: release, e.g. V202501."),
     measure: str = typer.Option(None, "--measure", help="aiddata: amount or adjusted."),
+    actors: str = typer.Option(None, "--actors", help="gdelt: comma-separated actors (CHN,bri,RUS,USA,eu)."),
+    keywords: str = typer.Option(None, "--keywords", help="gdelt: a free GDELT query instead of --actors."),
     sha256: str = typer.Option(None, "--sha256", help="Expected sha256 of the file read (bulk zips)."),
     allow: list[str] = typer.Option(
         None,
@@ -93,6 +99,8 @@ def fetch(
         "products": products,
         "version": version,
         "measure": measure,
+        "actors": actors,
+        "keywords": keywords,
     }
     options = {k: v for k, v in options.items() if v is not None}
     with _progress(progress and fmt is OutputFormat.table) as update:

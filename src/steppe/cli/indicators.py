@@ -57,11 +57,12 @@ def indicators(
         "c5",
         "--region",
         "-r",
-        help="Fixed region (c5, c5_afg, asean, eu27, mercosur) or a KB organisation (eaeu, sco, ...).",
+        help="Declared region (c5, c5_afg, eu27 fixed; asean, eu, mercosur from the KB) or any KB "
+        "organisation (eaeu, sco, ...).",
     ),
     years: str = typer.Option(None, "--years", help="Year or range A:B; default every stored year."),
     peers: str = typer.Option(
-        "asean,eu27,mercosur", "--peers", help="For compare: comma-separated peer regions."
+        "asean,eu,mercosur", "--peers", help="For compare: comma-separated peer regions."
     ),
     dataset: str = typer.Option(
         None,
@@ -90,9 +91,10 @@ def indicators(
 
     JSON and CSV give shares as fractions (``share_unit``); tables print them in percent.
     """
+    from steppe.cli.kb import warn_gaps
     from steppe.indicators import compute
     from steppe.indicators.dependence import dependence
-    from steppe.indicators.regions import fixed_regions
+    from steppe.indicators.regions import catalogue, region_orgs
     from steppe.indicators.views import CIF_FOB
 
     if name not in NAMES:
@@ -101,10 +103,10 @@ def indicators(
         raise UsageError(f"--cif-fob {cif_fob} is not a factor: use a positive number such as 1.06.")
     span = parse_years(years) if years is not None else None
     if name == "regions":
-        rows = [{"id": k, "name": v["name"], "members": v["members"], "source": v["source"], "url": v["url"]}
-                for k, v in fixed_regions().items()]  # fmt: skip
-        emit(rows, fmt, ["id", "name", "members", "source", "url"], title="Fixed regions")
+        rows = catalogue()
+        emit(rows, fmt, ["id", "name", "kind", "members", "source", "url"], title="Declared regions")
         return
+    names = [region]
     fills = [f.strip() for f in fill_from.split(",") if f.strip()] if fill_from else None
     options = {"dataset": dataset, "view": view, "fill_from": fills, "cif_fob": cif_fob or CIF_FOB}
     if name == "compare":
@@ -122,3 +124,4 @@ def indicators(
     if fmt is OutputFormat.table:
         rows, cols = percent_rows(rows, cols)
     emit(rows, fmt, cols, title=f"{name} ({region})", empty="No rows for that selection.")
+    warn_gaps(sorted({org for n in names for org in region_orgs(n)}))

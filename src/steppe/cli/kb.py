@@ -7,14 +7,39 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, err_console
 from steppe.kb import queries
+from steppe.kb.schema import ATTRIBUTES
 from steppe.kb.validate import validate_kb
 
 app = typer.Typer(
     help="Query and validate the knowledge base of organisations and memberships.",
     no_args_is_help=True,
 )
+
+
+UNCERTAIN_NOTE = (
+    "? = the day falls inside a year- or month-precision date of this row: it may or may not "
+    "hold on that day (docs/kb.md, 'Dates and the as-of rule')."
+)
+
+
+def warn_gaps(orgs: list[str] | None = None, countries: list[str] | None = None) -> None:
+    """Print one warning line per organisation or country with a known gap, on stderr."""
+    for line in queries.gap_warnings(orgs, countries):
+        err_console.print(f"Warning: {line}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _marked(rows: list[dict], fmt: OutputFormat) -> list[dict]:
+    """For tables, show ``uncertain`` as '?' (JSON and CSV keep the boolean)."""
+    if fmt is not OutputFormat.table:
+        return rows
+    return [{**r, "uncertain": "?" if r.get("uncertain") else ""} for r in rows]
+
+
+def _note_uncertain(rows: list[dict], fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.table and any(r.get("uncertain") for r in rows):
+        console.print(UNCERTAIN_NOTE, markup=False, highlight=False)
 
 
 @app.command()
@@ -29,12 +54,14 @@ def members(
     """Countries holding a role in an organisation as of a date."""
     rows = queries.members(org, as_of, role)
     emit(
-        rows,
+        _marked(rows, fmt),
         fmt,
-        ["country", "role", "start", "end", "sources"],
+        ["country", "role", "start", "end", "uncertain", "sources"],
         title=f"{org} members",
         empty="No country holds that role on that date.",
     )
+    _note_uncertain(rows, fmt)
+    warn_gaps([queries.resolve_org(org)])
 
 
 @app.command()
@@ -46,11 +73,13 @@ def memberships(
     """Every organisation a country belongs to (any role) as of a date."""
     rows = queries.memberships(country, as_of)
     emit(
-        rows,
+        _marked(rows, fmt),
         fmt,
-        ["org", "org_name", "role", "start", "end", "sources"],
+        ["org", "org_name", "role", "start", "end", "uncertain", "sources"],
         title=f"{country} memberships",
     )
+    _note_uncertain(rows, fmt)
+    warn_gaps(sorted({r["org"] for r in rows}), [queries.resolve_country(country)])
 
 
 @app.command()
@@ -70,20 +99,26 @@ def overlap(
     )
     if fmt is OutputFormat.json:
         emit_json(result.as_dict())
-        return
-    rows = [
-        {"country": c, **{o: result.cell(c, o) or "" for o in result.organisations}} for c in result.countries
-    ]
-    if fmt is OutputFormat.csv:
-        emit(rows, fmt, ["country", *result.organisations])
-        return
-    table = Table(title=f"Memberships as of {result.as_of.isoformat()}")
-    table.add_column("country")
-    for o in result.organisations:
-        table.add_column(o)
-    for row in rows:
-        table.add_row(row["country"], *(row[o].replace("_", " ") for o in result.organisations))
-    console.print(table)
+    else:
+
+        def cell(c: str, o: str) -> str:
+            sure, maybe = result.cell(c, o), result.uncertain_cell(c, o)
+            return "+".join([*([sure] if sure else []), *([f"{maybe}?"] if maybe else [])])
+
+        rows = [{"country": c, **{o: cell(c, o) for o in result.organisations}} for c in result.countries]
+        if fmt is OutputFormat.csv:
+            emit(rows, fmt, ["country", *result.organisations])
+        else:
+            table = Table(title=f"Memberships as of {result.as_of.isoformat()}")
+            table.add_column("country")
+            for o in result.organisations:
+                table.add_column(o)
+            for row in rows:
+                table.add_row(row["country"], *(row[o].replace("_", " ") for o in result.organisations))
+            console.print(table)
+            if result.uncertain:
+                console.print(UNCERTAIN_NOTE, markup=False, highlight=False)
+    warn_gaps(result.organisations, result.countries)
 
 
 @app.command()
@@ -95,6 +130,10 @@ def timeline(
     """Every membership period of one organisation or one country."""
     rows = queries.timeline(org, country)
     emit(rows, fmt, ["start", "end", "org", "country", "role", "confidence", "sources"])
+    if org:
+        warn_gaps([queries.resolve_org(org)])
+    else:
+        warn_gaps(sorted({r["org"] for r in rows}), [queries.resolve_country(country)])
 
 
 @app.command()
@@ -114,6 +153,8 @@ def events(
         ["start", "end", "type", "title", "place", "participants", "orgs", "sources"],
         empty="No event matches.",
     )
+    if org:
+        warn_gaps([queries.resolve_org(org)])
 
 
 @app.command()
@@ -126,10 +167,145 @@ def sources(
     emit(rows, fmt, ["id", "kind", "title", "publisher", "date", "url"])
 
 
+#: Attribute columns of the ``kb orgs`` table, with short headers; CSV has every attribute.
+ORG_COLUMNS = {
+    "type": "type",
+    "legal_personality": "legal pers.",
+    "secretariat": "secretariat",
+    "decision_rule": "decision rule",
+    "dispute_settlement": "disputes",
+    "binding": "binding",
+    "outside_powers_members": "outside powers",
+}
+#: Yes/no attributes summarised in the table's "binding" column when they hold.
+BINDING = (
+    "free_trade_area",
+    "customs_union",
+    "common_external_tariff",
+    "common_market",
+    "security_guarantee",
+)
+
+
 @app.command()
-def orgs(fmt: OutputFormat = FORMAT_OPTION) -> None:
-    """Every organisation and format, with slug, aliases and dates."""
-    emit(queries.organisations(), fmt, ["slug", "name", "kind", "founded", "dissolved", "aliases"])
+def orgs(
+    as_of: str = typer.Option(None, "--as-of", help="Attributes holding on this ISO date; default today."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Every organisation and format, with slug, dates, initiators and attributes (see docs/kb.md)."""
+    rows = queries.organisations_with_attributes(as_of)
+    if fmt is OutputFormat.json:
+        emit_json(rows)
+        return
+    flat = [{**r, **r["attributes"]} for r in rows]
+    if fmt is OutputFormat.csv:
+        columns = ["slug", "name", "kind", "founded", "dissolved", "initiators", *ATTRIBUTES, "aliases"]
+        emit(flat, fmt, columns)
+        return
+    for r in flat:
+        held = [a for a in BINDING if (r.get(a) or "").startswith("yes")]
+        r["binding"] = "; ".join(a.replace("_", " ") + ("?" if r[a].endswith("?") else "") for a in held)
+    table = Table(title="Organisations and formats (attributes holding today; ? = uncertain)")
+    for header in ("slug", "name", "founded", "dissolved", "initiators", *ORG_COLUMNS.values()):
+        table.add_column(header)
+    for r in flat:
+        cells = [r["slug"], r["name"], r["founded"], r["dissolved"], r["initiators"]]
+        table.add_row(*(_text_cell(c) for c in [*cells, *(r.get(k) for k in ORG_COLUMNS)]))
+    console.print(table)
+
+
+def _text_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return str(value).replace("_", " ")
+
+
+@app.command()
+def org(
+    name: str = typer.Argument(..., help="Organisation slug, name or alias (e.g. carec, EEU)."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """One organisation whole: facts, attributes, members, history, events, contested facts, gaps, sources."""
+    result = queries.organisation(name)
+    slug = result["organisation"]["slug"]
+    if fmt is OutputFormat.json:
+        emit_json(result)
+    elif fmt is OutputFormat.csv:
+        emit(
+            _marked(result["history"], fmt),
+            fmt,
+            ["start", "end", "org", "country", "role", "confidence", "sources"],
+        )
+    else:
+        o = result["organisation"]
+        console.print(f"{o['name']} ({slug})", markup=False, highlight=False)
+        facts = {
+            "kind": o["kind"],
+            "aliases": o["aliases"],
+            "founded": o["founded"],
+            "dissolved": o["dissolved"],
+            "initiators": o["initiators"],
+            "secretariat": o["secretariat"],
+            "secretariat host": o["secretariat_host"],
+            "predecessor": o["predecessor"],
+            "confidence": o["confidence"],
+            "sources": o["sources"],
+            "note": o["note"],
+        }
+        for key, value in facts.items():
+            if value:
+                console.print(f"  {key}: {_text_cell(value)}", markup=False, highlight=False)
+        sections = (
+            ("attributes", ["attribute", "value", "start", "end", "confidence", "sources"], "Attributes"),
+            (
+                "members",
+                ["country", "role", "start", "end", "uncertain", "sources"],
+                f"Members on {result['as_of']}",
+            ),
+            ("history", ["start", "end", "country", "role", "confidence", "sources"], "Membership history"),
+            ("events", ["start", "type", "title", "place", "sources"], "Events"),
+            ("contested", ["id", "subject", "claim", "adopted", "reason"], "Contested facts"),
+            ("gaps", ["country", "what", "why"], "Known gaps"),
+            ("sources", ["id", "title", "url", "accessed"], "Sources"),
+        )
+        for key, columns, title in sections:
+            if result[key]:
+                emit(_marked(result[key], fmt), fmt, columns, title=title)
+    warn_gaps([slug])
+
+
+@app.command()
+def gaps(
+    org: str = typer.Argument(None, help="Only the gaps of this organisation (slug, name or alias)."),
+    country: str = typer.Option(None, "--country", help="Only the gaps about this country."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """What the KB knows to be missing, and why (each query touching it warns)."""
+    rows = queries.gaps(org, country)
+    emit(rows, fmt, ["org", "country", "what", "why"], title="Known gaps", empty="No known gap matches.")
+
+
+@app.command()
+def diff(
+    start: str = typer.Option(..., "--from", help="First day (ISO); changes after it count."),
+    end: str = typer.Option(..., "--to", help="Last day (ISO); changes on or before it count."),
+    country: str = typer.Option(None, "--country", help="Only this country (ISO3 or name)."),
+    org: str = typer.Option(None, "--org", help="Only this organisation."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Joins, exits, suspensions and role changes between two days."""
+    rows = queries.diff(start, end, country, org)
+    emit(
+        _marked(rows, fmt),
+        fmt,
+        ["date", "org", "country", "change", "from_role", "to_role", "uncertain", "sources"],
+        title=f"Membership changes after {start} and by {end}",
+        empty="No membership changed between those days.",
+    )
+    _note_uncertain(rows, fmt)
+    warn_gaps(sorted({r["org"] for r in rows}), [queries.resolve_country(country)] if country else None)
 
 
 @app.command()
@@ -180,6 +356,7 @@ def delegation(
         emit(rows, fmt)
     else:
         emit(rows, fmt, columns if fmt is OutputFormat.table else [*columns, "external_formats"])
+    warn_gaps(sorted({f for r in rows for f in r["formats"]}))
 
 
 @app.command()
@@ -201,7 +378,7 @@ def contested(
 
 @app.command()
 def stats(fmt: OutputFormat = FORMAT_OPTION) -> None:
-    """Coverage: rows per table, share of rows per confidence flag, unsourced rows."""
+    """Coverage: rows per table, confidence, sources a reader can check, known gaps."""
     result = queries.stats()
     if fmt is OutputFormat.json:
         emit_json(result)
@@ -211,13 +388,27 @@ def stats(fmt: OutputFormat = FORMAT_OPTION) -> None:
             "table": name,
             "rows": n,
             **{lvl: result["confidence"].get(name, {}).get(lvl, "") for lvl in ("high", "medium", "low")},
-            "unsourced": result["unsourced"].get(name, 0),
+            "unsourced": result["unsourced"].get(name, ""),
+            "checkable": result["facts"]["by_table"].get(name, {}).get("checkable", ""),
         }
         for name, n in result["counts"].items()
     ]
     share = result["confidence_share"]
-    rows.append({"table": "share of fact rows", "rows": "", **share, "unsourced": ""})
-    emit(rows, fmt, ["table", "rows", "high", "medium", "low", "unsourced"], title="KB coverage")
+    rows.append({"table": "share of fact rows", "rows": "", **share, "unsourced": "", "checkable": ""})
+    columns = ["table", "rows", "high", "medium", "low", "unsourced", "checkable"]
+    if fmt is OutputFormat.csv:
+        emit(rows, fmt, columns)
+        return
+    emit(rows, fmt, columns, title="KB coverage")
+    facts, src = result["facts"], result["sources"]
+    console.print(
+        f"Facts whose every source names a specific page: {facts['specific_page_share']:.1%}; with an access "
+        f"date: {facts['accessed_share']:.1%}; both (checkable): {facts['checkable_share']:.1%} of "
+        f"{facts['facts']}. Sources checkable: {src['checkable']} of {src['total']}.",
+        markup=False,
+        highlight=False,
+    )
+    emit(result["gaps"], fmt, ["org", "country", "what", "why"], title="Known gaps", empty="No known gap.")
 
 
 reconcile_app = typer.Typer(help="Compare the KB with outside membership data sets.", no_args_is_help=True)

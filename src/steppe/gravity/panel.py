@@ -142,16 +142,22 @@ def _as_of_day(year: int, month_day: str) -> date:
 def _member_matrix(
     frame: pd.DataFrame, periods: list[dict[str, Any]], month_day: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Whether exporter and importer each hold a listed role as of ``month_day`` of the row's year."""
+    """Whether exporter and importer each hold a listed role as of ``month_day`` of the row's year.
+
+    Membership is read with the KB's as-of rule (:func:`steppe.kb.asof.status`; dates may be
+    ``1994``, ``1997-06`` or ``1994-01-19``). Only a membership *certain* on the as-of day counts:
+    a year-precision start in year t is uncertain on 1 January of t, so its dummy is 0 in t and 1
+    from t+1 (as for a day-precision accession after 1 January); a year-precision end in year t
+    makes it 0 from t on (1 January of t lies in the end's window). See docs/gravity.md.
+    """
+    from steppe.kb.asof import status
+
     years = np.sort(frame["year"].unique())
     member: dict[tuple[str, int], bool] = {}
     for p in periods:
-        start = date.fromisoformat(p["start"]) if isinstance(p["start"], str) else p["start"]
-        end = p.get("end")
-        end = date.fromisoformat(end) if isinstance(end, str) else end
         for y in years:
             day = _as_of_day(int(y), month_day)
-            if start <= day and (end is None or end > day):
+            if status(p["start"], p.get("end"), day) == "yes":
                 member[(p["country"], int(y))] = True
     yrs = frame["year"].to_numpy()
     exp_in = np.fromiter(

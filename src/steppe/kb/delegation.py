@@ -22,7 +22,7 @@ from datetime import date
 
 import pandas as pd
 
-from steppe.kb.records import active_on
+from steppe.kb.asof import status
 
 #: Roles that make a format active for a state; a suspended member is not taking part.
 PARTICIPATING_ROLES = frozenset(
@@ -54,7 +54,10 @@ def delegation_by_year(
     """Per year: active formats for the C5, how many were externally initiated, and the share.
 
     ``organisations`` needs slug, founded, dissolved, initiators; ``memberships`` needs org,
-    country, role, start, end (dates as ``datetime.date``). ``slugs`` restricts the formats.
+    country, role, start, end (:class:`~steppe.kb.asof.PartialDate`, exact dates or None).
+    ``slugs`` restricts the formats. Only what is certain on the reference day counts (the as-of
+    rule): a format or membership whose year- or month-precision start or end window contains
+    the day does not count that year.
     """
     c5set = set(c5)
     wanted = set(slugs) if slugs is not None else None
@@ -70,12 +73,10 @@ def delegation_by_year(
         on = date(year, month, day)
         active = []
         for slug, org in orgs.items():
-            if org.founded is not None and not pd.isna(org.founded) and org.founded > on:
-                continue
-            if org.dissolved is not None and not pd.isna(org.dissolved) and org.dissolved <= on:
+            if status(org.founded, org.dissolved, on) != "yes":
                 continue
             rows = mem[mem["org"] == slug]
-            if any(active_on(r.start, None if pd.isna(r.end) else r.end, on) for r in rows.itertuples()):
+            if any(status(r.start, r.end, on) == "yes" for r in rows.itertuples()):
                 active.append(slug)
         external = sorted(s for s in active if kind[s] == "external")
         c5_init = [s for s in active if kind[s] == "c5"]

@@ -17,10 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from steppe.errors import NotFoundError, ValidationError
+from steppe.kb.asof import parse_partial
 from steppe.kb.records import Problem, Row
 from steppe.kb.schema import TABLES, Table
-
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def table_files(kb_dir: Path, table: Table) -> list[Path]:
@@ -67,9 +66,7 @@ def _parse_value(raw: str, kind: str) -> object:
         except ValueError:
             raise ValueError(f"'{text}' is not a valid calendar date") from None
     if kind == "partial_date":
-        if not _PARTIAL_DATE.match(text):
-            raise ValueError(f"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD")
-        return text
+        return parse_partial(text)
     return text
 
 
@@ -77,6 +74,7 @@ def read_table(kb_dir: Path, table: Table) -> tuple[list[Row], list[Problem]]:
     """Parse every file of one table; problems name file, line and field."""
     rows: list[Row] = []
     problems: list[Problem] = []
+    types = {f.name: f.type for f in table.fields}
     for path in table_files(kb_dir, table):
         name = str(path.relative_to(kb_dir))
         try:
@@ -114,7 +112,7 @@ def read_table(kb_dir: Path, table: Table) -> tuple[list[Row], list[Problem]]:
             bad = False
             for column, raw in zip(header, cells, strict=True):
                 try:
-                    values[column] = _parse_value(raw, table.field(column).type)
+                    values[column] = _parse_value(raw, types[column])
                 except ValueError as exc:
                     problems.append(Problem(name, line, column, str(exc)))
                     bad = True

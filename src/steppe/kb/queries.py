@@ -6,7 +6,8 @@ the default store (creating it and loading the bundled KB on first use).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,9 @@ import pandas as pd
 
 from steppe.dates import parse_date
 from steppe.errors import NotFoundError, UsageError
+from steppe.kb.asof import text_of, window
 from steppe.kb.resolve import NameIndex
-from steppe.kb.schema import EVENT_TYPES, FULL_MEMBERSHIP, ROLES
+from steppe.kb.schema import ATTRIBUTES, EVENT_TYPES, FULL_MEMBERSHIP, OUTSIDE_POWERS, ROLES
 from steppe.kb.sync import kb_store
 from steppe.store import Store
 from steppe.store import kb as kb_sql
@@ -29,6 +31,51 @@ ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
+
+
+def _day(value: Any) -> date | None:
+    """A stored DATE as a ``datetime.date`` (frames hand back Timestamps and NaT)."""
+    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
+
+
+def _text(day: Any, precision: str | None) -> str | None:
+    """A stored window written back at its precision (``1994``, ``1997-06``, ``1994-01-19``)."""
+    found = _day(day)
+    return text_of(found, precision or "day") if found is not None else None
+
+
+def _windows(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """Replace stored (earliest, precision) column pairs by one column of PartialDate (or None)."""
+    out = frame.copy()
+    for name, (earliest, precision) in columns.items():
+        values = [
+            window(d, p) if d is not None else None
+            for d, p in zip((_day(v) for v in out[earliest]), out[precision], strict=True)
+        ]
+        out[name] = pd.Series(values, index=out.index, dtype=object)
+    drop = [c for pair in columns.values() for c in pair if c not in columns]
+    drop += [c for c in out.columns if c.endswith("_latest")]
+    return out.drop(columns=drop)
+
+
+def membership_frame(store: Store) -> pd.DataFrame:
+    """Every membership row with ``start``/``end`` as :class:`~steppe.kb.asof.PartialDate`."""
+    return _windows(
+        kb_sql.membership_frame(store),
+        {"start": ("start_date", "start_precision"), "end": ("end_date", "end_precision")},
+    )
+
+
+def organisation_frame(store: Store) -> pd.DataFrame:
+    """Every organisation with ``founded``/``dissolved`` as :class:`~steppe.kb.asof.PartialDate`."""
+    return _windows(
+        kb_sql.organisation_frame(store),
+        {"founded": ("founded", "founded_precision"), "dissolved": ("dissolved", "dissolved_precision")},
+    )
 
 
 def org_index(store: Store) -> NameIndex:
@@ -64,10 +111,22 @@ def _check_roles(roles: list[str] | None) -> list[str] | None:
 
 
 def _period(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row with its date windows written back as ``start``/``end`` text at their precision.
+
+    A row that carries an as-of ``status`` gets ``uncertain``: True when the day asked about
+    falls inside the start's or the end's window (docs/kb.md, "Dates and the as-of rule").
+    """
     row = dict(row)
-    row["start"] = _iso(row["start"])
-    row["end"] = _iso(row["end"])
-    return row
+    out = {k: v for k, v in row.items() if not k.startswith(("start_", "end_")) and k != "status"}
+    out["start"] = _text(row.get("start_date"), row.get("start_precision"))
+    out["end"] = _text(row.get("end_date"), row.get("end_precision"))
+    if row.get("status") is not None:
+        out["uncertain"] = row["status"] == "uncertain"
+    return out
+
+
+def _pick(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    return {k: row.get(k) for k in keys}
 
 
 def members(
@@ -79,43 +138,56 @@ def members(
 ) -> list[dict[str, Any]]:
     """Countries holding ``roles`` (default: full membership) in ``org`` on ``as_of`` (default: today).
 
-    Returns the README's JSON contract: ``{"country", "role", "start", "end", "sources"}``.
+    Returns the README's JSON contract: ``{"country", "role", "start", "end", "uncertain",
+    "sources"}``; ``start``/``end`` are written at the precision the source gives, and a row is
+    ``uncertain`` when the day falls inside a year- or month-precision window of its start or end.
     """
     store = kb_store(store)
     slug = org_index(store).resolve(org)
     day = parse_date(as_of, "--as-of") or date.today()
     wanted = _check_roles(roles) or list(FULL_MEMBERSHIP)
     rows = kb_sql.members(store, slug, day, wanted)
-    return [
-        {k: v for k, v in _period(r).items() if k in ("country", "role", "start", "end", "sources")}
-        for r in rows
-    ]
+    return [_pick(_period(r), MEMBER_KEYS) for r in rows]
+
+
+#: Keys of a ``members`` row (the README's JSON contract).
+MEMBER_KEYS = ("country", "role", "start", "end", "uncertain", "sources")
+#: Keys of a ``memberships`` row.
+MEMBERSHIP_KEYS = ("org", "org_name", "role", "start", "end", "uncertain", "sources")
 
 
 def memberships(
     country: str, as_of: str | date | None = None, *, store: Store | None = None
 ) -> list[dict[str, Any]]:
-    """Every role ``country`` holds on ``as_of`` (default: today), all roles included."""
+    """Every role ``country`` holds on ``as_of`` (default: today), all roles included.
+
+    Rows whose start or end window contains the day are included with ``uncertain: True``.
+    """
     store = kb_store(store)
     iso3 = country_index(store).resolve(country)
     day = parse_date(as_of, "--as-of") or date.today()
-    return [
-        {k: v for k, v in _period(r).items() if k in ("org", "org_name", "role", "start", "end", "sources")}
-        for r in kb_sql.memberships_of(store, iso3, day)
-    ]
+    return [_pick(_period(r), MEMBERSHIP_KEYS) for r in kb_sql.memberships_of(store, iso3, day)]
 
 
 @dataclass
 class Overlap:
-    """A country × organisation matrix of roles held on one day."""
+    """A country × organisation matrix of roles held on one day.
+
+    ``roles`` holds the roles certainly held; ``uncertain`` the roles whose start or end
+    window contains the day (possibly held), so that no partial date is guessed either way.
+    """
 
     as_of: date
     countries: list[str]
     organisations: list[str]
     roles: dict[str, dict[str, str]]
+    uncertain: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def cell(self, country: str, org: str) -> str | None:
         return self.roles.get(country, {}).get(org)
+
+    def uncertain_cell(self, country: str, org: str) -> str | None:
+        return self.uncertain.get(country, {}).get(org)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +195,7 @@ class Overlap:
             "countries": self.countries,
             "organisations": self.organisations,
             "roles": self.roles,
+            "uncertain": self.uncertain,
         }
 
 
@@ -144,14 +217,19 @@ def overlap(
     codes = [cidx.resolve(c) for c in countries] if countries else list(C5)
     slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
     cells: dict[str, dict[str, list[str]]] = {c: {} for c in codes}
+    maybe: dict[str, dict[str, list[str]]] = {c: {} for c in codes}
     for r in kb_sql.active_roles(store, day, codes, slugs):
-        cells[r["country"]].setdefault(r["org"], []).append(r["role"])
-    columns = slugs or sorted({org for row in cells.values() for org in row})
-    roles = {
-        c: {o: "+".join(sorted(rs, key=ROLE_ORDER.__getitem__)) for o, rs in sorted(row.items())}
-        for c, row in cells.items()
-    }
-    return Overlap(day, codes, columns, roles)
+        target = cells if r["status"] == "yes" else maybe
+        target[r["country"]].setdefault(r["org"], []).append(r["role"])
+    columns = slugs or sorted({org for grid in (cells, maybe) for row in grid.values() for org in row})
+
+    def joined(grid: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, str]]:
+        return {
+            c: {o: "+".join(sorted(rs, key=ROLE_ORDER.__getitem__)) for o, rs in sorted(row.items())}
+            for c, row in grid.items()
+        }
+
+    return Overlap(day, codes, columns, joined(cells), {c: r for c, r in joined(maybe).items() if r})
 
 
 def timeline(
@@ -201,11 +279,11 @@ def sources(source_id: str | None = None, *, store: Store | None = None) -> list
 
 
 def organisations(*, store: Store | None = None) -> list[dict[str, Any]]:
-    """Every organisation and format with its kind and dates."""
+    """Every organisation and format with its kind and dates (at their precision)."""
     rows = kb_sql.organisation_names(kb_store(store))
     for r in rows:
-        r["founded"] = _iso(r["founded"])
-        r["dissolved"] = _iso(r["dissolved"])
+        r["founded"] = _text(r["founded"], r.pop("founded_precision"))
+        r["dissolved"] = _text(r["dissolved"], r.pop("dissolved_precision"))
     return rows
 
 
@@ -228,9 +306,7 @@ def delegation(
     store = kb_store(store)
     span = parse_years(years) if isinstance(years, str) else years
     slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
-    frame = delegation_by_year(
-        kb_sql.organisation_frame(store), kb_sql.membership_frame(store), span, C5, slugs=slugs
-    )
+    frame = delegation_by_year(organisation_frame(store), membership_frame(store), span, C5, slugs=slugs)
     return frame.to_dict(orient="records")
 
 
@@ -250,7 +326,15 @@ def contested(subject: str | None = None, *, store: Store | None = None) -> list
 
 
 def stats(*, store: Store | None = None) -> dict[str, Any]:
-    """Coverage of the KB: row counts, confidence shares and unsourced rows (always zero)."""
+    """Coverage of the KB: counts, confidence, sources a reader can check, and the known gaps.
+
+    ``sources`` counts the sources with a specific page, an access date and both;
+    ``facts`` gives the share of fact rows (countries, organisations, memberships, events,
+    attributes) whose every cited source has a specific page, an access date and both
+    (the target is all of them); ``gaps`` lists what is known to be missing.
+    """
+    from steppe.kb.provenance import fact_shares, source_flags
+
     store = kb_store(store)
     counts = kb_sql.counts(store)
     by_table: dict[str, dict[str, int]] = {}
@@ -258,6 +342,7 @@ def stats(*, store: Store | None = None) -> dict[str, Any]:
         by_table.setdefault(r["tbl"], {})[r["confidence"]] = r["n"]
     total = {level: sum(t.get(level, 0) for t in by_table.values()) for level in ("high", "medium", "low")}
     n = sum(total.values())
+    flags = source_flags(kb_sql.sources(store, None))
     return {
         "counts": counts,
         "confidence": {
@@ -266,7 +351,251 @@ def stats(*, store: Store | None = None) -> dict[str, Any]:
         },
         "confidence_share": {level: round(v / n, 4) if n else None for level, v in total.items()},
         "unsourced": kb_sql.unsourced_counts(store),
+        "sources": {
+            "total": len(flags),
+            "specific_page": sum(f["specific"] for f in flags.values()),
+            "accessed": sum(f["accessed"] for f in flags.values()),
+            "checkable": sum(f["checkable"] for f in flags.values()),
+            "not_checkable": sorted(i for i, f in flags.items() if not f["checkable"]),
+        },
+        "facts": fact_shares(kb_sql.fact_sources(store), flags),
+        "gaps": gaps(store=store),
     }
+
+
+def gaps(
+    org: str | None = None, country: str | None = None, *, store: Store | None = None
+) -> list[dict[str, Any]]:
+    """What the KB knows to be missing: ``{"org", "country", "what", "why"}`` rows.
+
+    With ``org`` (a name or alias) or ``country``, the gaps about that organisation or country.
+    """
+    store = kb_store(store)
+    slugs = [org_index(store).resolve(org)] if org else None
+    codes = [country_index(store).resolve(country)] if country else None
+    return kb_sql.gaps(store, slugs, codes)
+
+
+def gap_warnings(
+    orgs: Sequence[str] | None = None,
+    countries: Sequence[str] | None = None,
+    *,
+    store: Store | None = None,
+) -> list[str]:
+    """One line per organisation (or country) with a known gap among ``orgs``/``countries``.
+
+    Every command that prints KB-derived output prints these on stderr, so that a missing fact
+    is never read as a fact ("Kazakhstan is not in CAREC"); the report lists them too.
+    """
+    if not orgs and not countries:
+        return []
+    store = kb_store(store)
+    rows = kb_sql.gaps(store, list(orgs or []), list(countries or []))
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        key = ("org", r["org"]) if r["org"] and r["org"] in (orgs or ()) else ("country", r["country"])
+        grouped.setdefault(key, []).append(r)
+    lines = []
+    for (kind, code), found in grouped.items():
+        first = found[0]
+        about = f" ({first['country']})" if kind == "org" and first["country"] else ""
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        option = code if kind == "org" else f"--country {code}"
+        lines.append(
+            f"known gap in {code}: {first['what']}{about}{more}; 'steppe kb gaps {option}' lists "
+            f"{'them' if len(found) > 1 else 'it'}."
+        )
+    return lines
+
+
+def member_statuses(
+    orgs: Sequence[str],
+    days: Sequence[date],
+    roles: Sequence[str] | None = None,
+    *,
+    store: Store | None = None,
+) -> pd.DataFrame:
+    """For each day, the members of the organisations (slugs): ``day, org, country, role, status``.
+
+    ``status`` is 'yes' or 'uncertain' (the as-of rule on partial dates); rows certainly not
+    active that day are left out. Default roles: full membership.
+    """
+    store = kb_store(store)
+    wanted = _check_roles(list(roles) if roles else None) or list(FULL_MEMBERSHIP)
+    frame = kb_sql.statuses(store, list(days), orgs=list(orgs), roles=wanted)
+    frame["day"] = [_day(d) for d in frame["day"]]
+    return frame
+
+
+def attributes(
+    org: str | None = None, as_of: str | date | None = None, *, store: Store | None = None
+) -> list[dict[str, Any]]:
+    """Organisation attributes (long format): ``{"org", "attribute", "value", "start", "end",
+    "confidence", "sources", "note"}``, every period, or those holding on ``as_of``
+    (with ``uncertain``)."""
+    store = kb_store(store)
+    slug = org_index(store).resolve(org) if org else None
+    day = parse_date(as_of, "--as-of")
+    return [_period(r) for r in kb_sql.org_attributes(store, slug, day)]
+
+
+def _current_attributes(rows: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """Per organisation, each attribute's value(s) holding now; '?' marks an uncertain one."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        value = r["value"] + ("?" if r.get("uncertain") else "")
+        out.setdefault(r["org"], {}).setdefault(r["attribute"], []).append(value)
+    return {org: {a: "; ".join(vs) for a, vs in attrs.items()} for org, attrs in out.items()}
+
+
+#: Roles that make a state a member for ``outside_powers_members``.
+MEMBER_ROLES: tuple[str, ...] = (*FULL_MEMBERSHIP, "party")
+
+
+def outside_powers(day: str | date, *, store: Store | None = None) -> dict[str, str]:
+    """Per organisation, the outside powers among its members on ``day``, derived from memberships.
+
+    ``outside_powers_members`` (docs/kb.md): the codes of :data:`~steppe.kb.schema.OUTSIDE_POWERS`
+    holding a member role (founding member, member, party) certainly on that day, ``EUU`` when
+    the EU or any EU member state is one; ``none`` when there is none. Derived rather than stored,
+    so that it follows every accession and exit; the sourced attribute rows are checked against it.
+    """
+    store = kb_store(store)
+    on = parse_date(day, "--as-of") or date.today()
+    frame = kb_sql.statuses(store, [on], roles=list(MEMBER_ROLES))
+    frame = frame[frame["status"] == "yes"]
+    eu = set(frame.loc[frame["org"] == "eu", "country"])
+    powers = set(OUTSIDE_POWERS) - {"EUU"}
+    out: dict[str, str] = {}
+    for org, countries in frame.groupby("org")["country"]:
+        found = sorted(set(countries) & powers)
+        if "EUU" in set(countries) or set(countries) & eu:
+            found.append("EUU")
+        out[str(org)] = "; ".join(sorted(found)) or "none"
+    return out
+
+
+def organisations_with_attributes(
+    as_of: str | date | None = None, *, store: Store | None = None
+) -> list[dict[str, Any]]:
+    """Every organisation with its initiators and the attributes holding on ``as_of`` (today).
+
+    ``outside_powers_members`` is derived from the memberships (:func:`outside_powers`).
+    """
+    store = kb_store(store)
+    day = parse_date(as_of, "--as-of") or date.today()
+    current = _current_attributes([_period(r) for r in kb_sql.org_attributes(store, None, day)])
+    powers = outside_powers(day, store=store)
+    orgs = organisations(store=store)
+    frame = kb_sql.organisation_frame(store).set_index("slug")
+    for o in orgs:
+        o["initiators"] = list(frame.loc[o["slug"], "initiators"])
+        o["attributes"] = {a: current.get(o["slug"], {}).get(a) for a in ATTRIBUTES}
+        o["attributes"]["outside_powers_members"] = powers.get(o["slug"], "none")
+    return orgs
+
+
+def organisation(name: str, *, store: Store | None = None) -> dict[str, Any]:
+    """One organisation whole: its row, attributes over time, members now, history, events,
+    contested facts, known gaps and every source they cite."""
+    store = kb_store(store)
+    slug = org_index(store).resolve(name)
+    row = kb_sql.organisation(store, slug) or {}
+    org: dict[str, Any] = {k: v for k, v in row.items() if not k.startswith(("founded", "dissolved"))}
+    org["founded"] = _text(row.get("founded"), row.get("founded_precision"))
+    org["dissolved"] = _text(row.get("dissolved"), row.get("dissolved_precision"))
+    today = date.today()
+    history = timeline(org=slug, store=store)
+    members_now = [_pick(_period(r), MEMBER_KEYS) for r in kb_sql.members(store, slug, today, None)]
+    result: dict[str, Any] = {
+        "organisation": org,
+        "attributes": attributes(slug, store=store),
+        "members": members_now,
+        "as_of": today.isoformat(),
+        "history": history,
+        "events": events(org=slug, store=store),
+        "contested": [r for r in kb_sql.contested(store) if slug in r["subject"].split(":")],
+        "gaps": kb_sql.gaps(store, [slug], None),
+    }
+    cited: set[str] = set(org.get("sources") or [])
+    for part in ("attributes", "history", "events"):
+        for r in result[part]:
+            cited.update(r.get("sources") or [])
+    for r in result["contested"]:
+        cited.update(r["claim_sources"] + r["adopted_sources"])
+    result["sources"] = [s for s in sources(store=store) if s["id"] in cited]
+    return result
+
+
+#: Kinds of change ``diff`` reports.
+CHANGES = ("join", "exit", "suspension", "reinstatement", "role_change")
+
+
+def diff(
+    first: str | date,
+    last: str | date,
+    country: str | None = None,
+    org: str | None = None,
+    *,
+    store: Store | None = None,
+) -> list[dict[str, Any]]:
+    """Joins, exits, suspensions, reinstatements and role changes after ``first`` and by ``last``.
+
+    A change counts when it had not happened on ``first`` and had on ``last`` (the as-of rule
+    on both days); one dated by a year or month whose window overlaps either day is listed with
+    ``uncertain: True``. An end and a start of the same country in the same organisation on the
+    same date are one change (``member`` to ``suspended`` is a suspension). Rows:
+    ``{"date", "org", "country", "change", "from_role", "to_role", "uncertain", "sources"}``.
+    """
+    store = kb_store(store)
+    day1 = parse_date(first, "--from")
+    day2 = parse_date(last, "--to")
+    if day1 is None or day2 is None:
+        raise UsageError("Give both --from and --to, for example --from 2010-01-01 --to 2020-01-01.")
+    if day2 < day1:
+        raise UsageError(f"--to {day2} is before --from {day1}; swap them.")
+    iso3 = country_index(store).resolve(country) if country else None
+    slug = org_index(store).resolve(org) if org else None
+    groups: dict[tuple[str, str, str], dict[str, list[dict[str, Any]]]] = {}
+    for r in kb_sql.changes(store, day1, day2, iso3, slug):
+        key = (_text(r["day"], r["precision"]) or "", r["org"], r["country"])
+        groups.setdefault(key, {"start": [], "end": []})[r["point"]].append(r)
+    out = []
+    for (when, org_slug, iso), points in sorted(groups.items(), key=lambda kv: (kv[0][0][:10], kv[0])):
+        ends, starts = list(points["end"]), list(points["start"])
+        pairs: list[tuple[dict[str, Any] | None, dict[str, Any] | None]] = []
+        while ends and starts:
+            pairs.append((ends.pop(0), starts.pop(0)))
+        pairs += [(e, None) for e in ends] + [(None, s) for s in starts]
+        for old, new in pairs:
+            from_role = old["role"] if old else None
+            to_role = new["role"] if new else None
+            if old is None:
+                change = "suspension" if to_role == "suspended" else "join"
+            elif new is None:
+                change = "exit"
+            elif to_role == "suspended":
+                change = "suspension"
+            elif from_role == "suspended":
+                change = "reinstatement"
+            else:
+                change = "role_change"
+            parts = [p for p in (old, new) if p is not None]
+            uncertain = any(p["state_first"] == 1 or p["state_last"] == 1 for p in parts)
+            cited = list(dict.fromkeys(s for p in parts for s in (p["sources"] or [])))
+            out.append(
+                {
+                    "date": when,
+                    "org": org_slug,
+                    "country": iso,
+                    "change": change,
+                    "from_role": from_role,
+                    "to_role": to_role,
+                    "uncertain": uncertain,
+                    "sources": cited,
+                }
+            )
+    return out
 
 
 def reconcile_cow_igo(
@@ -302,7 +631,7 @@ def reconcile_cow_igo(
             ionames += hits
     frame = reconcile(
         stored,
-        kb_sql.membership_frame(store),
+        membership_frame(store),
         pd.DataFrame(kb_sql.contested(store), columns=["id", "subject"]),
         system_years=data.system_years,
         ionames=ionames,

@@ -21,7 +21,7 @@ from datetime import date
 
 import pandas as pd
 
-from steppe.kb.records import active_on
+from steppe.kb.asof import as_partial, status
 
 
 @dataclass(frozen=True)
@@ -86,19 +86,26 @@ def _strength(code: int) -> int:
 
 
 def kb_status(memberships: pd.DataFrame, slugs: tuple[str, ...], country: str, year: int) -> tuple[int, list]:
-    """The KB's COW-style code for a country in the mapped organisations on 31 December."""
+    """The KB's COW-style code for a country in the mapped organisations on 31 December.
+
+    A role whose year- or month-precision start or end window contains 31 December counts as
+    held that year ('uncertain' under the as-of rule): it was held at some point of the year,
+    which is what COW codes (it codes the year of accession as a member year).
+    """
     on = date(year, 12, 31)
     rows = memberships[(memberships["country"] == country) & memberships["org"].isin(slugs)]
-    roles = sorted(
-        {
-            f"{r.org}:{r.role}"
-            for r in rows.itertuples()
-            if active_on(r.start, None if pd.isna(r.end) else r.end, on)
-        }
-    )
+    roles = sorted({f"{r.org}:{r.role}" for r in rows.itertuples() if status(r.start, r.end, on) != "no"})
     codes = [KB_TO_COW[item.split(":", 1)[1]] for item in roles]
     best = min(codes, key=_strength) if codes else 0
     return best, roles
+
+
+def _year(value: object) -> int:
+    """The (earliest) year of a start: a PartialDate or an exact date."""
+    found = as_partial(value)
+    if found is None:
+        raise ValueError("a membership row without a start")
+    return found.earliest.year
 
 
 def explanations(contested: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, int, str]]]:
@@ -140,7 +147,7 @@ def reconcile(
         coded = cow[cow["ioname"] == ioname]
         cow_code = {(r.iso3, int(r.year)): int(r.status) for r in coded.itertuples(index=False)}
         kb_rows = memberships[memberships["org"].isin(m.slugs)]
-        kb_first = min((d.year for d in kb_rows["start"]), default=last_year + 1)
+        kb_first = min((_year(d) for d in kb_rows["start"]), default=last_year + 1)
         cow_first = int(coded["year"].min()) if not coded.empty else last_year + 1
         first = max(FIRST_ANNUAL_YEAR, min(cow_first, kb_first))
         for iso3 in countries:

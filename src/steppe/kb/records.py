@@ -1,22 +1,9 @@
-"""Typed KB records and the as-of rule shared by every query."""
+"""Typed KB records: parsed rows and validation problems (the as-of rule lives in :mod:`steppe.kb.asof`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
-
-
-def active_on(start: date, end: date | None, on: date) -> bool:
-    """The project's as-of rule: the start day counts, the end day does not."""
-    return start <= on and (end is None or end > on)
-
-
-def periods_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
-    """Whether two half-open periods [start, end) share at least one day."""
-    a_stop = a_end or date.max
-    b_stop = b_end or date.max
-    return a_start < b_stop and b_start < a_stop
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from steppe.kb.records import Problem, Row, periods_overlap
-from steppe.kb.schema import TABLES_BY_NAME
+from steppe.kb.asof import periods_overlap
+from steppe.kb.records import Problem, Row
+from steppe.kb.schema import ATTRIBUTE_VALUES, OUTSIDE_POWERS, TABLES_BY_NAME
 
 Tables = dict[str, list[Row]]
 
@@ -97,20 +98,26 @@ def check_references(tables: Tables) -> Iterator[Problem]:
 
 
 def check_periods(tables: Tables) -> Iterator[Problem]:
-    """End dates fall after start dates (the end day is exclusive)."""
+    """End dates fall after start dates (the end day is exclusive).
+
+    With partial dates, a period is wrong only when it certainly ends before it starts: the
+    end's latest possible day is not after the start's earliest (``1994`` to ``1994-06`` is
+    possible; ``1995`` to ``1994`` is not).
+    """
     spans = {
         "memberships": ("start", "end"),
         "events": ("start", "end"),
         "organisations": ("founded", "dissolved"),
+        "org_attributes": ("start", "end"),
     }
     for name, (start_field, end_field) in spans.items():
         for row in tables.get(name, []):
             start, end = row[start_field], row[end_field]
             if start is None or end is None:
                 continue
-            if name == "events" and end < start:
+            if name == "events" and end.latest < start.earliest:
                 yield Problem(row.file, row.line, end_field, f"end {end} is before start {start}")
-            elif name != "events" and end <= start:
+            elif name != "events" and end.latest <= start.earliest:
                 yield Problem(
                     row.file,
                     row.line,
@@ -126,7 +133,7 @@ def check_overlaps(tables: Tables) -> Iterator[Problem]:
         if row["start"] is not None:
             groups[(row["org"], row["country"], row["role"])].append(row)
     for (org, country, role), rows in groups.items():
-        rows.sort(key=lambda r: r["start"])
+        rows.sort(key=lambda r: (r["start"].earliest, r["start"].latest))
         for earlier, later in itertools.pairwise(rows):
             if periods_overlap(earlier["start"], earlier["end"], later["start"], later["end"]):
                 yield Problem(
@@ -151,6 +158,12 @@ def check_contested_subjects(tables: Tables) -> Iterator[Problem]:
         wanted: list[tuple[str, str]] = []
         if kind in ("org", "event", "country"):
             wanted.append((kind, parts[0]))
+        elif kind == "attribute":
+            if len(parts) != 2 or parts[1] not in ATTRIBUTE_VALUES:
+                message = f"'{subject}' is not attribute:ORG:ATTRIBUTE with a known attribute"
+                yield Problem(row.file, row.line, "subject", message)
+                continue
+            wanted.append(("org", parts[0]))
         elif kind == "membership" and len(parts) >= 2:
             wanted += [("org", parts[0]), ("country", parts[1])]
         elif kind == "cow_igo":
@@ -168,6 +181,28 @@ def check_contested_subjects(tables: Tables) -> Iterator[Problem]:
                 yield Problem(row.file, row.line, "subject", f"unknown {what} '{value}' in '{subject}'")
 
 
+def check_attribute_values(tables: Tables) -> Iterator[Problem]:
+    """Attribute values come from the attribute's closed set; outside powers are known codes."""
+    for row in tables.get("org_attributes", []):
+        attribute, value = row["attribute"], row["value"]
+        if attribute not in ATTRIBUTE_VALUES or value is None:
+            continue
+        allowed = ATTRIBUTE_VALUES[attribute]
+        if attribute == "outside_powers_members":
+            codes = [v.strip() for v in value.split(";") if v.strip()]
+            if codes == ["none"]:
+                continue
+            for code in codes:
+                if code not in OUTSIDE_POWERS:
+                    message = (
+                        f"'{code}' is not an outside power: use codes of {', '.join(OUTSIDE_POWERS)} or none"
+                    )
+                    yield Problem(row.file, row.line, "value", message)
+        elif allowed is not None and value not in allowed:
+            message = f"'{value}' is not a {attribute} value: use one of {', '.join(allowed)}"
+            yield Problem(row.file, row.line, "value", message)
+
+
 CHECKS: tuple[Callable[[Tables], Iterator[Problem]], ...] = (
     check_required,
     check_values,
@@ -176,6 +211,7 @@ CHECKS: tuple[Callable[[Tables], Iterator[Problem]], ...] = (
     check_periods,
     check_overlaps,
     check_contested_subjects,
+    check_attribute_values,
 )
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from steppe import __version__
 from steppe.errors import NotFoundError, SteppeError, UsageError
+from steppe.kb.asof import parse_partial
 from steppe.report import charts
 from steppe.store import Store
 
@@ -156,6 +157,12 @@ def membership_section(store: Store) -> Section:
             "appendix.",
         )
     )
+    gaps = queries.gap_warnings(ov.organisations, ov.countries, store=store)
+    if gaps:
+        sec.add(
+            "<p class='missing'>Known gaps in the knowledge base for what this section shows (listed in "
+            "full in the appendix): " + "; ".join(escape(g) for g in gaps) + "</p>"
+        )
     gantt_rows = []
     source_ids: set[str] = set()
     for c in queries.C5:
@@ -163,8 +170,8 @@ def membership_section(store: Store) -> Section:
             gantt_rows.append(
                 (
                     f"{r['org']} · {c}",
-                    date.fromisoformat(r["start"]),
-                    date.fromisoformat(r["end"]) if r["end"] else None,
+                    parse_partial(r["start"]).earliest,
+                    parse_partial(r["end"]).earliest if r["end"] else None,
                     r["role"],
                 )
             )
@@ -189,7 +196,7 @@ def events_section(store: Store) -> Section:
 
     sec = Section("events", "Events timeline")
     evs = queries.events(store=store)
-    points = [(date.fromisoformat(e["start"]), e["type"], e["title"]) for e in evs]
+    points = [(parse_partial(e["start"]).earliest, e["type"], e["title"]) for e in evs]
     ids = sorted({s for e in evs for s in (e.get("sources") or [])})
     sec.add(
         figure(
@@ -205,7 +212,14 @@ def events_section(store: Store) -> Section:
     return sec
 
 
-REGION_NAMES = {"c5": "C5", "c5_afg": "C5+AFG", "asean": "ASEAN", "eu27": "EU27", "mercosur": "Mercosur"}
+REGION_NAMES = {
+    "c5": "C5",
+    "c5_afg": "C5+AFG",
+    "asean": "ASEAN",
+    "eu": "EU",
+    "eu27": "EU27",
+    "mercosur": "Mercosur",
+}
 
 #: The view the peer comparison uses: a world matrix with non-reporters (Turkmenistan in
 #: Comtrade) filled from their partners' import reports, so that the C5 is measured at all.
@@ -503,7 +517,7 @@ def gravity_section(store: Store) -> Section | None:
 
 
 def appendix_section(store: Store) -> Section:
-    from steppe.indicators.regions import fixed_regions
+    from steppe.indicators.regions import catalogue
     from steppe.kb import queries
     from steppe.store import indicators as sql
 
@@ -531,6 +545,9 @@ def appendix_section(store: Store) -> Section:
             "<p class='missing'>No dataset is stored yet; the data sections above name the fetch "
             "commands.</p>"
         )
+    sec.add("<h3>Known gaps in the knowledge base</h3>")
+    known = queries.gaps(store=store)
+    sec.add(table(known, ["org", "country", "what", "why"]) if known else "<p>No known gap.</p>")
     sec.add("<h3>Knowledge-base sources</h3>")
     sec.add(table(queries.sources(store=store), ["id", "title", "publisher", "date", "url"]))
     sec.add("<h3>Regions</h3>")
@@ -544,7 +561,7 @@ def appendix_section(store: Store) -> Section:
                     "source": v["source"],
                     "url": v["url"],
                 }
-                for k, v in fixed_regions().items()
+                for k, v in ((r["id"], r) for r in catalogue(store=store))
             ],
             ["id", "name", "members", "source", "url"],
         )
@@ -560,7 +577,8 @@ def appendix_section(store: Store) -> Section:
         "<li>Intra-regional trade share, trade intensity (WITS), regional trade introversion (Iapadre 2006), "
         "partner shares and Herfindahl-Hirschman index, complementarity (Michaely 1996), RCA (Balassa 1965), "
         "Grubel-Lloyd (1975): formulas in docs/indicators.md.</li>"
-        "<li>Dynamic regions: full members as of 1 July of each year in the knowledge base.</li>"
+        "<li>Regions from the knowledge base (ASEAN, EU, Mercosur and any organisation): full members "
+        "certain on 1 July of each year; fixed regions (C5, C5+AFG, EU27) keep one composition.</li>"
         "<li>Composite index and Monte Carlo: OECD/JRC Handbook on Constructing Composite Indicators (2008); "
         "methodology file methodologies/central-asia.yaml.</li></ul>"
     )

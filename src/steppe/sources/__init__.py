@@ -4,7 +4,7 @@
 >>> fetch("imf_dots", mirror=Path("../shared/data"))       # doctest: +SKIP
 FetchResult(dataset_id='imf_dots:dots:sha256-…', source='imf_dots', edition=…, rows=…, loaded=True)
 
-Source ids: ``wdi``, ``imf_dots``, ``comtrade``, ``baci``, ``aiddata``, ``gravity``. Each lives
+Source ids: ``wdi``, ``imf_dots``, ``comtrade``, ``baci``, ``aiddata``, ``gravity``, ``gdelt``. Each lives
 in its own module here; :mod:`steppe.store.data` has the readers analysis modules use.
 """
 
@@ -32,6 +32,7 @@ SOURCES: dict[str, str] = {
     "baci": "steppe.sources.baci",
     "aiddata": "steppe.sources.aiddata",
     "gravity": "steppe.sources.gravity",
+    "gdelt": "steppe.sources.gdelt",
 }
 
 

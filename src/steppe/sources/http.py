@@ -238,11 +238,12 @@ def _cache_name(ctx: FetchContext) -> str:
     return str(folder / "responses")
 
 
-def session(ctx: FetchContext) -> requests.Session:
-    """A requests session with an on-disk response cache (one day) and guarded redirects."""
+def session(ctx: FetchContext, url: str | None = None) -> requests.Session:
+    """A requests session with an on-disk response cache (one day) and guarded redirects
+    (to the source's hosts, ``base_url``'s and ``url``'s)."""
     import requests_cache
 
-    cls = guarded(requests_cache.CachedSession, ctx.source, ctx.allowed_hosts())
+    cls = guarded(requests_cache.CachedSession, ctx.source, ctx.allowed_hosts(url))
     s = cls(
         _cache_name(ctx),
         backend="sqlite",
@@ -281,7 +282,7 @@ def cached_requests(ctx: FetchContext) -> Iterator[None]:
 
 def get(ctx: FetchContext, url: str, *, params: dict[str, Any] | None = None) -> requests.Response:
     """GET through the cache, retried; a non-transient HTTP error is one SourceError."""
-    s = session(ctx)
+    s = session(ctx, url)
 
     def once() -> requests.Response:
         throttle(url)

@@ -153,6 +153,12 @@ TABLES: dict[str, TableRules] = {
         codes=("recipient",),
         non_negative=("amount_usd", "amount_usd_constant"),
     ),
+    # GDELT tone may be negative; actors are KB codes and source countries GDELT's own codes.
+    "news_tone": TableRules(
+        key=("period_start", "resolution", "actor", "query", "source_country"),
+        required=("period_start", "query"),
+        year=None,
+    ),
 }
 
 #: Codes every source may use besides countries: the world total (trade shares' denominator)
@@ -176,9 +182,14 @@ class SourceSchema:
     tables: Mapping[str, TableRules] = field(default_factory=lambda: dict(TABLES))
     years: tuple[int, int | None] = (1900, None)
     categories: Mapping[str, str] = field(default_factory=lambda: dict(WORLD_CATEGORY))
+    #: An answer without rows is a finding, not a broken file (a search API that matched
+    #: nothing); files are never allowed to be empty.
+    empty_answer_ok: bool = False
 
     def rules(self, table: str) -> TableRules:
-        return self.tables.get(table) or TABLES[table]
+        """The rules of ``table``; a fact table nobody declared gets the generic checks only
+        (finite numbers, clean text, exact duplicates)."""
+        return self.tables.get(table) or TABLES.get(table) or TableRules(key=(), year=None)
 
     def year_span(self) -> tuple[int, int]:
         first, last = self.years
@@ -541,7 +552,12 @@ def validate(
             problems.extend(check(table, frame, schema, location))
         frames[table] = frame
     fact_rows = sum(len(f) for t, f in frames.items() if t not in annotation_tables)
-    if not payload.bulk and fact_rows == 0 and not any(p.rule == "not_empty" for p in problems):
+    if (
+        not payload.bulk
+        and not schema.empty_answer_ok
+        and fact_rows == 0
+        and not any(p.rule == "not_empty" for p in problems)
+    ):
         problems.append(Problem(location, None, "not_empty", None, "holds no data rows for this selection"))
     kept = [p for p in problems if p.rule not in waived]
     if kept:

@@ -5,8 +5,9 @@ row and all its fact rows in ONE transaction. A process killed mid-load leaves t
 was; the same content loaded twice adds nothing; a different edition is stored beside the old
 one under its own ``dataset_id``.
 
-Reading (used by indicators, gravity, reports): :func:`trade_flows`, :func:`country_indicators`,
-:func:`gravity_covariates`, :func:`development_finance`. Each reads ONE dataset at a time so
+Reading (used by indicators, gravity, frameworks, reports): :func:`trade_flows`,
+:func:`country_indicators`, :func:`gravity_covariates`, :func:`development_finance`,
+:func:`news_tone`. Each reads ONE dataset at a time so
 that editions and sources are never mixed silently. Which dataset wins:
 
 - ``dataset`` is an exact ``dataset_id`` (``'imf_dots:dots:sha256-…'``): that one;
@@ -83,6 +84,7 @@ FACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "sector",
         "status",
     ),
+    "news_tone": ("period_start", "resolution", "actor", "query", "source_country", "tone"),
 }
 #: Tables whose rows only annotate other rows; not counted in ``datasets.rows``.
 _ANNOTATION_TABLES = frozenset({"trade_flow_flags"})
@@ -568,6 +570,32 @@ def development_finance(
         dataset,
         where,
         "t.recipient, t.year, t.flow_class, t.project_id NULLS FIRST",
+    )
+
+
+def news_tone(
+    store: Store,
+    *,
+    actors: Countries = None,
+    years: Years = None,
+    dataset: str | None = None,
+) -> pd.DataFrame:
+    """News tone timelines (GDELT ``timelinetone``) of one dataset, by query and time step.
+
+    ``actors`` keeps the queries declared for those KB codes (as stored, e.g. 'CHN', 'bri').
+    Columns: dataset_id, period_start, resolution, actor, query, source_country, tone.
+    """
+    where = _Where()
+    if actors is not None:
+        where.any_of("t.actor", [actors] if isinstance(actors, str) else list(actors))
+    where.any_of("year(t.period_start)", _years(years))
+    return _read(
+        store,
+        "news_tone",
+        "t.dataset_id, t.period_start, t.resolution, t.actor, t.query, t.source_country, t.tone",
+        dataset,
+        where,
+        "t.query, t.source_country NULLS FIRST, t.period_start",
     )
 
 

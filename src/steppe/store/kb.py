@@ -1,9 +1,17 @@
-"""SQL for the knowledge-base tables: atomic replacement and the as-of queries."""
+"""SQL for the knowledge-base tables: atomic replacement and the as-of queries.
+
+Every date of a fact is stored as the window of days it can mean (``<name>_date`` or
+``founded``/``dissolved`` for the earliest day, ``<name>_latest``, ``<name>_precision``), and
+every as-of question goes through the one rule, the SQL macro ``kb_status`` of migration
+``061_kb_v2.sql`` ('yes', 'uncertain' or 'no'). Queries return raw windows; the KB layer writes
+them back at their precision.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -11,8 +19,61 @@ if TYPE_CHECKING:
     from steppe.kb.loader import KnowledgeBase
     from steppe.store.db import Store
 
-_RENAME = {"start": "start_date", "end": "end_date"}
-KB_TABLES = ("sources", "countries", "organisations", "memberships", "events", "contested")
+KB_TABLES = (
+    "sources",
+    "countries",
+    "organisations",
+    "memberships",
+    "events",
+    "contested",
+    "org_attributes",
+    "gaps",
+)
+
+#: Partial-date fields of each table -> (earliest, latest, precision) columns in the store.
+_WINDOWS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "memberships": {
+        "start": ("start_date", "start_latest", "start_precision"),
+        "end": ("end_date", "end_latest", "end_precision"),
+    },
+    "events": {
+        "start": ("start_date", "start_latest", "start_precision"),
+        "end": ("end_date", "end_latest", "end_precision"),
+    },
+    "org_attributes": {
+        "start": ("start_date", "start_latest", "start_precision"),
+        "end": ("end_date", "end_latest", "end_precision"),
+    },
+    "organisations": {
+        "founded": ("founded", "founded_latest", "founded_precision"),
+        "dissolved": ("dissolved", "dissolved_latest", "dissolved_precision"),
+    },
+}
+
+
+def _status(alias: str, param: str = "$as_of") -> str:
+    """The as-of rule (macro ``kb_status``) for the period columns of table alias ``alias``."""
+    cols = ", ".join(f"{alias}.{c}" for f in ("start", "end") for c in _WINDOWS["memberships"][f])
+    return f"kb_status({cols}, {param})"
+
+
+def _point(alias: str, field: str, param: str) -> str:
+    """Whether the change dated by ``field`` has happened on ``param`` (macro ``kb_point_state``)."""
+    earliest, latest, precision = _WINDOWS["memberships"][field]
+    return f"kb_point_state({alias}.{earliest}, {alias}.{latest}, {alias}.{precision}, {param})"
+
+
+def _store_frame(kb: KnowledgeBase, name: str) -> pd.DataFrame:
+    """One KB table as the store holds it: partial dates split into their window columns."""
+    frame = kb.frame(name)
+    for field, (earliest, latest, precision) in _WINDOWS.get(name, {}).items():
+        values = frame.pop(field) if field in frame.columns else pd.Series([None] * len(frame))
+        frame[earliest] = [v.earliest if v is not None else None for v in values]
+        frame[latest] = [v.latest if v is not None else None for v in values]
+        frame[precision] = [v.precision if v is not None else None for v in values]
+    if name == "sources":
+        frame["date"] = [v.text if v is not None else None for v in frame["date"]]
+    return frame
 
 
 def loaded_fingerprint(store: Store) -> str | None:
@@ -28,8 +89,7 @@ def replace_kb(store: Store, kb: KnowledgeBase, steppe_version: str) -> dict[str
         for name in KB_TABLES:
             store.execute(f"DELETE FROM kb_{name}")
         for name in KB_TABLES:
-            frame: pd.DataFrame = kb.frame(name).rename(columns=_RENAME)
-            counts[name] = store.insert_df(f"kb_{name}", frame)
+            counts[name] = store.insert_df(f"kb_{name}", _store_frame(kb, name))
         store.execute("DELETE FROM kb_meta")
         store.execute(
             "INSERT INTO kb_meta (fingerprint, kb_dir, steppe_version) VALUES (?, ?, ?)",
@@ -45,7 +105,8 @@ def counts(store: Store) -> dict[str, int]:
 
 def organisation_names(store: Store) -> list[dict]:
     return store.rows(
-        "SELECT slug, name, aliases, kind, founded, dissolved FROM kb_organisations ORDER BY slug"
+        "SELECT slug, name, aliases, kind, founded, founded_precision, dissolved, dissolved_precision "
+        "FROM kb_organisations ORDER BY slug"
     )
 
 
@@ -53,22 +114,27 @@ def country_names(store: Store) -> list[dict]:
     return store.rows("SELECT iso3, name, aliases, kind, region FROM kb_countries ORDER BY iso3")
 
 
-_AS_OF = "m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date > $as_of)"
+_PERIOD = "m.start_date, m.start_precision, m.end_date, m.end_precision, m.sources, m.confidence, m.note"
 
 
 def members(store: Store, org: str, as_of: date | None, roles: list[str] | None) -> list[dict]:
-    """Membership rows of one organisation, active on ``as_of`` when given."""
+    """Membership rows of one organisation; with ``as_of``, those not certainly inactive that day.
+
+    ``status`` is 'yes' (certainly active) or 'uncertain' (the day falls in a partial date's
+    window); without ``as_of`` every row comes back with status NULL.
+    """
     where = ["m.org = $org"]
     params: dict = {"org": org}
+    status = "NULL"
     if as_of is not None:
-        where.append(_AS_OF)
+        status = _status("m")
+        where.append(f"{status} <> 'no'")
         params["as_of"] = as_of
     if roles:
         where.append("list_contains($roles, m.role)")
         params["roles"] = roles
     return store.rows(
-        'SELECT m.country, m.role, m.start_date AS start, m.end_date AS "end", m.sources, '
-        "m.confidence, m.note FROM kb_memberships m WHERE "
+        f"SELECT m.country, m.role, {_PERIOD}, {status} AS status FROM kb_memberships m WHERE "
         + " AND ".join(where)
         + " ORDER BY m.country, m.start_date",
         params,
@@ -76,33 +142,64 @@ def members(store: Store, org: str, as_of: date | None, roles: list[str] | None)
 
 
 def memberships_of(store: Store, country: str, as_of: date | None) -> list[dict]:
-    """Membership rows of one country, active on ``as_of`` when given."""
+    """Membership rows of one country, not certainly inactive on ``as_of`` when given."""
     where = ["m.country = $country"]
     params: dict = {"country": country}
+    status = "NULL"
     if as_of is not None:
-        where.append(_AS_OF)
+        status = _status("m")
+        where.append(f"{status} <> 'no'")
         params["as_of"] = as_of
     return store.rows(
-        'SELECT m.org, o.name AS org_name, m.role, m.start_date AS start, m.end_date AS "end", '
-        "m.sources, m.confidence, m.note FROM kb_memberships m JOIN kb_organisations o "
-        "ON o.slug = m.org WHERE " + " AND ".join(where) + " ORDER BY m.org, m.start_date",
+        f"SELECT m.org, o.name AS org_name, m.role, {_PERIOD}, {status} AS status "
+        "FROM kb_memberships m JOIN kb_organisations o ON o.slug = m.org WHERE "
+        + " AND ".join(where)
+        + " ORDER BY m.org, m.start_date",
         params,
     )
 
 
 def active_roles(store: Store, as_of: date, countries: list[str], orgs: list[str] | None) -> list[dict]:
-    """(country, org, role) triples active on ``as_of`` for the given countries."""
+    """(country, org, role, status) for the given countries, not certainly inactive on ``as_of``."""
     params: dict = {"as_of": as_of, "countries": countries}
     org_filter = ""
     if orgs:
         org_filter = " AND list_contains($orgs, m.org)"
         params["orgs"] = orgs
+    status = _status("m")
     return store.rows(
-        "SELECT m.country, m.org, m.role FROM kb_memberships m WHERE "
-        + _AS_OF
-        + " AND list_contains($countries, m.country)"
+        f"SELECT m.country, m.org, m.role, {status} AS status FROM kb_memberships m WHERE "
+        f"{status} <> 'no' AND list_contains($countries, m.country)"
         + org_filter
         + " ORDER BY m.org, m.country, m.role",
+        params,
+    )
+
+
+def statuses(
+    store: Store,
+    days: Sequence[date],
+    *,
+    orgs: list[str] | None = None,
+    countries: list[str] | None = None,
+    roles: list[str] | None = None,
+) -> pd.DataFrame:
+    """Status ('yes' or 'uncertain') of every matching membership row on each of ``days``.
+
+    One row per (day, org, country, role) that is not certainly inactive; the bulk form of the
+    as-of rule for year-by-year questions (regions, indices).
+    """
+    where = [f"{_status('m', 'd.day')} <> 'no'"]
+    params: dict[str, Any] = {"days": list(days)}
+    for name, values in (("org", orgs), ("country", countries), ("role", roles)):
+        if values:
+            where.append(f"list_contains(${name}s, m.{name})")
+            params[f"{name}s"] = list(values)
+    return store.df(
+        f"SELECT d.day, m.org, m.country, m.role, {_status('m', 'd.day')} AS status "
+        "FROM kb_memberships m, (SELECT unnest($days) AS day) d WHERE "
+        + " AND ".join(where)
+        + " ORDER BY d.day, m.org, m.country, m.role",
         params,
     )
 
@@ -111,21 +208,76 @@ def timeline_rows(store: Store, org: str | None, country: str | None) -> list[di
     """Every membership period of an organisation or a country, by start date."""
     column, value = ("org", org) if org else ("country", country)
     return store.rows(
-        'SELECT m.org, m.country, m.role, m.start_date AS start, m.end_date AS "end", '
-        f"m.confidence, m.sources, m.note FROM kb_memberships m WHERE m.{column} = $v "
+        f"SELECT m.org, m.country, m.role, {_PERIOD} FROM kb_memberships m WHERE m.{column} = $v "
         "ORDER BY m.start_date, m.org, m.country",
         {"v": value},
     )
 
 
+def changes(
+    store: Store, first: date, last: date, country: str | None = None, org: str | None = None
+) -> list[dict]:
+    """Period starts and ends that happened after ``first`` and by ``last`` (certainly or possibly).
+
+    A change "happened by day D" under the as-of rule when its point state on D is 2; it lies in
+    the interval when it had not happened on ``first`` and had on ``last``. ``state_first`` and
+    ``state_last`` (0, 1, 2) let the caller flag the uncertain ones.
+    """
+    params: dict = {"first": first, "last": last}
+    filters = ""
+    if country:
+        filters += " AND m.country = $country"
+        params["country"] = country
+    if org:
+        filters += " AND m.org = $org"
+        params["org"] = org
+    parts = []
+    for point in ("start", "end"):
+        earliest, _, precision = _WINDOWS["memberships"][point]
+        on_first, on_last = _point("m", point, "$first"), _point("m", point, "$last")
+        parts.append(
+            f"SELECT '{point}' AS point, m.org, m.country, m.role, m.{earliest} AS day, "
+            f"m.{precision} AS precision, {on_first} AS state_first, {on_last} AS state_last, "
+            f"m.sources, m.confidence FROM kb_memberships m WHERE m.{earliest} IS NOT NULL "
+            f"AND {on_first} < 2 AND {on_last} > 0{filters}"
+        )
+    return store.rows(" UNION ALL ".join(parts) + " ORDER BY day, org, country, point DESC", params)
+
+
 def organisation(store: Store, slug: str) -> dict | None:
-    found = store.rows(
-        "SELECT slug, name, aliases, kind, founded, dissolved, initiators, secretariat, "
-        "secretariat_host, predecessor, confidence, sources, note FROM kb_organisations "
-        "WHERE slug = $slug",
-        {"slug": slug},
-    )
+    found = store.rows("SELECT * FROM kb_organisations WHERE slug = $slug", {"slug": slug})
     return found[0] if found else None
+
+
+def org_attributes(store: Store, org: str | None = None, as_of: date | None = None) -> list[dict]:
+    """Attribute rows of one or every organisation; with ``as_of``, those holding that day."""
+    where = ["TRUE"]
+    params: dict = {}
+    status = "NULL"
+    if org is not None:
+        where.append("a.org = $org")
+        params["org"] = org
+    if as_of is not None:
+        status = _status("a")
+        where.append(f"{status} <> 'no'")
+        params["as_of"] = as_of
+    return store.rows(
+        "SELECT a.org, a.attribute, a.value, a.start_date, a.start_precision, a.end_date, "
+        f"a.end_precision, a.confidence, a.sources, a.note, {status} AS status FROM kb_org_attributes a "
+        "WHERE " + " AND ".join(where) + " ORDER BY a.org, a.attribute, a.start_date NULLS FIRST, a.value",
+        params,
+    )
+
+
+def gaps(store: Store, orgs: list[str] | None = None, countries: list[str] | None = None) -> list[dict]:
+    """Known gaps; with filters, those about any of ``orgs`` or any of ``countries``."""
+    if not orgs and not countries:
+        return store.rows("SELECT * FROM kb_gaps ORDER BY org NULLS LAST, country NULLS FIRST, what")
+    return store.rows(
+        "SELECT * FROM kb_gaps WHERE list_contains($orgs, org) OR list_contains($countries, country) "
+        "ORDER BY org NULLS LAST, country NULLS FIRST, what",
+        {"orgs": list(orgs or []), "countries": list(countries or [])},
+    )
 
 
 def events(
@@ -136,11 +288,11 @@ def events(
     country: str | None,
     org: str | None,
 ) -> list[dict]:
-    """Events whose start falls in [start, end], filtered by type, participant and org."""
+    """Events whose start window meets [start, end], filtered by type, participant and org."""
     where = ["TRUE"]
     params: dict = {}
     if start is not None:
-        where.append("e.start_date >= $start")
+        where.append("e.start_latest >= $start")
         params["start"] = start
     if end is not None:
         where.append("e.start_date <= $end")
@@ -155,8 +307,8 @@ def events(
         where.append("list_contains(e.orgs, $org)")
         params["org"] = org
     return store.rows(
-        'SELECT e.id, e.start_date AS start, e.end_date AS "end", e.type, e.title, e.place, '
-        "e.participants, e.orgs, e.confidence, e.sources, e.note FROM kb_events e WHERE "
+        "SELECT e.id, e.start_date, e.start_precision, e.end_date, e.end_precision, e.type, e.title, "
+        "e.place, e.participants, e.orgs, e.confidence, e.sources, e.note FROM kb_events e WHERE "
         + " AND ".join(where)
         + " ORDER BY e.start_date, e.id",
         params,
@@ -170,24 +322,20 @@ def sources(store: Store, source_id: str | None) -> list[dict]:
 
 
 def membership_frame(store: Store) -> pd.DataFrame:
-    """Every membership row as a frame with ``start``/``end`` as dates."""
-    frame = store.df(
-        'SELECT org, country, role, start_date AS start, end_date AS "end", confidence, sources '
-        "FROM kb_memberships ORDER BY org, country, start_date"
+    """Every membership row with its date windows (earliest, latest, precision columns)."""
+    return store.df(
+        "SELECT org, country, role, start_date, start_latest, start_precision, end_date, end_latest, "
+        "end_precision, confidence, sources FROM kb_memberships ORDER BY org, country, start_date"
     )
-    for column in ("start", "end"):
-        frame[column] = [None if pd.isna(v) else v.date() if hasattr(v, "date") else v for v in frame[column]]
-    return frame
 
 
 def organisation_frame(store: Store) -> pd.DataFrame:
-    """Every organisation with its founding, dissolution, initiators and secretariat host."""
+    """Every organisation with its founding and dissolution windows, initiators and secretariat."""
     frame = store.df(
-        "SELECT slug, name, kind, founded, dissolved, initiators, secretariat, secretariat_host "
+        "SELECT slug, name, kind, founded, founded_latest, founded_precision, dissolved, "
+        "dissolved_latest, dissolved_precision, initiators, secretariat, secretariat_host "
         "FROM kb_organisations ORDER BY slug"
     )
-    for column in ("founded", "dissolved"):
-        frame[column] = [None if pd.isna(v) else v.date() if hasattr(v, "date") else v for v in frame[column]]
     frame["initiators"] = [list(v) if v is not None else [] for v in frame["initiators"]]
     return frame
 
@@ -207,14 +355,26 @@ def confidence_counts(store: Store) -> list[dict]:
         "SELECT 'organisations' AS tbl, confidence, count(*) AS n FROM kb_organisations GROUP BY confidence "
         "UNION ALL SELECT 'memberships', confidence, count(*) FROM kb_memberships GROUP BY confidence "
         "UNION ALL SELECT 'events', confidence, count(*) FROM kb_events GROUP BY confidence "
-        "ORDER BY 1, 2"
+        "UNION ALL SELECT 'org_attributes', confidence, count(*) FROM kb_org_attributes "
+        "GROUP BY confidence ORDER BY 1, 2"
+    )
+
+
+#: Tables whose rows are facts with a ``sources`` list.
+FACT_TABLES = ("countries", "organisations", "memberships", "events", "org_attributes")
+
+
+def fact_sources(store: Store) -> list[dict]:
+    """The source list of every fact row, tagged with its table."""
+    return store.rows(
+        " UNION ALL ".join(f"SELECT '{name}' AS tbl, sources FROM kb_{name}" for name in FACT_TABLES)
     )
 
 
 def unsourced_counts(store: Store) -> dict[str, int]:
     """Rows without any source, per table (the validator forbids them; stats shows the proof)."""
     out = {}
-    for name in ("countries", "organisations", "memberships", "events"):
+    for name in FACT_TABLES:
         out[name] = store.execute(
             f"SELECT count(*) FROM kb_{name} WHERE sources IS NULL OR len(sources) = 0"
         ).fetchone()[0]

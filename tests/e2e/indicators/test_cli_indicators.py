@@ -28,14 +28,16 @@ def test_missing_trade_names_the_fetch_command(cli):
 def test_regions_list_has_sources(cli):
     rows = json.loads(cli("indicators", "regions", "--format", "json").stdout)
     ids = {r["id"]: r for r in rows}
-    assert {"c5", "c5_afg", "asean", "eu27", "mercosur"} <= set(ids)
-    assert len(ids["eu27"]["members"]) == 27 and all(r["url"].startswith("https://") for r in rows)
+    assert {"c5", "c5_afg", "asean", "eu", "eu27", "mercosur"} <= set(ids)
+    assert len(ids["eu27"]["members"]) == 27 and ids["eu27"]["kind"] == "fixed"
+    assert all(r["url"].startswith("https://") for r in rows if r["kind"] == "fixed")
+    assert ids["eu"]["kind"] == ids["asean"]["kind"] == "kb" and "knowledge base" in ids["eu"]["source"]
 
 
 @pytest.mark.slow
 def test_commands_on_mirror_data(cli, filled_db):
     rows = json.loads(cli("indicators", "compare", "--format", "json").stdout)
-    assert {"c5", "asean", "eu27", "mercosur"} <= {r["region"] for r in rows}
+    assert {"c5", "asean", "eu", "mercosur"} <= {r["region"] for r in rows}
     rows = json.loads(
         cli("indicators", "members", "--region", "c5", "--years", "2019", "--format", "json").stdout
     )

@@ -48,10 +48,10 @@ def test_fetch_from_mirror_then_list(cli, shared_data: Path) -> None:
 
 
 def test_fetch_usage_errors_are_one_line(cli, shared_data: Path) -> None:
-    unknown = cli("fetch", "gdelt", "--mirror", str(shared_data))
+    unknown = cli("fetch", "acled", "--mirror", str(shared_data))
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == (
-        "Error: Unknown source 'gdelt'; use one of: aiddata, baci, comtrade, gravity, imf_dots, wdi."
+        "Error: Unknown source 'acled'; use one of: aiddata, baci, comtrade, gdelt, gravity, imf_dots, wdi."
     )
     option = cli("fetch", "baci", "--indicators", "X", "--mirror", str(shared_data))
     assert option.returncode == 2 and option.stderr.strip().startswith(

@@ -377,7 +377,7 @@ def test_c5_on_the_comtrade_world_matrix_with_non_reporters_filled_and_flagged(
     peers = compare_regions(years=(2014, 2021), view="reconciled", store=dots_store)
     assert peers["dataset_id"].nunique() == 1 and peers["dataset_id"].iloc[0].startswith("comtrade")
     assert set(peers["view"]) == {"reconciled"}
-    assert {"c5", "asean", "eu27", "mercosur"} <= set(peers.dropna(subset=["introversion"])["region"])
+    assert {"c5", "asean", "eu", "mercosur"} <= set(peers.dropna(subset=["introversion"])["region"])
     assert peers["intra_share"].dropna().between(0, 1).all()
     assert peers["introversion"].dropna().between(-1, 1).all()
     c5 = peers[peers["region"] == "c5"].set_index("year")

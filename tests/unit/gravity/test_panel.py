@@ -117,3 +117,25 @@ def test_bad_terms_are_one_sentence_errors():
         build_panel(_frame(), {"x": {"log": "nope"}})
     with pytest.raises(UsageError, match="exactly one kind"):
         build_panel(_frame(), {"x": {"frobnicate": "dist"}})
+
+
+def test_year_precision_membership_counts_from_the_next_year():
+    # A start known only to the year (2015) is uncertain on 1 January 2015: the dummy is 0 in 2015
+    # and 1 from 2016. An end known only to the year (2016) makes it 0 from 2016 on.
+    periods = [
+        {"country": "AAA", "start": "2015", "end": None},
+        {"country": "BBB", "start": "2010-01-01", "end": None},
+        {"country": "CCC", "start": "2010-01-01", "end": "2016"},
+    ]
+    panel = build_panel(_frame(), {"m": {"both_members": "x"}}, memberships=_lookup(periods))
+    assert _dummy(panel, "AAA", "BBB", 2015) == 0
+    assert _dummy(panel, "AAA", "BBB", 2016) == 1
+    assert _dummy(panel, "BBB", "CCC", 2015) == 1
+    assert _dummy(panel, "BBB", "CCC", 2016) == 0
+    # a month-precision start (2015-03) is certain by a 1 July as-of day
+    mid = build_panel(
+        _frame(),
+        {"m": {"both_members": "x", "as_of": "07-01"}},
+        memberships=_lookup([{**periods[0], "start": "2015-03"}, periods[1]]),
+    )
+    assert _dummy(mid, "AAA", "BBB", 2015) == 1
