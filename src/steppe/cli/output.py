@@ -42,9 +42,6 @@ FORMAT_OPTION = typer.Option(
     help="Output format: table for people, json or csv for programs.",
 )
 
-console = Console(markup=False, emoji=False, highlight=False)
-err_console = Console(stderr=True, markup=False, emoji=False, highlight=False)
-
 #: C0/C1 control characters (but newline and tab), DEL, and the bidi controls that reorder text.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -52,6 +49,25 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u
 def printable(text: str) -> str:
     """``text`` with control characters shown as escapes (``\\x1b``) instead of obeyed."""
     return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class LiteralConsole(Console):
+    """A Rich console for text that comes from the store or from files: markup and emoji codes
+    are off by default, and every string it renders (a print, a table cell or title, from any
+    command module) shows control characters as escapes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        kwargs.setdefault("emoji", False)
+        kwargs.setdefault("highlight", False)
+        super().__init__(**kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text), **kwargs)
+
+
+console = LiteralConsole()
+err_console = LiteralConsole(stderr=True)
 
 
 def _jsonable(value: Any) -> Any:
