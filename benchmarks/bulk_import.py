@@ -4,10 +4,12 @@
 
 Generates a synthetic BACI zip in a scratch folder (``BACI_HS92_V999901.zip``: yearly
 ``BACI_HS92_Y<year>_V999901.csv`` files with the real columns t,i,j,k,v,q and the real
-``country_codes`` file layout; the numbers are random, made for this benchmark only), then
+``country_codes`` file layout; each (exporter, importer, product) once per year as in a real
+release, values and quantities random, made for this benchmark only), then
 
 - steppe: ``steppe.sources.fetch("baci", mirror=...)`` into a fresh store (DuckDB streams each
-  CSV from the zip in parallel chunks inside one transaction);
+  CSV from the zip in parallel chunks inside one transaction, checking the validation rules
+  as it goes, then one grouped pass for duplicate keys);
 - baseline ``pandas.read_csv+insert``: for each yearly CSV in the zip, ``pandas.read_csv``,
   the same transformations (codes to ISO3, k padded to 6 digits, v x 1000, q 'NA' -> null)
   and ``Store.insert_df`` into a fresh store.
@@ -30,6 +32,8 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+from cli_args import positive_int
 
 VERSION = "V999901"
 #: BACI numeric codes and ISO3 of a set of real economies (BACI uses ISO numeric codes, with
@@ -68,7 +72,13 @@ def generate(folder: Path, rows: int, years: int = 4, seed: int = 7) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     codes = ", ".join(str(c[0]) for c in COUNTRIES)
-    pick = f"list_extract([{codes}], 1 + (random() * {len(COUNTRIES)})::INT % {len(COUNTRIES)})"
+    width = len(COUNTRIES)
+    # Each row r of a year is a distinct (exporter, importer, product), as in a real release
+    # (steppe refuses a key given twice with different values): the pair from r modulo width^2,
+    # the product from r divided by width^2.
+    exporter = f"list_extract([{codes}], 1 + (range // {width}) % {width})"
+    importer = f"list_extract([{codes}], 1 + range % {width})"
+    product = f"(10000 + range // {width * width})::VARCHAR"
     quantity = "CASE WHEN random() < 0.1 THEN '         NA' ELSE round(random() * 900, 3)::VARCHAR END"
     con = duckdb.connect()
     con.execute(f"SELECT setseed({seed / 100})")
@@ -88,9 +98,9 @@ def generate(folder: Path, rows: int, years: int = 4, seed: int = 7) -> Path:
             con.execute(
                 f"""COPY (
                     SELECT {year} AS t,
-                           {pick} AS i,
-                           {pick} AS j,
-                           (10000 + (random() * 960000)::INT)::VARCHAR AS k,
+                           {exporter} AS i,
+                           {importer} AS j,
+                           {product} AS k,
                            round(random() * 5000, 3) AS v,
                            {quantity} AS q
                     FROM range({n})
@@ -157,7 +167,9 @@ def run_baseline(archive: Path, db: Path) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="data rows (default 10 million)")
+    parser.add_argument(
+        "--rows", type=positive_int, default=10_000_000, help="data rows (default 10 million)"
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temp folder)")
     args = parser.parse_args()
 

@@ -26,6 +26,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from cli_args import positive_int
 
 
 def synthetic_panel(rows: int, years: int = 20, seed: int = 0) -> pd.DataFrame:
@@ -119,10 +120,10 @@ def run_glm(prepared) -> tuple[float, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--glm-countries", type=int, default=15)
-    parser.add_argument("--glm-years", type=int, default=5)
+    parser.add_argument("--rows", type=positive_int, default=1_000_000)
+    parser.add_argument("--repeats", type=positive_int, default=2)
+    parser.add_argument("--glm-countries", type=positive_int, default=15)
+    parser.add_argument("--glm-years", type=positive_int, default=5)
     args = parser.parse_args()
 
     frame = synthetic_panel(args.rows)

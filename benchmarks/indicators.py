@@ -31,6 +31,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from cli_args import non_negative_int, positive_int
 
 from steppe.indicators import formulas
 
@@ -245,8 +246,10 @@ def compare(ours: dict[str, pd.DataFrame], theirs: dict[str, pd.DataFrame]) -> f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="panel rows (default 10 million)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--rows", type=positive_int, default=10_000_000, help="panel rows (default 10 million)"
+    )
+    parser.add_argument("--seed", type=non_negative_int, default=0)
     parser.add_argument(
         "--repeat", type=int, default=2, help="runs of each implementation; the best time counts (default 2)"
     )

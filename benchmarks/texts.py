@@ -31,6 +31,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from cli_args import non_negative_int, positive_int
+
 PAGE_CHARS = 3000
 DOC_PAGES = 30
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -191,8 +193,10 @@ def run_baseline(files: list[Path], db: Path) -> tuple[float, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=1000, help="Corpus size in pages of 3,000 characters.")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--pages", type=positive_int, default=1000, help="Corpus size in pages of 3,000 characters."
+    )
+    parser.add_argument("--seed", type=non_negative_int, default=7)
     args = parser.parse_args()
     if not SEEDS.is_dir():
         sys.exit(f"Error: the seed texts are not at {SEEDS}.")

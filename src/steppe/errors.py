@@ -60,6 +60,24 @@ class DataError(SteppeError):
     exit_code = 1
 
 
+class RefusedLoad(DataError):
+    """A fetched file broke its source's validation rules: nothing was stored.
+
+    The message names the first problem's file, line and rule; ``problems`` holds them all
+    (:class:`steppe.sources.validation.Problem`).
+    """
+
+    def __init__(self, message: str, problems: list | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store for writing (DuckDB allows one writer process)."""
+
+    exit_code = 1
+
+
 class SourceError(SteppeError):
     """A remote service failed (HTTP errors, rate limits, SDMX error messages); says if a retry may help."""
 

@@ -1,14 +1,19 @@
-"""`steppe data ...`: what fetched data the store holds, from which source and edition, when."""
+"""`steppe data ...`: what fetched data the store holds, from which source and edition, when.
+
+``editions`` shows every edition of every source with the one readers use by default (the
+pinned one, else the newest); ``pin`` keeps an edition the default whatever is loaded later.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, printable
 
-app = typer.Typer(help="List and remove fetched datasets.", no_args_is_help=True)
+app = typer.Typer(help="List, pin and remove fetched datasets and their editions.", no_args_is_help=True)
 
 COLUMNS = ["dataset_id", "source", "dataset", "edition", "rows", "tables", "retrieved_at", "location"]
+EDITION_COLUMNS = ["source", "dataset", "edition", "default", "rows", "loaded_at", "dataset_id"]
 
 
 @app.command("list")
@@ -35,10 +40,54 @@ def list_(
 
 
 @app.command()
+def editions(
+    source: str = typer.Argument(None, help="Only this source id (wdi, imf_dots, ...)."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Editions per source and dataset; 'default' says which one readers use (pinned or newest)."""
+    from steppe.store import data, open_store
+
+    with open_store() as store:
+        rows = data.editions(store, source)
+    if fmt is OutputFormat.json:
+        emit(rows, fmt)
+        return
+    emit(
+        rows,
+        fmt,
+        EDITION_COLUMNS,
+        title="editions",
+        empty="No datasets stored yet; run 'steppe fetch SOURCE'.",
+    )
+
+
+@app.command()
+def pin(dataset_id: str = typer.Argument(..., help="A dataset_id from 'steppe data editions'.")) -> None:
+    """Make an edition the default of its source and dataset, whatever is loaded later."""
+    from steppe.store import data, open_store
+
+    with open_store() as store:
+        done = data.pin(store, dataset_id)
+    console.print(printable(f"{done['pinned']} is now the default of {done['source']}:{done['dataset']}."))
+
+
+@app.command()
+def unpin(
+    group: str = typer.Argument(..., help="A source id, SOURCE:DATASET or the pinned dataset_id."),
+) -> None:
+    """Remove a pin: the newest edition is the default again."""
+    from steppe.store import data, open_store
+
+    with open_store() as store:
+        removed = data.unpin(store, group)
+    console.print(printable(f"Unpinned {', '.join(removed)}; the newest edition is the default again."))
+
+
+@app.command()
 def drop(dataset_id: str = typer.Argument(..., help="A dataset_id from 'steppe data list'.")) -> None:
     """Remove one dataset and all its rows (one transaction)."""
     from steppe.store import data, open_store
 
     with open_store() as store:
         rows = data.drop_dataset(store, dataset_id)
-    console.print(f"Removed {dataset_id} ({rows:,} rows).")
+    console.print(printable(f"Removed {dataset_id} ({rows:,} rows)."))

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, err_console
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, err_console, printable
 
 
 @contextmanager
@@ -66,12 +66,30 @@ def fetch(
     actors: str = typer.Option(None, "--actors", help="gdelt: comma-separated actors (CHN,bri,RUS,USA,eu)."),
     keywords: str = typer.Option(None, "--keywords", help="gdelt: a free GDELT query instead of --actors."),
     sha256: str = typer.Option(None, "--sha256", help="Expected sha256 of the file read (bulk zips)."),
+    allow: list[str] = typer.Option(
+        None,
+        "--allow",
+        help="Waive a validation rule for this fetch (repeatable; recorded with the data). "
+        "Rules: docs/validation.md.",
+    ),
+    edition: str = typer.Option(
+        None, "--edition", help="Store as a new edition with this name (e.g. 2025-07-fixed)."
+    ),
+    new_edition: bool = typer.Option(
+        False,
+        "--new-edition",
+        help="The source changed under the same edition name: store it beside the old one.",
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars on stderr."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Fetch SOURCE into the store in one transaction (nothing is stored if anything fails)."""
+    """Fetch SOURCE into the store in one transaction (nothing is stored if anything fails).
+
+    Every table is validated first (docs/validation.md): a broken file is refused in one
+    sentence naming file, line and rule, and the store is unchanged. The store is opened only
+    for the load itself, after download and validation.
+    """
     from steppe.sources import fetch as fetch_source
-    from steppe.store import open_store
 
     options = {
         "dataset": dataset,
@@ -85,9 +103,17 @@ def fetch(
         "keywords": keywords,
     }
     options = {k: v for k, v in options.items() if v is not None}
-    with open_store() as store, _progress(progress and fmt is OutputFormat.table) as update:
+    with _progress(progress and fmt is OutputFormat.table) as update:
         result = fetch_source(
-            source, store=store, mirror=mirror, base_url=base_url, progress=update, sha256=sha256, **options
+            source,
+            mirror=mirror,
+            base_url=base_url,
+            progress=update,
+            sha256=sha256,
+            allow=allow or (),
+            edition=edition,
+            new_edition=new_edition,
+            **options,
         )
     row = {
         "dataset_id": result.dataset_id,
@@ -99,5 +125,11 @@ def fetch(
     }
     if fmt is OutputFormat.table:
         what = "loaded" if result.loaded else "already stored, nothing added"
-        err_console.print(f"{result.dataset_id}: {result.rows:,} rows {what}.")
+        err_console.print(printable(f"{result.dataset_id}: {result.rows:,} rows {what}."))
+        for table, n in result.validation.get("exact_duplicates_dropped", {}).items():
+            err_console.print(
+                f"  {n:,} exact duplicate row(s) of {table} dropped (counted in the provenance)."
+            )
+        for rule, n in result.validation.get("rules_waived", {}).items():
+            err_console.print(f"  rule {rule} waived: {n:,} row(s) break it (recorded in the provenance).")
     emit([row], fmt, list(row), title="fetched")

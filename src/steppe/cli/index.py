@@ -61,8 +61,8 @@ def compute(methodology: str = METHOD_ARG, fmt: OutputFormat = FORMAT_OPTION) ->
 @app.command()
 def sensitivity(
     methodology: str = METHOD_ARG,
-    draws: int = typer.Option(None, "--draws", help="Monte Carlo draws; default the methodology's."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same intervals)."),
+    draws: int = typer.Option(None, "--draws", min=1, help="Monte Carlo draws; default the methodology's."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed, 0 or more (same seed, same intervals)."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Monte Carlo score and rank intervals (5th-95th percentile) and first-order sensitivity."""

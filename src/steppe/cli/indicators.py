@@ -101,7 +101,7 @@ def indicators(
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(NAMES)}.")
     if cif_fob is not None and cif_fob <= 0:
         raise UsageError(f"--cif-fob {cif_fob} is not a factor: use a positive number such as 1.06.")
-    span = parse_years(years) if years else None
+    span = parse_years(years) if years is not None else None
     if name == "regions":
         rows = catalogue()
         emit(rows, fmt, ["id", "name", "kind", "members", "source", "url"], title="Declared regions")

@@ -1,16 +1,24 @@
-"""The `steppe` entry point: the root app, first-use initialisation and error handling."""
+"""The `steppe` entry point: the root app, first-use initialisation and the top-level error guard.
+
+No traceback reaches a user: :func:`main` turns a :class:`SteppeError` into its one sentence
+and exit code, a malformed command line into one sentence naming the option and the help to
+read (exit 2), and any unexpected exception into one sentence plus a ``--debug`` hint (exit 1;
+``steppe --debug ...`` or STEPPE_DEBUG=1 shows the traceback instead).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 
 from steppe import __version__
 from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts
 from steppe.cli.fetch import fetch
-from steppe.cli.output import console, err_console
+from steppe.cli.output import console, err_console, printable
 from steppe.errors import SteppeError
 
 app = typer.Typer(
@@ -30,6 +38,33 @@ app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
 
+#: Commands that only read the store: while another process writes it (a long fetch) they read
+#: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
+#: command that opens the store waits for the writer, saying so.
+KB_READERS = ("members", "memberships", "overlap", "timeline", "events", "sources", "orgs",
+              "countries", "delegation", "contested", "stats")  # fmt: skip
+READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
+    {
+        *(("kb", c) for c in KB_READERS),
+        ("data", "list"),
+        ("data", "editions"),
+        ("indicators",),
+        ("index", "compute"),
+        ("index", "sensitivity"),
+        ("index", "show"),
+        ("report", "central-asia"),
+        *(("texts", c) for c in ("list", "segments")),
+        ("texts", "codebook", "list"),
+        ("texts", "codebook", "codes"),
+        ("texts", "code", "list"),
+        ("texts", "suggest", "list"),
+        ("texts", "agree"),
+        *(("texts", "query", c) for c in ("freq", "actors", "crosstab", "cooccur", "kwic")),
+    }
+)
+
+_DEBUG = [False]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -40,6 +75,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     db: str = typer.Option(None, "--db", help="Store file (overrides STEPPE_DB)."),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the traceback of an unexpected error (to report a bug)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -47,6 +85,8 @@ def root(
     """steppe: every number sourced, every method declared."""
     if db:
         os.environ["STEPPE_DB"] = db
+    if debug:
+        _DEBUG[0] = True
 
 
 @app.command()
@@ -67,17 +107,88 @@ def init(
     console.print(f"Store {settings().db_path}: knowledge base {what} ({summary}).")
 
 
-def main() -> None:
-    """Run the CLI; a user mistake prints one sentence and exits non-zero, never a traceback."""
+def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The sub-command names in ``args`` and the root options before them.
+
+    ``['--db', 'x', 'kb', 'orgs', '-f', 'json']`` gives ``(('kb', 'orgs'), ['--db', 'x'])``.
+    """
+    group: Any = typer.main.get_command(app)
+    path: list[str] = []
+    root: list[str] = []
+    tokens = list(args)
+    while tokens:
+        token = tokens.pop(0)
+        if token.startswith("-"):
+            if not path:
+                root.append(token)
+                if token == "--db" and tokens:
+                    root.append(tokens.pop(0))
+            continue
+        commands = getattr(group, "commands", None)
+        if not commands or token not in commands:
+            break
+        path.append(token)
+        group = commands[token]
+    return tuple(path), root
+
+
+def _say(text: str) -> None:
+    err_console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
+
+
+def _usage_hint(exc: Exception) -> str:
+    ctx = getattr(exc, "ctx", None)
+    return f"'{ctx.command_path} --help'" if ctx is not None else "'steppe --help'"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code; errors are one sentence on stderr, never a traceback."""
+    from steppe.config import debug
+    from steppe.store import db
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    path, root_options = command_path(args)
+    _DEBUG[0] = "--debug" in root_options
+    db.notify = lambda text: _say(f"Note: {text}")
+    code = 0
     try:
-        app()
+        with db.reading(path in READ_ONLY):
+            result = app(args=args, prog_name="steppe", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
     except SteppeError as exc:
-        err_console.print(f"Error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("Interrupted.")
-        sys.exit(130)
+        _say(f"Error: {exc}")
+        code = exc.exit_code
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.TyperException as exc:  # Typer's click: a malformed command line (exit 2), a bad file
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # `steppe kb` alone: the help, as click prints it
+            return exc.exit_code
+        message = exc.format_message().strip().rstrip(".")
+        if exc.exit_code == 2:
+            message = f"{message}; see {_usage_hint(exc)}"
+        _say(f"Error: {message}.")
+        code = exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        _say("Interrupted.")
+        code = 130
+    except BrokenPipeError:  # `steppe ... | head`: the reader left; nothing to say
+        code = 0
+    except Exception as exc:
+        if _DEBUG[0] or debug():
+            raise
+        what = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        _say(
+            f"Error: steppe failed unexpectedly ({type(exc).__name__}{': ' + what if what else ''}); "
+            "this is a bug: run the same command with 'steppe --debug ...' to see the traceback "
+            "and report it."
+        )
+        code = 1
+    finally:
+        db.notify = db.log.info
+        db.close_defaults()
+    return code
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

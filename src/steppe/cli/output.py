@@ -1,6 +1,12 @@
 """Printing rows as a table for people, or as JSON or CSV for programs.
 
 JSON output is a stable contract (see the README); tables may change for readability.
+
+Everything printed comes from the store or from files, so nothing is interpreted: the consoles
+do not read Rich markup or emoji codes (a document holding ``[/b]`` prints as ``[/b]``), table
+cells show control characters (ESC, which starts terminal links and colours, NUL, bidi
+overrides) as visible escapes, and CSV cells a spreadsheet would run as a formula are
+neutralised (:mod:`steppe.csvsafe`).
 """
 
 from __future__ import annotations
@@ -8,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -17,6 +24,9 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from steppe.csvsafe import neutralise
 
 
 class OutputFormat(StrEnum):
@@ -32,8 +42,32 @@ FORMAT_OPTION = typer.Option(
     help="Output format: table for people, json or csv for programs.",
 )
 
-console = Console()
-err_console = Console(stderr=True)
+#: C0/C1 control characters (but newline and tab), DEL, and the bidi controls that reorder text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``) instead of obeyed."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class LiteralConsole(Console):
+    """A Rich console for text that comes from the store or from files: markup and emoji codes
+    are off by default, and every string it renders (a print, a table cell or title, from any
+    command module) shows control characters as escapes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        kwargs.setdefault("emoji", False)
+        kwargs.setdefault("highlight", False)
+        super().__init__(**kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text), **kwargs)
+
+
+console = LiteralConsole()
+err_console = LiteralConsole(stderr=True)
 
 
 def _jsonable(value: Any) -> Any:
@@ -73,21 +107,21 @@ def emit(
     if fmt is OutputFormat.json:
         emit_json(list(rows))
         return
+    if not rows and fmt is OutputFormat.table:
+        console.print(printable(empty))
+        return
     cols = list(columns) if columns else (list(rows[0].keys()) if rows else [])
     if fmt is OutputFormat.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(cols)
+        writer.writerow([neutralise(c) for c in cols])
         for row in rows:
-            writer.writerow([_cell(row.get(c), precise=True) for c in cols])
+            writer.writerow([neutralise(_cell(row.get(c), precise=True)) for c in cols])
         sys.stdout.write(buffer.getvalue())
         return
-    if not rows:
-        console.print(empty)
-        return
-    table = Table(title=title, show_lines=False)
+    table = Table(title=Text(printable(title)) if title else None, show_lines=False)
     for c in cols:
-        table.add_column(c)
+        table.add_column(Text(printable(str(c))))
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in cols))
+        table.add_row(*(Text(printable(_cell(row.get(c)))) for c in cols))
     console.print(table)

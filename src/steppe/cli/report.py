@@ -13,8 +13,10 @@ app = typer.Typer(help="Build self-contained reports.", no_args_is_help=True)
 def central_asia(
     out: str = typer.Option("report.html", "--out", "-o", help="HTML file to write."),
     pdf: bool = typer.Option(False, "--pdf", help="Also print a PDF beside it (needs Chromium)."),
-    draws: int = typer.Option(200, "--draws", help="Monte Carlo draws for the index's uncertainty bands."),
-    seed: int = typer.Option(0, "--seed", help="Random seed of the Monte Carlo."),
+    draws: int = typer.Option(
+        200, "--draws", min=1, help="Monte Carlo draws for the index's uncertainty bands."
+    ),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed of the Monte Carlo (0 or more)."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """The Central Asia report: memberships, events, trade, dependence, composite index, sources."""

@@ -370,7 +370,7 @@ def query_compare(
 def query_kwic(
     keyword: str = typer.Argument(..., help="Word or phrase; 'terror*' for any ending."),
     doc: list[str] = DOC_OPTION,
-    window: int = typer.Option(60, "--window", help="Characters of context either side."),
+    window: int = typer.Option(60, "--window", min=0, help="Characters of context either side (0 or more)."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Keyword in context, with document, segment and offset."""

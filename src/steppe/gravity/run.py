@@ -37,12 +37,45 @@ def load_frame(
             path = Path(spec.path).parent / path
         if not path.is_file():
             raise NotFoundError(f"Spec '{spec.name}': the data file {path} does not exist; fix 'path:'.")
-        frame = pd.read_csv(path)
+        frame = _read_csv(spec, path)
         frame.attrs["provenance"] = {"source": "csv", "path": str(path)}
         return frame
     from steppe.gravity.stored import stored_frame
 
     return stored_frame(spec.data, store)
+
+
+def _read_csv(spec: GravitySpec, path: Path) -> pd.DataFrame:
+    """A spec's CSV data file; a cell that is not a number in a column the model uses, or a file
+    that is not CSV, is one sentence naming the file, line and field."""
+    from steppe.errors import DataError
+    from steppe.gravity.panel import COLUMN_TERM_KINDS
+
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        raise DataError(
+            f"Spec '{spec.name}': {path} cannot be read as CSV ({detail}); fix the file."
+        ) from None
+    used = {spec.model.dependent, *spec.model.regressors}
+    for definition in spec.terms.values():
+        if isinstance(definition, dict):
+            used |= {str(definition[k]) for k in COLUMN_TERM_KINDS if k in definition}
+    for column in sorted(used & set(frame.columns)):
+        if frame[column].dtype != object:
+            continue
+        text = frame[column].astype(str).str.strip()
+        numeric = pd.to_numeric(text.where(frame[column].notna()), errors="coerce")
+        bad = numeric.isna() & frame[column].notna()
+        if bad.any():
+            pos = int(bad.to_numpy().nonzero()[0][0])
+            raise DataError(
+                f"Spec '{spec.name}': {path} line {pos + 2} field '{column}': {text.iloc[pos]!r} is not a "
+                "number; fix the file (rule number)."
+            )
+        frame[column] = numeric
+    return frame
 
 
 def membership_lookup(store: Any = None) -> MembershipLookup:

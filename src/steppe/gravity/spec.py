@@ -19,6 +19,7 @@ import yaml
 from steppe.errors import NotFoundError, UsageError
 from steppe.gravity.panel import COLUMN_TERM_KINDS, FIXED_EFFECTS
 from steppe.identifiers import check_identifier, check_identifiers
+from steppe.yamlfiles import yaml_problem, yaml_where
 
 Estimator = Literal["ppml", "ols"]
 VcovKind = Literal["cluster", "hetero", "iid"]
@@ -97,7 +98,9 @@ class GravitySpec:
 
 
 def _check_keys(where: str, given: dict[str, Any], allowed: set[str], spec_name: str) -> None:
-    unknown = sorted(set(given) - allowed)
+    if not isinstance(given, dict):
+        raise UsageError(f"Spec '{spec_name}': {where} must be a mapping, not {str(given)[:40]!r}.")
+    unknown = sorted(set(given) - allowed, key=str)
     if unknown:
         raise UsageError(
             f"Spec '{spec_name}' has unknown key '{unknown[0]}' in {where}: use {', '.join(sorted(allowed))}."
@@ -107,14 +110,23 @@ def _check_keys(where: str, given: dict[str, Any], allowed: set[str], spec_name:
 def _years(value: Any, spec_name: str) -> tuple[int, ...] | None:
     if value is None:
         return None
+    wrong = UsageError(
+        f"Spec '{spec_name}': years {str(value)[:40]!r} must look like 1986:2006, 1986:2006:4 "
+        "or a list of years."
+    )
     if isinstance(value, str):
         # "1986:2006:4" = every 4th year from 1986 to 2006 inclusive
-        parts = [int(p) for p in value.split(":")]
-        if len(parts) not in (2, 3):
-            raise UsageError(f"Spec '{spec_name}': years '{value}' must look like 1986:2006 or 1986:2006:4.")
+        try:
+            parts = [int(p) for p in value.split(":")]
+        except ValueError:
+            raise wrong from None
+        if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] < 1):
+            raise wrong
         step = parts[2] if len(parts) == 3 else 1
         return tuple(range(parts[0], parts[1] + 1, step))
-    return tuple(int(v) for v in value)
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise wrong
+    return tuple(value)
 
 
 def _check_names(spec_name: str, model: dict[str, Any], terms: dict[Any, Any]) -> None:
@@ -145,7 +157,7 @@ def parse_spec(raw: dict[str, Any], path: str | None = None) -> GravitySpec:
     """Check a spec mapping and turn it into a :class:`GravitySpec` (one error per problem)."""
     if not isinstance(raw, dict):
         raise UsageError(f"The spec {path or ''} must be a YAML mapping with name, data and model.".strip())
-    name = str(raw.get("name") or (Path(path).stem if path else "spec"))
+    name = " ".join(str(raw.get("name") or (Path(path).stem if path else "spec")).split())[:80] or "spec"
     _check_keys("the top level", raw, _TOP_KEYS, name)
     for key in ("data", "model"):
         if not isinstance(raw.get(key), dict):
@@ -164,7 +176,10 @@ def parse_spec(raw: dict[str, Any], path: str | None = None) -> GravitySpec:
     vcov = model.get("vcov", "cluster")
     if vcov not in VCOV_KINDS:
         raise UsageError(f"Spec '{name}': vcov must be one of {', '.join(VCOV_KINDS)}, not '{vcov}'.")
-    fixed = tuple(model.get("fixed_effects") or ())
+    fixed = model.get("fixed_effects") or []
+    if not isinstance(fixed, list) or not all(isinstance(fe, str) for fe in fixed):
+        raise UsageError(f"Spec '{name}': 'fixed_effects' must be a list of names.")
+    fixed = tuple(fixed)
     for fe in fixed:
         if fe not in FIXED_EFFECTS:
             raise UsageError(
@@ -178,6 +193,14 @@ def parse_spec(raw: dict[str, Any], path: str | None = None) -> GravitySpec:
     if not isinstance(terms, dict):
         raise UsageError(f"Spec '{name}': 'terms' must map term names to definitions such as {{log: dist}}.")
     _check_names(name, model, terms)
+    for key in ("file", "path", "dataset", "covariates", "reporter", "product"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise UsageError(f"Spec '{name}': data '{key}' must be text, not {str(data[key])[:40]!r}.")
+    if not isinstance(model.get("ssc") or {}, dict):
+        raise UsageError(f"Spec '{name}': 'ssc' must be a mapping of small-sample options.")
+    tolerance = model.get("tolerance", 1e-10)
+    if not isinstance(tolerance, (int, float)) or isinstance(tolerance, bool) or not 0 < tolerance < 1:
+        raise UsageError(f"Spec '{name}': 'tolerance' must be a number between 0 and 1.")
     return GravitySpec(
         name=name,
         title=str(raw.get("title") or name),
@@ -239,8 +262,8 @@ def load_spec(name_or_path: str | Path) -> GravitySpec:
         )
     try:
         raw = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise UsageError(
-            f"The spec {path} is not valid YAML ({exc.__class__.__name__}); fix its syntax."
+            f"The spec {yaml_where(path, exc)} is not valid YAML ({yaml_problem(exc)}); fix its syntax."
         ) from None
     return parse_spec(raw, str(path))

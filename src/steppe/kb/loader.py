@@ -78,7 +78,7 @@ def read_table(kb_dir: Path, table: Table) -> tuple[list[Row], list[Problem]]:
     for path in table_files(kb_dir, table):
         name = str(path.relative_to(kb_dir))
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a BOM (Excel saves one) is not part of the header
         except UnicodeDecodeError as exc:
             problems.append(Problem(name, None, None, f"is not UTF-8 text ({exc.reason})"))
             continue

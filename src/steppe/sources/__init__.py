@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from steppe.errors import NotFoundError, UsageError
+from steppe.errors import DataError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from steppe.sources.connector import Progress
@@ -37,7 +38,11 @@ SOURCES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class FetchResult:
-    """What one fetch did. ``loaded`` is False when that content was already stored."""
+    """What one fetch did. ``loaded`` is False when that content was already stored.
+
+    ``validation`` says what the validation layer did besides passing the data: exact
+    duplicate rows dropped per table, rules waived with how many rows broke them.
+    """
 
     dataset_id: str
     source: str
@@ -45,6 +50,7 @@ class FetchResult:
     rows: int
     loaded: bool
     location: str = ""
+    validation: dict[str, Any] = field(default_factory=dict)
 
 
 def connector_for(source: str) -> ModuleType:
@@ -64,6 +70,9 @@ def fetch(
     cache_dir: Path | str | None = None,
     progress: Progress | None = None,
     sha256: str | None = None,
+    allow: Iterable[str] = (),
+    edition: str | None = None,
+    new_edition: bool = False,
     **options: Any,
 ) -> FetchResult:
     """Fetch ``source`` and load it into ``store`` (default: STEPPE_DB) in one transaction.
@@ -74,14 +83,33 @@ def fetch(
     are the connector's own (``dataset``, ``years``, ``indicators`` ...; see docs/sources.md).
     ``sha256`` is the expected checksum of the file read (bulk zips), verified after download
     or in the mirror. Same content twice: ``loaded=False``, nothing added.
+
+    Before anything is stored, every table is checked against the source's declared rules
+    (:mod:`steppe.sources.validation`, docs/validation.md): any problem refuses the whole load
+    in one sentence naming file, line and rule, and the store is unchanged. ``allow`` waives
+    overridable rules for this fetch (recorded in the dataset's params).
+
+    Editions: the same edition name with other content (same options) is refused unless
+    ``new_edition`` (stored beside the old one as ``<edition>~<hash>``) or ``edition`` (a name
+    you choose) says it is a new edition. A new edition becomes the default only once stored;
+    ``steppe data pin`` keeps an older one the default.
     """
     from steppe.config import settings
-    from steppe.sources.connector import FetchContext
+    from steppe.sources import validation
+    from steppe.sources.connector import FetchContext, clean_stale_scratch
     from steppe.store import data, default_store
 
     module = connector_for(source)
     _check_options(module, options)
+    if options.get("years") is not None:  # an empty or malformed --years is refused, not ignored
+        from steppe.dates import parse_years
+
+        parse_years(str(options["years"]))
+    waived = validation.check_allow(allow)
+    if edition is not None:
+        edition = data.check_edition_name(edition)
     asked = _without_defaults(module, options)
+    clean_stale_scratch()
     if mirror is not None:
         mirror_path: Path | None = Path(mirror).expanduser()
     else:  # STEPPE_MIRROR applies unless a server was named for this fetch
@@ -94,29 +122,46 @@ def fetch(
         base_url=base_url,
         progress=progress,
         sha256=sha256,
+        allow=waived,
+        hosts=tuple(getattr(module, "HOSTS", ())),
     )
+    schema = getattr(module, "SCHEMA", None) or validation.SourceSchema(module.SOURCE)
     try:
         payload = module.read(ctx, **options)
-        edition = payload.edition or "sha256-" + payload.content_hash.removeprefix("sha256:")[:12]
+        if payload.location is None and ctx.location:
+            payload.location = ctx.location
+        checked = validation.validate(schema, payload, allow=waived)
+        name = payload.edition or "sha256-" + payload.content_hash.removeprefix("sha256:")[:12]
+        params = {"mode": "mirror" if ctx.offline else "network", "options": asked, **payload.params}
+        ctx.bulk_notes.update(checked.summary)
+        params["validation"] = ctx.bulk_notes  # bulk loaders add theirs while they run
+        if edition is not None:
+            params["edition_from_source"] = name
         record = data.DatasetRecord(
             source=module.SOURCE,
             dataset=payload.dataset,
-            edition=edition,
+            edition=edition or name,
             content_hash=payload.content_hash,
             location=payload.location or ctx.location,
-            params={"mode": "mirror" if ctx.offline else "network", "options": asked, **payload.params},
+            params=params,
         )
         target = store if store is not None else default_store()
-        outcome = data.load_dataset(target, record, payload.frames, payload.bulk)
+        outcome = data.load_dataset(
+            target, record, checked.frames, payload.bulk, new_edition=new_edition or edition is not None
+        )
+    except DataError:
+        ctx.discard_downloads()  # a download whose content was refused is never kept in the cache
+        raise
     finally:
         ctx.cleanup()  # extracted files live until the load has read them
     return FetchResult(
         dataset_id=outcome.dataset_id,
         source=module.SOURCE,
-        edition=edition,
+        edition=outcome.dataset_id.split(":", 2)[2],
         rows=outcome.rows,
         loaded=outcome.loaded,
         location=record.location,
+        validation=dict(ctx.bulk_notes),
     )
 
 

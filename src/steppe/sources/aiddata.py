@@ -21,7 +21,9 @@ Finance) -> 'vague'. Recipients through :func:`steppe.codes.to_iso3`; regional r
 
 from __future__ import annotations
 
+import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +31,7 @@ import pandas as pd
 from steppe.codes import to_iso3
 from steppe.errors import DataError, MissingDependencyError, UsageError
 from steppe.sources.connector import FetchContext, Payload, content_hash, numbers, read_csv_text
+from steppe.sources.validation import FILE, LINE, Problem, SourceSchema
 
 SOURCE = "aiddata"
 DATASETS = ("country_year", "projects")
@@ -49,6 +52,11 @@ PROJECT_COLUMNS = (
     "Flow Class",
     "Sector Name",
 )
+HOSTS = ("docs.aiddata.org", "www.aiddata.org", "aiddata.org")
+#: GCDF 3.0 records commitments from 2000 to 2021 (the span of the release and of its
+#: country-year aggregates); amounts are not negative.
+SCHEMA = SourceSchema(source=SOURCE, years=(2000, 2021))
+
 MEASURES = {
     "amount": ("Amount (Nominal USD)", "Amount (Constant USD 2021)"),
     "adjusted": ("Adjusted Amount (Nominal USD)", "Adjusted Amount (Constant USD 2021)"),
@@ -85,7 +93,9 @@ def read(
 
 def _country_year(ctx: FetchContext, measure: str) -> Payload:
     path = ctx.obtain(COUNTRY_YEAR_FILE)
-    frame = read_csv_text(path, source=SOURCE, required=COUNTRY_YEAR_COLUMNS)
+    problems: list[Problem] = []
+    frame = read_csv_text(path, source=SOURCE, required=COUNTRY_YEAR_COLUMNS, problems=problems)
+    first_line = frame.attrs["first_line"]
     ccode = numbers(frame, "ccode", source=SOURCE, integer=True)
     year = numbers(frame, "year", source=SOURCE, integer=True)
     codes = sorted(set(ccode.dropna().astype(int)))
@@ -105,12 +115,14 @@ def _country_year(ctx: FetchContext, measure: str) -> Payload:
                     "project_id": None,
                     "sector": None,
                     "status": None,
+                    LINE: range(first_line, first_line + len(frame)),
+                    FILE: str(path),
                 }
             )
         )
     out = pd.concat(parts, ignore_index=True)
     unmatched = sorted({int(c) for c, i in iso.items() if i is None})
-    out = out[out["recipient"].notna()].astype({"year": "int16"}).reset_index(drop=True)
+    out = out[out["recipient"].notna()].reset_index(drop=True)
     return Payload(
         dataset="country_year",
         edition=EDITION,
@@ -124,6 +136,7 @@ def _country_year(ctx: FetchContext, measure: str) -> Payload:
             "recipient x commitment year x flow class",
             "unmatched_cow_codes": unmatched,
         },
+        problems=problems,
     )
 
 
@@ -137,6 +150,7 @@ def _projects(ctx: FetchContext, measure: str) -> Payload:
             f"{SOURCE}: {where} line 1 has a wrong header: missing column(s) "
             f"{', '.join(repr(c) for c in missing)}; is this the GCDF 3.0 project table?"
         )
+    first_line = int(frame.attrs.get("first_line", 2))
     recommended = frame["Recommended For Aggregates"].str.strip().str.casefold() == "yes"
     year = numbers(frame, "Commitment Year", source=SOURCE, path=where, integer=True)
     nominal = numbers(frame, nominal_col, source=SOURCE, path=where)
@@ -166,6 +180,8 @@ def _projects(ctx: FetchContext, measure: str) -> Payload:
             "project_id": frame["AidData Record ID"].str.strip(),
             "sector": frame["Sector Name"].str.strip().replace("", None),
             "status": frame["Status"].str.strip().replace("", None),
+            LINE: range(first_line, first_line + len(frame)),
+            FILE: where,
         }
     )[keep.to_numpy()]
     dropped = sorted(set(frame.loc[(recommended & recipient.isna()).to_numpy(), "Recipient"]))
@@ -173,7 +189,7 @@ def _projects(ctx: FetchContext, measure: str) -> Payload:
         dataset="projects",
         edition=EDITION,
         content_hash=content_hash([path]),
-        frames={"development_finance": out.astype({"year": "int16"}).reset_index(drop=True)},
+        frames={"development_finance": out.reset_index(drop=True)},
         params={
             "file": PROJECTS_FILE,
             "measure": f"{nominal_col} / {constant_col}",
@@ -206,9 +222,10 @@ def _project_table(ctx: FetchContext, path: Path) -> tuple[pd.DataFrame, str]:
                     raise DataError(f"{SOURCE}: {path} holds no .xlsx or .csv table; re-download it.")
                 member = sorted(names, key=lambda n: (not n.lower().endswith(".xlsx"), n))[0]
                 member_path = ctx.work_dir() / Path(member).name
-                member_path.write_bytes(archive.read(member))
+                with archive.open(member) as src, member_path.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)  # streamed: never the whole member in memory
                 where = f"{path}!{member}"
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, OSError) as exc:
             raise DataError(
                 f"{SOURCE}: {path} is not a complete zip file ({exc}); delete it and fetch again."
             ) from None

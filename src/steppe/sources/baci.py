@@ -31,6 +31,7 @@ import pandas as pd
 from steppe.codes import to_iso3
 from steppe.errors import DataError, NotFoundError, UsageError
 from steppe.sources.connector import FetchContext, Payload, content_hash
+from steppe.sources.validation import Problem, SourceSchema, nul_byte, refuse
 
 if TYPE_CHECKING:
     from steppe.store.db import Store
@@ -43,6 +44,15 @@ URL = "https://www.cepii.fr/DATA_DOWNLOAD/baci/data/{name}"
 HEADER = ["t", "i", "j", "k", "v", "q"]
 _MEMBER = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_(V\d{6}[a-z]?)\.csv$")
 _ZIP = re.compile(r"BACI_(HS\d\d)_(V\d{6}[a-z]?)\.zip$")
+HOSTS = ("www.cepii.fr", "cepii.fr")
+
+#: BACI starts in 1995 (the HS92 release covers 1995 onwards; later revisions start later).
+#: The bulk rows are checked in SQL as they stream in (steppe.store.data.insert_baci_csv):
+#: each yearly file's t is its own year, v and q finite and not negative, k present; after the
+#: last file, exact duplicate rows are dropped and a key (year, exporter, importer, product)
+#: repeated with other values refuses the load.
+SCHEMA = SourceSchema(source=SOURCE, years=(1995, None))
+KEY = ("year", "exporter", "importer", "reporter", "product")
 
 
 def read(
@@ -173,19 +183,75 @@ def _load(
     from steppe.store.data import insert_baci_csv
 
     total = 0
+    dropped = 0
     with zipfile.ZipFile(path) as archive:
         for number, name in enumerate(members, start=1):
             scratch = ctx.work_dir() / Path(name).name
+            label = f"{path}!{name}"
+            nul = False
             try:
                 with archive.open(name) as src, scratch.open("wb") as dst:
                     while block := src.read(1 << 22):
+                        nul = nul or b"\x00" in block
                         dst.write(block)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
                 raise DataError(
                     f"{SOURCE}: {path}!{name} is truncated or corrupt ({exc}); delete it and fetch again."
                 ) from None
-            total += insert_baci_csv(store, dataset_id, scratch, countries, cls, label=f"{path}!{name}")
+            if nul:  # DuckDB would cut the field there; the line is looked up only now
+                found = nul_byte(scratch)
+                raise refuse(
+                    SOURCE, [Problem(label, found.line if found else None, "text", None, "holds a NUL byte")]
+                )
+            year = int(_MEMBER.search(name).group(2))
+            inserted = insert_baci_csv(
+                store, dataset_id, scratch, countries, cls, label=label, year=year, allow=ctx.allow
+            )
+            if inserted == 0 and _data_lines(scratch) == 0:
+                raise refuse(
+                    SOURCE,
+                    [Problem(label, 2, "not_empty", None, "the file has a header but no data rows")],
+                )
+            # Keys repeat within a yearly file (the coverage rule keeps each file to its year);
+            # with that rule waived, one check over every year after the last file.
+            if "coverage" not in ctx.allow:
+                dropped += _duplicates(store, dataset_id, label, year)
+            total += inserted
             scratch.unlink()
             if ctx.progress:
                 ctx.progress(f"import {path.name}", number, len(members))
-    return total
+    if "coverage" in ctx.allow:
+        dropped += _duplicates(store, dataset_id, str(path), None)
+    if dropped:
+        ctx.bulk_notes["exact_duplicates_dropped"] = {"trade_flows": dropped}
+    return total - dropped
+
+
+def _duplicates(store: Store, dataset_id: str, where: str, year: int | None) -> int:
+    """Drop exact duplicate rows, refuse a key repeated with other values; return rows dropped."""
+    from steppe.store.data import bulk_duplicates
+
+    dropped, conflicts = bulk_duplicates(store, dataset_id, "trade_flows", KEY, year=year)
+    if conflicts:
+        first = conflicts[0]
+        shown = ", ".join(f"{k}={first[k]}" for k in ("year", "exporter", "importer", "product"))
+        raise refuse(
+            SOURCE,
+            [
+                Problem(
+                    where,
+                    None,
+                    "unique_key",
+                    None,
+                    f"the key ({shown}) is given {first['n']} times with different values",
+                )
+            ],
+        )
+    return dropped
+
+
+def _data_lines(path: Path) -> int:
+    """Lines after the header that hold anything."""
+    with path.open("rb") as fh:
+        fh.readline()
+        return sum(1 for line in fh if line.strip())

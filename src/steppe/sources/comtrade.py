@@ -32,10 +32,12 @@ from steppe.sources.connector import (
     Payload,
     content_hash,
     frame_hash,
+    not_applied,
     numbers,
     read_csv_text,
     trade_partner_codes,
 )
+from steppe.sources.validation import FILE, LINE, Problem, SourceSchema
 
 SOURCE = "comtrade"
 DATASETS = ("comtrade",)
@@ -48,6 +50,11 @@ CENTRAL_ASIA = "KAZ,KGZ,TJK,TKM,UZB"
 FLOWS = {"X": ("exporter", "fob"), "M": ("importer", "cif")}
 MAX_RECORDS_PREVIEW = 500  # the keyless preview's cap
 MAX_RECORDS_KEYED = 250_000  # the cap of one call with a subscription key
+HOSTS = ("comtradeapi.un.org",)
+
+#: Validation (docs/validation.md): the trade_flows rules; each yearly mirror file holds only
+#: its own year (coverage). Non-country partners kept go in ``categories`` ('WLD' is declared).
+SCHEMA = SourceSchema(source=SOURCE)
 
 
 def read(
@@ -63,11 +70,15 @@ def read(
     if dataset != "comtrade":
         raise UsageError(f"Unknown comtrade dataset '{dataset}'; use: comtrade.")
     if ctx.offline:
-        return _mirror(ctx, years)
+        if products.strip().upper() != "TOTAL":
+            not_applied(SOURCE, "products", products, "the mirror holds total-goods trade (TOTAL) only")
+        if "X" not in [f.strip().upper() for f in flows.split(",")]:
+            not_applied(SOURCE, "flows", flows, "the mirror holds exports (X) only")
+        return _mirror(ctx, years, countries)
     return _api(ctx, years, countries or CENTRAL_ASIA, products, flows)
 
 
-def _mirror(ctx: FetchContext, years: str | None) -> Payload:
+def _mirror(ctx: FetchContext, years: str | None, countries: str | None = None) -> Payload:
     from steppe.dates import parse_years
 
     paths = ctx.glob(MIRROR_FOLDER, "comtrade_all_exports_*A.csv")
@@ -78,14 +89,28 @@ def _mirror(ctx: FetchContext, years: str | None) -> Payload:
         if not paths:
             raise UsageError(f"{SOURCE}: the mirror has no yearly file for {years}.")
     parts = []
+    problems: list[Problem] = []
     for path in paths:
-        frame = read_csv_text(path, source=SOURCE, required=MIRROR_COLUMNS)
+        frame = read_csv_text(path, source=SOURCE, required=MIRROR_COLUMNS, problems=problems)
         bad = ~frame["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}")
         if bad.any():
             pos = int(bad.to_numpy().nonzero()[0][0])
             raise DataError(
                 f"{SOURCE}: {path} line {frame.attrs['first_line'] + pos} field 'date': "
-                f"{frame['date'].iloc[pos]!r} is not a date (YYYY-01-01); fix the file."
+                f"{frame['date'].iloc[pos]!r} is not a date (YYYY-01-01); fix the file (rule number)."
+            )
+        first_line = frame.attrs["first_line"]
+        other_year = frame["date"].str[:4].astype(int) != _file_year(path)
+        if other_year.any():
+            pos = int(other_year.to_numpy().nonzero()[0][0])
+            problems.append(
+                Problem(
+                    str(path),
+                    first_line + pos,
+                    "coverage",
+                    "date",
+                    f"{frame['date'].iloc[pos]!r} is not in {_file_year(path)}, the year of this file",
+                )
             )
         parts.append(
             pd.DataFrame(
@@ -98,10 +123,20 @@ def _mirror(ctx: FetchContext, years: str | None) -> Payload:
                     "classification": "TOTAL",
                     "value_usd": numbers(frame, "value", source=SOURCE),
                     "quantity": float("nan"),
+                    LINE: range(first_line, first_line + len(frame)),
+                    FILE: str(path),
                 }
             )
         )
-    flows, dropped = _tidy(pd.concat(parts, ignore_index=True))
+    raw = pd.concat(parts, ignore_index=True)
+    flows, dropped = _tidy(raw)
+    params_extra = {}
+    if countries:  # the yearly files hold every reporter: keep the ones asked for
+        from steppe.sources.sdmx_dots import reporter_codes
+
+        wanted = reporter_codes(countries)
+        flows = flows[flows["exporter"].isin(wanted)].reset_index(drop=True)
+        params_extra["reporters"] = wanted
     return Payload(
         dataset="comtrade",
         content_hash=content_hash(paths),
@@ -110,7 +145,9 @@ def _mirror(ctx: FetchContext, years: str | None) -> Payload:
             "files": [f"{MIRROR_FOLDER}/{p.name}" for p in paths],
             "content": "total-goods exports (cmdCode TOTAL, flowCode X, freq A), primaryValue in US$",
             "dropped_areas": dropped,
+            **params_extra,
         },
+        problems=problems,
     )
 
 
@@ -129,7 +166,7 @@ def _tidy(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     exports = raw["flow"] == "X"
     out = pd.DataFrame(
         {
-            "year": raw["year"].astype("int16"),
+            "year": raw["year"],
             "exporter": rep.where(exports, par),
             "importer": par.where(exports, rep),
             "reporter": raw["flow"].map(lambda f: FLOWS[f][0]),
@@ -138,11 +175,11 @@ def _tidy(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
             "value_usd": raw["value_usd"],
             "quantity": raw["quantity"],
             "valuation": raw["flow"].map(lambda f: FLOWS[f][1]),
+            **{c: raw[c] for c in (LINE, FILE) if c in raw.columns},
         }
-    )[keep.to_numpy()]
-    # Two Comtrade names for one ISO3 (a partner renamed between years is not a duplicate,
-    # but the same year twice is): keep the first.
-    out = out.drop_duplicates(["year", "exporter", "importer", "reporter", "product"]).reset_index(drop=True)
+    )[keep.to_numpy()].reset_index(drop=True)
+    # Repeated rows are the validation layer's: exact duplicates dropped and counted, the same
+    # key with other values refused.
     dropped = {"names": sorted(n for n, c in iso.items() if c is None), "rows": int((~keep).sum())}
     return out, dropped
 
@@ -239,7 +276,7 @@ def _api(ctx: FetchContext, years: str | None, countries: str, products: str, fl
     raw = raw[raw["flowCode"].isin(list(FLOWS))]
     tidy_in = pd.DataFrame(
         {
-            "year": year_col[raw.index].astype(int),
+            "year": year_col[raw.index],
             "reporter_name": raw["reporterDesc"],
             "partner_name": raw["partnerDesc"],
             "flow": raw["flowCode"],

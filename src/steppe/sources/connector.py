@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,7 @@ import pandas as pd
 
 from steppe.codes import non_country_code, to_iso3
 from steppe.errors import DataError, NotFoundError
+from steppe.sources.validation import Problem, last_record, nul_byte
 
 #: Country-group codes that to_iso3 returns but trade tables leave out (they would double count
 #: member countries). 'WLD' (world total) is kept: it is the denominator of trade shares.
@@ -63,8 +65,12 @@ class FetchContext:
     progress: Progress | None = None
     timeout: float = 60.0
     sha256: str | None = None  # expected checksum of the (single) file a fetch reads
+    allow: frozenset[str] = frozenset()  # validation rules the user waived for this fetch
+    hosts: tuple[str, ...] = ()  # the source's own hosts: redirects may go there (and to base_url's)
     read: list[Path] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    downloaded: list[Path] = field(default_factory=list)  # files this fetch put in the cache
+    bulk_notes: dict[str, Any] = field(default_factory=dict)  # what bulk loaders' checks did
     _work: Path | None = None
 
     @property
@@ -110,9 +116,29 @@ class FetchContext:
             sha256=sha256,
             timeout=self.timeout,
             progress=self.progress,
+            hosts=self.allowed_hosts(url),
         )
         self.read.append(path)
+        self.downloaded.append(path)
         return path
+
+    def allowed_hosts(self, url: str | None = None) -> frozenset[str]:
+        """Hosts a redirect may lead to: the source's own, base_url's and the requested URL's."""
+        from urllib.parse import urlparse
+
+        found = {h.lower() for h in self.hosts}
+        for u in (self.base_url, url, *self.urls):
+            if u:
+                host = urlparse(u).hostname
+                if host:
+                    found.add(host.lower())
+        return frozenset(found)
+
+    def discard_downloads(self) -> None:
+        """Remove from the cache what this fetch downloaded (after its content was refused)."""
+        for path in self.downloaded:
+            path.unlink(missing_ok=True)
+        self.downloaded.clear()
 
     def glob(self, folder: str, pattern: str, skip: str | None = None) -> list[Path]:
         """Mirror files in ``folder`` matching ``pattern`` (names starting with ``skip`` left out)."""
@@ -129,9 +155,18 @@ class FetchContext:
         return found
 
     def work_dir(self) -> Path:
-        """A scratch folder for extracted files, removed when the fetch ends."""
+        """A scratch folder for extracted files, removed when the fetch ends.
+
+        It lives under :func:`steppe.config.scratch_root` and carries this process's id, so
+        that a fetch killed mid-way leaves nothing behind for long: the next fetch removes it
+        (:func:`clean_stale_scratch`).
+        """
         if self._work is None:
-            self._work = Path(tempfile.mkdtemp(prefix=f"steppe-{self.source}-"))
+            from steppe.config import scratch_root
+
+            root = scratch_root()
+            root.mkdir(parents=True, exist_ok=True)
+            self._work = Path(tempfile.mkdtemp(prefix=f"fetch-{os.getpid()}-{self.source}-", dir=root))
         return self._work
 
     def cleanup(self) -> None:
@@ -156,7 +191,12 @@ class FetchContext:
 
 @dataclass
 class Payload:
-    """A connector's result: provenance plus tidy frames per fact table (and bulk loaders)."""
+    """A connector's result: provenance plus tidy frames per fact table (and bulk loaders).
+
+    Frames may carry ``_line``/``_file`` columns (where each row was read) for validation
+    messages; they are not stored. ``problems`` holds what the connector found about whole
+    files (a cut last record, missing coverage) for the validation layer to judge.
+    """
 
     dataset: str
     content_hash: str
@@ -165,6 +205,48 @@ class Payload:
     params: dict[str, Any] = field(default_factory=dict)
     location: str | None = None
     bulk: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def clean_stale_scratch() -> list[Path]:
+    """Remove scratch folders of steppe processes that no longer run (killed loads); return them."""
+    from steppe.config import scratch_root
+
+    root = scratch_root()
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    for entry in root.iterdir():
+        parts = entry.name.split("-")
+        if len(parts) < 3 or parts[0] not in ("fetch", "snapshot") or not parts[1].isdigit():
+            continue
+        if _running(int(parts[1])):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def not_applied(source: str, option: str, value: Any, why: str) -> None:
+    """Refuse an option the connector cannot apply in this mode (never store it as a parameter)."""
+    from steppe.errors import UsageError
+
+    raise UsageError(f"{source}: --{option} {value} cannot be applied: {why}.")
 
 
 # -- hashing ---------------------------------------------------------------------------------
@@ -205,12 +287,18 @@ def read_csv_text(
     required: Sequence[str],
     skiprows: int = 0,
     encoding: str = "utf-8-sig",
+    problems: list[Problem] | None = None,
 ) -> pd.DataFrame:
     """A CSV read as text (no type guessing), after checking its header has ``required``.
 
     The frame gets ``attrs['first_line']`` = the file line number of its first data row, so
-    that :func:`numbers` can name lines.
+    that :func:`numbers` can name lines. A NUL byte (parsers cut the field there) and a file
+    with a header but no rows are refused at once; a last record with fewer fields than the
+    header (a cut file) is appended to ``problems`` for the validation layer.
     """
+    nul = nul_byte(path)
+    if nul is not None:
+        raise DataError(f"{source}: {nul}; re-download the file.")
     try:
         with path.open(encoding=encoding, newline="") as fh:
             for _ in range(skiprows):
@@ -225,7 +313,7 @@ def read_csv_text(
         raise DataError(
             f"{source}: {path} line {skiprows + 1} has a wrong header: missing column(s) "
             f"{', '.join(repr(c) for c in missing)} (found {', '.join(repr(h) for h in header[:12])}); "
-            "is this the right file?"
+            "is this the right file? (rule required_columns)"
         )
     try:
         frame = pd.read_csv(
@@ -242,6 +330,16 @@ def read_csv_text(
         ) from None
     frame.attrs["first_line"] = skiprows + 2
     frame.attrs["path"] = str(path)
+    if frame.empty:
+        raise DataError(
+            f"{source}: {path} line {skiprows + 2}: the file has a header but no data rows "
+            "(rule not_empty); re-download it."
+        )
+    cut = last_record(path, header, encoding=encoding)
+    if cut is not None:
+        if problems is None:
+            raise DataError(f"{source}: {cut}; re-download the file.")
+        problems.append(cut)
     return frame
 
 
@@ -273,7 +371,7 @@ def numbers(
         kind = "an integer" if integer else "a number"
         raise DataError(
             f"{source}: {where} line {line} field '{column}': {text.iloc[pos]!r} is not {kind}; "
-            "fix the file or re-download it."
+            "fix the file or re-download it (rule number)."
         )
     # pandas' fast parser may be off in the last digit; Python's float() reads exactly.
     values = pd.Series(float("nan"), index=frame.index)

@@ -38,6 +38,7 @@ import pandas as pd
 
 from steppe.errors import DataError, SourceError, UsageError
 from steppe.sources.connector import FetchContext, Payload, frame_hash
+from steppe.sources.validation import SourceSchema
 
 SOURCE = "gdelt"
 DATASETS = ("timelinetone",)
@@ -54,6 +55,9 @@ ACTOR_QUERIES: dict[str, str] = {
     "eu": '"European Union"',
 }
 COLUMNS = ["period_start", "resolution", "actor", "query", "source_country", "tone"]
+HOSTS = ("api.gdeltproject.org",)
+#: Validation (docs/validation.md): a query that matched nothing is an answer worth recording.
+SCHEMA = SourceSchema(source=SOURCE, empty_answer_ok=True)
 _DATE = re.compile(r"(\d{8})T?(\d{6})Z?")
 
 

@@ -24,7 +24,15 @@ import pandas as pd
 
 from steppe.codes import to_iso3
 from steppe.errors import DataError, UsageError
-from steppe.sources.connector import FetchContext, Payload, content_hash, numbers, read_csv_text
+from steppe.sources.connector import (
+    FetchContext,
+    Payload,
+    content_hash,
+    not_applied,
+    numbers,
+    read_csv_text,
+)
+from steppe.sources.validation import FILE, LINE, WORLD_CATEGORY, Problem, SourceSchema
 
 SOURCE = "gravity"
 DATASETS = ("hmr2006", "cepii")
@@ -36,6 +44,15 @@ CEPII_EDITION = "V202211"
 CEPII_FILE = f"cepii_gravity/Gravity_csv_{CEPII_EDITION}.zip"
 CEPII_URL = f"https://www.cepii.fr/DATA_DOWNLOAD/gravity/data/Gravity_csv_{CEPII_EDITION}.zip"
 CEPII_COLUMNS = ("year", "iso3_o", "iso3_d", "contig", "comlang_off", "col_dep_ever", "fta_wto")
+HOSTS = ("www.cepii.fr", "cepii.fr")
+
+#: Validation (docs/validation.md): codes must be ISO3 or declared here. HMR 2006 keeps 'YUG'
+#: for Serbia and Montenegro, which has no ISO3 successor; CEPII Gravity starts in 1948.
+SCHEMA = SourceSchema(
+    source=SOURCE,
+    years=(1948, None),
+    categories={**WORLD_CATEGORY, "YUG": "Serbia and Montenegro (HMR 2006)"},
+)
 
 
 def read(
@@ -46,6 +63,8 @@ def read(
 ) -> Payload:
     """Read one gravity dataset from the mirror or the network."""
     if dataset == "hmr2006":
+        if years:
+            not_applied(SOURCE, "years", years, "hmr2006 is the 2006 cross-section; fetch it without --years")
         return _hmr(ctx)
     if dataset == "cepii":
         return _cepii(ctx, years)
@@ -71,7 +90,10 @@ def _iso3(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
 
 def _hmr(ctx: FetchContext) -> Payload:
     path = ctx.obtain(HMR_FILE)
-    frame = read_csv_text(path, source=SOURCE, required=HMR_COLUMNS)
+    problems: list[Problem] = []
+    frame = read_csv_text(path, source=SOURCE, required=HMR_COLUMNS, problems=problems)
+    first_line = frame.attrs["first_line"]
+    lines = {LINE: range(first_line, first_line + len(frame)), FILE: str(path)}
     num = {c: numbers(frame, c, source=SOURCE) for c in ("distw", "gdp_o", "gdp_d", "flow")}
     dummies = {
         c: numbers(frame, c, source=SOURCE, integer=True) for c in ("rta", "contig", "comlang_off", "comcur")
@@ -84,11 +106,12 @@ def _hmr(ctx: FetchContext) -> Payload:
             "iso_o": iso_o,
             "iso_d": iso_d,
             "dist": num["distw"],
-            "contig": dummies["contig"].astype("Int16"),
-            "comlang_off": dummies["comlang_off"].astype("Int16"),
+            "contig": dummies["contig"],
+            "comlang_off": dummies["comlang_off"],
             "colony": pd.array([pd.NA] * len(frame), dtype="Int16"),
-            "comcur": dummies["comcur"].astype("Int16"),
-            "rta": dummies["rta"].astype("Int16"),
+            "comcur": dummies["comcur"],
+            "rta": dummies["rta"],
+            **lines,
         }
     )
     flows = pd.DataFrame(
@@ -102,12 +125,13 @@ def _hmr(ctx: FetchContext) -> Payload:
             "value_usd": num["flow"] * 1e6,
             "quantity": float("nan"),
             "valuation": None,
+            **lines,
         }
     )
     gdp = pd.concat(
         [
-            pd.DataFrame({"iso3": iso_o, "value": num["gdp_o"]}),
-            pd.DataFrame({"iso3": iso_d, "value": num["gdp_d"]}),
+            pd.DataFrame({"iso3": iso_o, "value": num["gdp_o"], **lines}),
+            pd.DataFrame({"iso3": iso_d, "value": num["gdp_d"], **lines}),
         ]
     ).drop_duplicates("iso3")
     gdp = gdp.assign(year=2006, indicator="gdp_usd", value=gdp["value"] * 1e6, unit="current US$")
@@ -117,8 +141,9 @@ def _hmr(ctx: FetchContext) -> Payload:
         frames={
             "gravity_covariates": covariates,
             "trade_flows": flows,
-            "country_indicators": gdp[["iso3", "year", "indicator", "value", "unit"]],
+            "country_indicators": gdp[["iso3", "year", "indicator", "value", "unit", LINE, FILE]],
         },
+        problems=problems,
         params={
             "file": HMR_FILE,
             "origin": "Head, Mayer & Ries (2010) col_regfile09, 2006, as in R package gravity 1.1",
@@ -133,7 +158,7 @@ def _hmr(ctx: FetchContext) -> Payload:
 def _optional_dummy(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(pd.array([pd.NA] * len(frame), dtype="Int16"), index=frame.index)
-    return numbers(frame, column, source=SOURCE, integer=True).astype("Int16")
+    return numbers(frame, column, source=SOURCE, integer=True)
 
 
 def _cepii(ctx: FetchContext, years: str | None) -> Payload:
@@ -153,8 +178,10 @@ def _cepii(ctx: FetchContext, years: str | None) -> Payload:
         raise DataError(
             f"{SOURCE}: {path} is not a complete zip file ({exc}); delete it and fetch again."
         ) from None
-    frame = read_csv_text(extracted, source=SOURCE, required=CEPII_COLUMNS)
+    problems: list[Problem] = []
+    frame = read_csv_text(extracted, source=SOURCE, required=CEPII_COLUMNS, problems=problems)
     frame.attrs["path"] = f"{path}!{member}"
+    first_line = frame.attrs["first_line"]
     year = numbers(frame, "year", source=SOURCE, integer=True)
     keep = pd.Series(True, index=frame.index)
     for col in ("country_exists_o", "country_exists_d"):  # pairs with a state that did not exist then
@@ -162,19 +189,21 @@ def _cepii(ctx: FetchContext, years: str | None) -> Payload:
             keep &= frame[col].str.strip() == "1"
     if years:
         first, last = parse_years(years)
-        keep = (year >= first) & (year <= last)
+        keep &= year.isna() | ((year >= first) & (year <= last))  # a blank year is refused, not dropped
     dist_col = "distw_harmonic" if "distw_harmonic" in frame.columns else "dist"
     out = pd.DataFrame(
         {
-            "year": year.astype("Int16"),
-            "iso_o": frame["iso3_o"].str.upper(),
-            "iso_d": frame["iso3_d"].str.upper(),
+            "year": year,
+            "iso_o": frame["iso3_o"].str.strip().str.upper(),
+            "iso_d": frame["iso3_d"].str.strip().str.upper(),
             "dist": numbers(frame, dist_col, source=SOURCE),
-            "contig": numbers(frame, "contig", source=SOURCE, integer=True).astype("Int16"),
-            "comlang_off": numbers(frame, "comlang_off", source=SOURCE, integer=True).astype("Int16"),
-            "colony": numbers(frame, "col_dep_ever", source=SOURCE, integer=True).astype("Int16"),
+            "contig": numbers(frame, "contig", source=SOURCE, integer=True),
+            "comlang_off": numbers(frame, "comlang_off", source=SOURCE, integer=True),
+            "colony": numbers(frame, "col_dep_ever", source=SOURCE, integer=True),
             "comcur": _optional_dummy(frame, "comcur"),
-            "rta": numbers(frame, "fta_wto", source=SOURCE, integer=True).astype("Int16"),
+            "rta": numbers(frame, "fta_wto", source=SOURCE, integer=True),
+            LINE: range(first_line, first_line + len(frame)),
+            FILE: f"{path}!{member}",
         }
     )[keep.to_numpy()]
     return Payload(
@@ -190,4 +219,5 @@ def _cepii(ctx: FetchContext, years: str | None) -> Payload:
             "colony": "col_dep_ever",
             "rta": "fta_wto",
         },
+        problems=problems,
     )

@@ -9,8 +9,14 @@
   :class:`SourceError` naming the URL and the last status.
 - Requests to one host are spaced by ``STEPPE_HTTP_INTERVAL`` seconds (default 1): polite.
 - Bulk files are downloaded to ``<cache>/<source>/...``: into ``.part`` first, resumed with an
-  HTTP Range request after an interruption, checked against a sha256 when one is known, then
-  renamed. A file already complete in the cache is not downloaded again.
+  HTTP Range request after an interruption, checked against a sha256 when one is known and
+  against what the file should be (a zip opens as a zip, JSON parses, no HTML page in place of
+  data), then renamed. A file already in the cache is reused while it is younger than
+  STEPPE_CACHE_MAX_AGE_DAYS (or matches its known sha256); a bad download is never cached.
+  API answers are cached only when they are not HTML pages (``filter_fn`` of requests-cache).
+- Redirects are followed only to http(s) URLs on the source's own hosts (those it declares,
+  the URL asked for and ``--base-url``), at most 5 in a row; anything else (``file://``, another
+  host, a loop) is one :class:`SourceError`.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from steppe.errors import DataError, SourceError
 from steppe.sources.connector import file_sha256
+
+MAX_REDIRECTS = 5
 
 if TYPE_CHECKING:
     from steppe.sources.connector import FetchContext, Progress
@@ -146,6 +154,81 @@ def throttle(url: str) -> None:
         _last_request[host] = time.monotonic()
 
 
+# -- redirects -------------------------------------------------------------------------------
+
+
+def check_redirect(source: str, origin: str, target: str, hosts: frozenset[str]) -> None:
+    """Refuse a redirect that leaves http(s) or the source's hosts (one sentence, no retry)."""
+    parsed = urlparse(target)
+    host = (parsed.hostname or "").lower()
+    if parsed.scheme not in ("http", "https"):
+        raise SourceError(
+            f"{source}: {origin} redirected to {target[:200]!r}, which is not an http(s) URL; "
+            "steppe follows redirects only to the source's own web hosts: check --base-url or the mirror."
+        )
+    if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
+        raise SourceError(
+            f"{source}: {origin} redirected to another host ({host}); steppe follows redirects only to "
+            f"{', '.join(sorted(hosts))}: check --base-url, or download the file yourself into a mirror."
+        )
+
+
+class _RedirectGuard:
+    """Mixin for requests sessions: every redirect target is checked before it is followed."""
+
+    source = "http"
+    hosts: frozenset[str] = frozenset()
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        target = super().get_redirect_target(resp)  # type: ignore[misc]
+        if target:
+            from urllib.parse import urljoin
+
+            try:
+                check_redirect(self.source, resp.url, urljoin(resp.url, target), self.hosts)
+            except SourceError:
+                resp.close()  # release the connection of the refused redirect
+                raise
+        return target
+
+
+class GuardedSession(_RedirectGuard, requests.Session):
+    """A plain requests session that follows redirects only within the source's hosts."""
+
+
+def guarded(cls: type, source: str, hosts: frozenset[str]) -> type:
+    """A subclass of session class ``cls`` bound to ``source`` and its allowed ``hosts``."""
+    return type(f"Guarded{cls.__name__}", (_RedirectGuard, cls), {"source": source, "hosts": hosts})
+
+
+def _http_failure(source: str, url: str, exc: requests.RequestException) -> SourceError:
+    if isinstance(exc, requests.TooManyRedirects):
+        return SourceError(
+            f"{source}: {url} redirected more than {MAX_REDIRECTS} times (a redirect loop?); "
+            "the service is misconfigured: try later or use --mirror DIR."
+        )
+    return SourceError(
+        f"{source}: {url} cannot be requested ({type(exc).__name__}: {str(exc)[:200]}); "
+        "check --base-url or use --mirror DIR."
+    )
+
+
+_UNRETRIED = (
+    requests.TooManyRedirects,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+)
+
+
+def cacheable(response: requests.Response) -> bool:
+    """Only answers that are not HTML pages are cached (a portal or error page must not stick)."""
+    kind = response.headers.get("Content-Type", "").lower()
+    return "text/html" not in kind and not response.content.lstrip()[:15].lower().startswith(
+        (b"<!doctype html", b"<html")
+    )
+
+
 # -- cached API calls ------------------------------------------------------------------------
 
 
@@ -155,35 +238,58 @@ def _cache_name(ctx: FetchContext) -> str:
     return str(folder / "responses")
 
 
-def session(ctx: FetchContext) -> requests.Session:
-    """A requests session with an on-disk response cache (one day)."""
+def session(ctx: FetchContext, url: str | None = None) -> requests.Session:
+    """A requests session with an on-disk response cache (one day) and guarded redirects
+    (to the source's hosts, ``base_url``'s and ``url``'s)."""
     import requests_cache
 
-    s = requests_cache.CachedSession(
-        _cache_name(ctx), backend="sqlite", expire_after=86400, allowable_codes=(200,)
+    cls = guarded(requests_cache.CachedSession, ctx.source, ctx.allowed_hosts(url))
+    s = cls(
+        _cache_name(ctx),
+        backend="sqlite",
+        expire_after=86400,
+        allowable_codes=(200,),
+        filter_fn=cacheable,
     )
+    s.max_redirects = MAX_REDIRECTS
     s.headers["User-Agent"] = USER_AGENT
     return s
 
 
 @contextmanager
 def cached_requests(ctx: FetchContext) -> Iterator[None]:
-    """Cache every ``requests`` call made inside (for libraries such as wbgapi that call requests.get)."""
+    """Cache every ``requests`` call made inside (for libraries such as wbgapi that call requests.get).
+
+    The patched session class also guards redirects like :func:`session`.
+    """
     import requests_cache
 
-    with requests_cache.enabled(
-        _cache_name(ctx), backend="sqlite", expire_after=86400, allowable_codes=(200,)
-    ):
-        yield
+    factory = guarded(requests_cache.CachedSession, ctx.source, ctx.allowed_hosts())
+    factory.max_redirects = MAX_REDIRECTS  # type: ignore[attr-defined]
+    try:
+        with requests_cache.enabled(
+            _cache_name(ctx),
+            backend="sqlite",
+            expire_after=86400,
+            allowable_codes=(200,),
+            filter_fn=cacheable,
+            session_factory=factory,
+        ):
+            yield
+    except _UNRETRIED as exc:
+        raise _http_failure(ctx.source, ctx.base_url or "the API", exc) from None
 
 
 def get(ctx: FetchContext, url: str, *, params: dict[str, Any] | None = None) -> requests.Response:
     """GET through the cache, retried; a non-transient HTTP error is one SourceError."""
-    s = session(ctx)
+    s = session(ctx, url)
 
     def once() -> requests.Response:
         throttle(url)
-        response = s.get(url, params=params, timeout=ctx.timeout)
+        try:
+            response = s.get(url, params=params, timeout=ctx.timeout)
+        except _UNRETRIED as exc:
+            raise _http_failure(ctx.source, url, exc) from None
         if response.status_code == 429 or response.status_code >= 500:
             raise TransientHTTPError(
                 response.url, response.status_code, response.reason, retry_after(response)
@@ -205,6 +311,50 @@ def get(ctx: FetchContext, url: str, *, params: dict[str, Any] | None = None) ->
 # -- bulk downloads --------------------------------------------------------------------------
 
 
+def _fresh(dest: Path, sha256: str | None) -> bool:
+    """A cached file is reused when it matches its checksum, or (without one) is not too old."""
+    if not dest.is_file():
+        return False
+    if sha256 is not None:
+        return file_sha256(dest) == sha256.lower()
+    from steppe.config import limits
+
+    age_days = (time.time() - dest.stat().st_mtime) / 86400
+    return age_days <= limits().cache_max_age_days
+
+
+def check_download(path: Path, name: str, content_type: str | None, *, source: str, url: str) -> None:
+    """Refuse a download that is not what ``name`` says it is (before it enters the cache)."""
+    head = b""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    suffix = Path(name).suffix.lower()
+    looks_html = head.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+    wrong = None
+    if looks_html and suffix not in (".html", ".htm"):
+        wrong = "an HTML page (an error or login page?)"
+    elif suffix == ".zip":
+        import zipfile
+
+        if not zipfile.is_zipfile(path):
+            wrong = "not a zip archive"
+    elif suffix == ".json":
+        import json
+
+        try:
+            json.loads(path.read_text("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            wrong = "not valid JSON"
+    elif suffix in (".csv", ".txt") and b"\x00" in head:
+        wrong = "binary data, not CSV text"
+    if wrong:
+        kind = f" (Content-Type {content_type})" if content_type else ""
+        raise DataError(
+            f"{source}: {url} answered {wrong}{kind} instead of {Path(name).name}; nothing was cached: "
+            "check the URL or fetch again later (rule content)."
+        )
+
+
 def download(
     url: str,
     dest: Path,
@@ -213,12 +363,16 @@ def download(
     sha256: str | None = None,
     timeout: float = 60.0,
     progress: Progress | None = None,
+    hosts: frozenset[str] = frozenset(),
 ) -> Path:
-    """Download ``url`` to ``dest`` (resumable, checksummed); return ``dest``."""
-    if dest.is_file() and (sha256 is None or file_sha256(dest) == sha256.lower()):
+    """Download ``url`` to ``dest`` (resumable, checksummed, checked); return ``dest``."""
+    if _fresh(dest, sha256):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
+    client = guarded(requests.Session, source, hosts)()
+    client.max_redirects = MAX_REDIRECTS
+    content_type: list[str] = []
 
     def once() -> None:
         throttle(url)
@@ -226,7 +380,12 @@ def download(
         headers = {"User-Agent": USER_AGENT}
         if have:
             headers["Range"] = f"bytes={have}-"
-        with requests.get(url, headers=headers, stream=True, timeout=timeout) as response:
+        try:
+            response = client.get(url, headers=headers, stream=True, timeout=timeout)
+        except _UNRETRIED as exc:
+            raise _http_failure(source, url, exc) from None
+        with response:
+            content_type[:] = [response.headers.get("Content-Type", "")]
             if response.status_code == 416:  # range past the end: the .part is already complete
                 return
             if response.status_code == 429 or response.status_code >= 500:
@@ -251,7 +410,15 @@ def download(
             if total is not None and done < total:
                 raise TransientHTTPError(url, None, f"connection closed after {done} of {total} bytes")
 
-    with_retries(once, source=source, url=url)
+    try:
+        with_retries(once, source=source, url=url)
+    finally:
+        client.close()
+    try:
+        check_download(part, dest.name, content_type[0] if content_type else None, source=source, url=url)
+    except DataError:
+        part.unlink(missing_ok=True)
+        raise
     if sha256 is not None:
         got = file_sha256(part)
         if got != sha256.lower():

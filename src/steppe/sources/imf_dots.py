@@ -34,6 +34,7 @@ from steppe.sources.connector import (
     read_csv_text,
     trade_partner_codes,
 )
+from steppe.sources.validation import FILE, LINE, Problem, SourceSchema
 
 SOURCE = "imf_dots"
 DATASETS = ("dots",)
@@ -41,6 +42,12 @@ DATASETS = ("dots",)
 MIRROR_FILE = "imf_dots_1992_2020/dots_central_asia_extract.csv"
 COLUMNS = ("reporter", "flow", "partner", "year", "value_usd_millions", "imf_estimate")
 FLOWS = {"exports_fob": ("exporter", "fob"), "imports_cif": ("importer", "cif")}
+HOSTS = ("sdmxcentral.imf.org", "api.imf.org", "dataservices.imf.org", "data.imf.org")
+
+#: Validation (docs/validation.md): the trade_flows rules (finite, non-negative values, ISO3
+#: codes, unique reporter-partner-flow-year keys). Non-country partners the connector keeps go
+#: in ``categories`` (the world total 'WLD' is declared by default).
+SCHEMA = SourceSchema(source=SOURCE)
 
 
 def read(
@@ -53,17 +60,26 @@ def read(
     """Read DOTS from the mirror extract, or from the IMF SDMX service (``countries`` = reporters)."""
     if dataset != "dots":
         raise UsageError(f"Unknown imf_dots dataset '{dataset}'; use: dots.")
+    problems: list[Problem] = []
+    reporters = None
     if ctx.offline:
         path = ctx.obtain(MIRROR_FILE)
-        frame = read_csv_text(path, source=SOURCE, required=COLUMNS)
+        frame = read_csv_text(path, source=SOURCE, required=COLUMNS, problems=problems)
         digest = content_hash([path])
         where = str(path)
         extra: dict = {"file": MIRROR_FILE}
+        if countries:  # the extract holds every reporter: keep the ones asked for, as the SDMX key does
+            from steppe.sources.sdmx_dots import reporter_codes
+
+            reporters = reporter_codes(countries)
+            extra["reporters"] = reporters
     else:
         from steppe.sources import sdmx_dots
 
         frame, digest, where, extra = sdmx_dots.download(ctx, years=years, countries=countries)
-    flows, flags, dropped = tidy(frame, where, years, scheme="name" if ctx.offline else "iso3")
+    flows, flags, dropped = tidy(
+        frame, where, years, scheme="name" if ctx.offline else "iso3", reporters=reporters, problems=problems
+    )
     return Payload(
         dataset="dots",
         content_hash=digest,
@@ -75,14 +91,21 @@ def read(
             "dropped_groups": dropped,
             "flag": "estimate = IMF estimate (' e' in the DOTS workbooks)",
         },
+        problems=problems,
     )
 
 
 def tidy(
-    frame: pd.DataFrame, where: str, years: str | None = None, scheme: str = "name"
+    frame: pd.DataFrame,
+    where: str,
+    years: str | None = None,
+    scheme: str = "name",
+    reporters: list[str] | None = None,
+    problems: list[Problem] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """DOTS rows (reporter, flow, partner, year, value_usd_millions, imf_estimate) to trade_flows;
-    countries are IMF names (``scheme='name'``) or ISO3 codes (SDMX, ``'iso3'``)."""
+    countries are IMF names (``scheme='name'``) or ISO3 codes (SDMX, ``'iso3'``); ``reporters``
+    keeps the reports of those ISO3 reporters only. Rows keep their ``_line`` for validation."""
     from steppe.dates import parse_years
 
     bad_flow = ~frame["flow"].isin(list(FLOWS))
@@ -95,6 +118,12 @@ def tidy(
     year = numbers(frame, "year", source=SOURCE, path=where, integer=True)
     value = numbers(frame, "value_usd_millions", source=SOURCE, path=where)
     estimate = numbers(frame, "imf_estimate", source=SOURCE, path=where, integer=True).fillna(0)
+    first_line = int(frame.attrs.get("first_line", 2))
+    if problems is not None:
+        for pos in year.isna().to_numpy().nonzero()[0][:20]:
+            problems.append(
+                Problem(where, first_line + int(pos), "required", "year", "is empty; this field is required")
+            )
     names = set(frame["reporter"]) | set(frame["partner"])
     if scheme == "iso3":
         iso = dict(zip(sorted(names), to_iso3(sorted(names), "iso3"), strict=True))
@@ -105,12 +134,14 @@ def tidy(
     keep = rep.notna() & par.notna() & value.notna() & (rep != par)
     if years:
         first, last = parse_years(years)
-        keep &= (year >= first) & (year <= last)
+        keep &= year.isna() | ((year >= first) & (year <= last))  # a blank year is refused, not dropped
+    if reporters is not None:
+        keep &= rep.isin(reporters)
     dropped = sorted(n for n, code in iso.items() if code is None)
     exports = frame["flow"] == "exports_fob"
     out = pd.DataFrame(
         {
-            "year": year.astype("int16"),
+            "year": year,
             "exporter": rep.where(exports, par),
             "importer": par.where(exports, rep),
             "reporter": frame["flow"].map(lambda f: FLOWS[f][0]),
@@ -120,10 +151,14 @@ def tidy(
             "quantity": float("nan"),
             "valuation": frame["flow"].map(lambda f: FLOWS[f][1]),
             "flag": estimate.map({1.0: "estimate"}),
+            LINE: range(first_line, first_line + len(frame)),
+            FILE: where,
         }
-    )[keep.to_numpy()]
-    # Two IMF names can map to one ISO3 (e.g. a renamed partner); keep the first row reported.
-    out = out.drop_duplicates(["year", "exporter", "importer", "reporter"]).reset_index(drop=True)
-    flags = out.loc[out["flag"].notna(), ["year", "exporter", "importer", "reporter", "product", "flag"]]
+    )[keep.to_numpy()].reset_index(drop=True)
+    # Rows repeated in the extract (the same cell in two workbooks) are exact duplicates: the
+    # validation layer drops and counts them; the same key with other values refuses the load.
+    flags = out.loc[
+        out["flag"].notna(), ["year", "exporter", "importer", "reporter", "product", "flag", LINE, FILE]
+    ]
     dropped_info = {"names": dropped, "rows": int((~keep).sum())}
     return out.drop(columns="flag"), flags.reset_index(drop=True), dropped_info

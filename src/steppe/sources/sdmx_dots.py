@@ -59,6 +59,14 @@ def _sdmx_error(text: str) -> str | None:
     return f"SDMX error {code.group(1)}: {message}" if code else f"SDMX error: {message}"
 
 
+def reporter_codes(countries: str) -> list[str]:
+    """``--countries`` as a list of ISO3 reporter codes; anything else is one clear error."""
+    reporters = [c.strip().upper() for c in countries.split(",") if c.strip()]
+    if not reporters or any(not re.fullmatch(r"[A-Z]{3}", r) for r in reporters):
+        raise UsageError(f"{SOURCE}: --countries takes ISO3 codes such as KAZ,UZB, got {countries!r}.")
+    return reporters
+
+
 def download(
     ctx: FetchContext, *, years: str | None, countries: str | None
 ) -> tuple[pd.DataFrame, str, str, dict[str, Any]]:
@@ -68,9 +76,7 @@ def download(
     from steppe.dates import parse_years
     from steppe.sources import http
 
-    reporters = [c.strip().upper() for c in countries.split(",")] if countries else list(CENTRAL_ASIA)
-    if any(not re.fullmatch(r"[A-Z]{3}", r) for r in reporters):
-        raise UsageError(f"{SOURCE}: --countries takes ISO3 codes, got {countries!r}.")
+    reporters = reporter_codes(countries) if countries else list(CENTRAL_ASIA)
     key = f"{'+'.join(reporters)}.{'+'.join(INDICATORS)}..A"
     params: dict[str, str] = {}
     if years:

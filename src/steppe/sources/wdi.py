@@ -17,6 +17,7 @@ other World Bank aggregates (regions, income groups) are dropped and counted in 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -32,9 +33,11 @@ from steppe.sources.connector import (
     Payload,
     content_hash,
     frame_hash,
+    not_applied,
     numbers,
     read_csv_text,
 )
+from steppe.sources.validation import FILE, LINE, TABLES, Problem, SourceSchema, with_lines
 
 SOURCE = "wdi"
 DATASETS = ("wdi", "gdp")
@@ -56,6 +59,32 @@ DEFAULT_INDICATORS = (
 )
 BULK_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
 GDP_COLUMNS = ("Country Name", "Country Code", "Year", "Value")
+HOSTS = ("api.worldbank.org", "datahub.io", "raw.githubusercontent.com")
+
+#: Indicators that cannot be negative (levels, counts, gross flows, shares of GDP); others, such
+#: as net FDI inflows, can.
+NON_NEGATIVE = frozenset(
+    {
+        "NY.GDP.MKTP.CD",
+        "SP.POP.TOTL",
+        "NE.TRD.GNFS.ZS",
+        "BX.TRF.PWKR.DT.GD.ZS",
+        "BX.TRF.PWKR.CD.DT",
+        "DT.DOD.DECT.CD",
+    }
+)
+#: WDI series start in 1960 (the first year column of every bulk file).
+SCHEMA = SourceSchema(
+    source=SOURCE,
+    years=(1960, None),
+    tables={
+        "country_indicators": dataclasses.replace(
+            TABLES["country_indicators"],
+            non_negative_when=("indicator", NON_NEGATIVE),
+            conditional_value="value",
+        )
+    },
+)
 
 
 def read(
@@ -69,6 +98,8 @@ def read(
     """Read WDI indicators (comma-separated codes) for countries (ISO3, comma-separated)."""
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
     if dataset == "gdp":
+        if codes and GDP_CODE not in codes:
+            not_applied(SOURCE, "indicators", indicators, f"the gdp dataset holds only {GDP_CODE}")
         payload = _gdp(ctx)
     elif dataset != "wdi":
         raise UsageError(f"Unknown wdi dataset '{dataset}'; use one of: {', '.join(DATASETS)}.")
@@ -91,6 +122,13 @@ def read(
     return payload
 
 
+def _coverage(path: Path, what: str) -> Problem:
+    """A coverage problem placed at the last line of ``path`` (where a cut file stops)."""
+    from steppe.sources.validation import count_lines
+
+    return Problem(str(path), count_lines(path), "coverage", None, what)
+
+
 def _countries(codes: pd.Series) -> tuple[pd.Series, list[str]]:
     """ISO3 for country codes, 'WLD' kept, other aggregates None (and listed)."""
     unique = sorted(set(codes))
@@ -105,20 +143,29 @@ def _unit(name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _bulk_file(path: Path) -> tuple[pd.DataFrame, str | None]:
-    """One WDI bulk CSV as long rows, and its 'Last Updated Date' when the file has one."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        first = next(csv.reader([fh.readline()]), [])
+def _bulk_file(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, str | None]:
+    """One WDI bulk CSV as long rows, and its 'Last Updated Date' when the file has one.
+
+    Completeness against the file's own metadata: every economy its ``Metadata_Country`` file
+    lists has a row, and the last year column is at most two years before 'Last Updated Date'.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            meta = [next(csv.reader([fh.readline()]), []) for _ in range(4)]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(
+            f"{SOURCE}: {path} line 1 is not UTF-8 CSV text ({type(exc).__name__}); re-download it "
+            "(rule text)."
+        ) from None
+    first = meta[0]
     edition = None
     skip = 0
     if first and first[0] == "Data Source":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            meta = [next(csv.reader([fh.readline()]), []) for _ in range(4)]
         skip = 4
         for row in meta:
             if len(row) >= 2 and row[0] == "Last Updated Date":
                 edition = row[1]
-    wide = read_csv_text(path, source=SOURCE, required=BULK_COLUMNS, skiprows=skip)
+    wide = read_csv_text(path, source=SOURCE, required=BULK_COLUMNS, skiprows=skip, problems=problems)
     year_cols = [c for c in wide.columns if re.fullmatch(r"\d{4}", c)]
     if not year_cols:
         raise DataError(
@@ -127,7 +174,11 @@ def _bulk_file(path: Path) -> tuple[pd.DataFrame, str | None]:
         )
     for col in year_cols:
         wide[col] = numbers(wide, col, source=SOURCE)
-    long = wide.melt(id_vars=list(BULK_COLUMNS), value_vars=year_cols, var_name="year", value_name="value")
+    _bulk_coverage(path, wide, year_cols, edition, problems)
+    wide = with_lines(wide, path)
+    long = wide.melt(
+        id_vars=[*BULK_COLUMNS, LINE, FILE], value_vars=year_cols, var_name="year", value_name="value"
+    )
     long = long[long["value"].notna()]
     out = pd.DataFrame(
         {
@@ -136,24 +187,53 @@ def _bulk_file(path: Path) -> tuple[pd.DataFrame, str | None]:
             "indicator": long["Indicator Code"].str.strip(),
             "value": long["value"].astype(float),
             "unit": long["Indicator Name"].map(_unit),
+            LINE: long[LINE],
+            FILE: long[FILE],
         }
     )
     return out, edition
 
 
+def _bulk_coverage(
+    path: Path, wide: pd.DataFrame, year_cols: list[str], edition: str | None, problems: list[Problem]
+) -> None:
+    name = path.name
+    metadata = path.with_name(f"Metadata_Country_{name}")
+    if metadata.is_file():
+        listed = read_csv_text(metadata, source=SOURCE, required=("Country Code",))
+        missing = sorted(set(listed["Country Code"].str.strip()) - set(wide["Country Code"].str.strip()))
+        if missing:
+            problems.append(
+                _coverage(
+                    path,
+                    f"{len(missing)} economies listed in {metadata.name} have no row (first: {missing[0]}); "
+                    "the file looks cut short",
+                )
+            )
+    updated = re.match(r"(\d{4})-\d{2}-\d{2}", edition or "")
+    if updated and int(max(year_cols)) < int(updated.group(1)) - 2:
+        problems.append(
+            _coverage(
+                path,
+                f"the last year column is {max(year_cols)} but the file says it was updated {edition}",
+            )
+        )
+
+
 def _finish(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     iso3, dropped = _countries(frame["code"])
     out = frame.assign(iso3=iso3)[iso3.notna().to_numpy()]
-    out = out[["iso3", "year", "indicator", "value", "unit"]].reset_index(drop=True)
-    out["year"] = out["year"].astype("int16")
+    extra = [c for c in (LINE, FILE) if c in out.columns]
+    out = out[["iso3", "year", "indicator", "value", "unit", *extra]].reset_index(drop=True)
     return out, dropped
 
 
 def _bulk_mirror(ctx: FetchContext) -> Payload:
     paths = ctx.glob(BULK_FOLDER, "*.csv", skip="Metadata_")
     parts, editions = [], {}
+    problems: list[Problem] = []
     for path in paths:
-        frame, edition = _bulk_file(path)
+        frame, edition = _bulk_file(path, problems)
         parts.append(frame)
         editions[path.name] = edition
     frame, dropped = _finish(pd.concat(parts, ignore_index=True))
@@ -168,6 +248,7 @@ def _bulk_mirror(ctx: FetchContext) -> Payload:
             "last_updated": editions,
             "dropped_aggregates": dropped,
         },
+        problems=problems,
     )
 
 
@@ -185,21 +266,48 @@ def _gdp(ctx: FetchContext) -> Payload:
             raise DataError(
                 f"{SOURCE}: {package} line {exc.lineno} is not valid JSON; fix the file."
             ) from None
-    frame = read_csv_text(path, source=SOURCE, required=GDP_COLUMNS)
+    problems: list[Problem] = []
+    frame = read_csv_text(path, source=SOURCE, required=GDP_COLUMNS, problems=problems)
     year = numbers(frame, "Year", source=SOURCE, integer=True)
     value = numbers(frame, "Value", source=SOURCE)
     raw = pd.DataFrame(
         {"code": frame["Country Code"].str.strip(), "year": year, "indicator": GDP_CODE, "value": value}
     )
+    raw.attrs = dict(frame.attrs)
+    raw = with_lines(raw, path)
     raw = raw[raw["value"].notna()].assign(unit="current US$")
     out, dropped = _finish(raw)
+    problems += _gdp_coverage(path, out, edition)
     return Payload(
         dataset="gdp",
         edition=edition,
         content_hash=content_hash([path]),
         frames={"country_indicators": out},
         params={"file": GDP_FILE, "indicator": GDP_CODE, "dropped_aggregates": dropped},
+        problems=problems,
     )
+
+
+def _gdp_coverage(path: Path, frame: pd.DataFrame, edition: str | None) -> list[Problem]:
+    """The datahub package describes "country, regional and world GDP": the World total must be
+    there, reaching at most four years before the package's ``last_updated``."""
+    world = frame.loc[frame["iso3"] == WORLD, "year"]
+    if world.empty:
+        return [
+            _coverage(
+                path,
+                "the file has no World (WLD) rows, which the datahub GDP package holds: it looks cut short",
+            )
+        ]
+    updated = re.match(r"(\d{4})", edition or "")
+    if updated and world.max() < int(updated.group(1)) - 4:
+        return [
+            _coverage(
+                path,
+                f"the World (WLD) series ends in {int(world.max())} but the package was updated {edition}",
+            )
+        ]
+    return []
 
 
 def _api(ctx: FetchContext, codes: list[str], countries: str | None, years: str | None) -> Payload:

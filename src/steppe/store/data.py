@@ -16,6 +16,13 @@ that editions and sources are never mixed silently. Which dataset wins:
 - ``dataset`` is None: the most recently loaded dataset of any source that has rows matching
   the filters (for indicators: that holds the indicator asked for).
 
+Editions: a (source, dataset) group may hold several editions. Its default is the pinned one
+(:func:`pin`, ``steppe data pin``) or else the most recently loaded; while a group has a pin,
+its other editions are read only when asked for by exact ``dataset_id``. A load never changes
+a pin, and a refused load (validation, :mod:`steppe.sources.validation`) stores nothing, so the
+previous edition stays the default. The same edition name with other content is refused
+unless the caller says it is a new edition (``new_edition``).
+
 Every returned frame carries a ``dataset_id`` column, so a result can always say where it came
 from; :func:`dataset_info` gives the full provenance row.
 """
@@ -134,19 +141,41 @@ def stored_with_content(
     return None
 
 
+#: Edition names: what a user may call an edition (``--edition``), and what ids may hold.
+_EDITION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
+
+
+def check_edition_name(name: str) -> str:
+    """``name`` when it is a usable edition name (letters, digits, . _ + -), else one sentence."""
+    text = str(name).strip()
+    if not _EDITION_NAME.fullmatch(text):
+        raise UsageError(
+            f"Invalid edition name {str(name)[:80]!r}: use letters, digits, '.', '_', '+' or '-' "
+            "(at most 64 characters), e.g. 2025-07 or v2."
+        )
+    return text
+
+
 def load_dataset(
     store: Store,
     record: DatasetRecord,
     frames: Mapping[str, pd.DataFrame],
     bulk: Mapping[str, BulkLoader] | None = None,
+    *,
+    new_edition: bool = False,
 ) -> LoadOutcome:
     """Store ``record`` and its fact rows in one transaction; nothing is written if any step fails.
 
     ``frames`` maps fact tables to frames with (a subset of) :data:`FACT_COLUMNS`; ``bulk`` maps
     fact tables to loaders that insert straight from files (large BACI files). The same content
     (source, dataset, content hash, ``params['options']``) is stored once: a repeat returns
-    ``loaded=False``. When the id ``source:dataset:edition`` is taken by other content or
-    options, the new one gets ``~<8 hex>`` appended, so both stay side by side.
+    ``loaded=False``. When the id ``source:dataset:edition`` is taken:
+
+    - by the same request options with other content: the source has changed under the same
+      edition name (or the file is damaged): refused, unless ``new_edition`` says it is a new
+      edition, which is then stored beside the old one as ``<edition>~<8 hex>``;
+    - by other options (another slice of the same edition, e.g. other indicators): stored
+      beside it as ``<edition>~<8 hex>``.
     """
     bulk = dict(bulk or {})
     for table, frame in frames.items():
@@ -162,6 +191,13 @@ def load_dataset(
             return same
         dataset_id = record.dataset_id
         if _taken(store, dataset_id):
+            same_options = _options(record.params) == _options(_stored_params(store, dataset_id))
+            if same_options and not new_edition:
+                raise UsageError(
+                    f"The edition {dataset_id} is already stored with other content, fetched with the "
+                    "same options: the source changed under the same edition name, or this file is "
+                    "damaged; if it is a new edition, fetch again with --new-edition (or --edition NAME)."
+                )
             key = record.content_hash + _options(record.params)
             dataset_id = f"{dataset_id}~{hashlib.sha256(key.encode()).hexdigest()[:8]}"
             if _taken(store, dataset_id):
@@ -181,6 +217,7 @@ def load_dataset(
             rows += n
             if n:
                 tables.append(table)
+        params = {k: v for k, v in record.params.items() if not (k == "validation" and not v)}
         store.execute(
             "INSERT INTO datasets (dataset_id, source, dataset, edition, params, location, retrieved_at, "
             "content_hash, rows, tables) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -189,7 +226,7 @@ def load_dataset(
                 record.source,
                 record.dataset,
                 record.edition,
-                json.dumps(record.params, sort_keys=True, default=str),
+                json.dumps(params, sort_keys=True, default=str),
                 record.location,
                 record.retrieved_at,
                 record.content_hash,
@@ -198,6 +235,11 @@ def load_dataset(
             ],
         )
     return LoadOutcome(dataset_id, rows, True)
+
+
+def _stored_params(store: Store, dataset_id: str) -> dict[str, Any]:
+    found = store.execute("SELECT params FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchall()
+    return json.loads(found[0][0]) if found and found[0][0] else {}
 
 
 def _taken(store: Store, dataset_id: str) -> bool:
@@ -221,8 +263,73 @@ def drop_dataset(store: Store, dataset_id: str) -> int:
             raise NotFoundError(f"No stored dataset '{dataset_id}'; 'steppe data list' shows them.")
         for table in FACT_COLUMNS:
             store.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+        store.execute("DELETE FROM dataset_pins WHERE dataset_id = ?", [dataset_id])
         store.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
     return int(found[0][0])
+
+
+# -- editions ----------------------------------------------------------------------------------
+
+
+def eligible_sql(alias: str = "d") -> str:
+    """SQL condition: dataset ``alias`` may be read by default (no other edition of its group is pinned).
+
+    The one place that says which editions readers use without an exact ``dataset_id``.
+    """
+    return (
+        f"NOT EXISTS (SELECT 1 FROM dataset_pins p WHERE p.source = {alias}.source "
+        f"AND p.dataset = {alias}.dataset AND p.dataset_id <> {alias}.dataset_id)"
+    )
+
+
+def editions(store: Store, source: str | None = None) -> list[dict[str, Any]]:
+    """Every stored edition by source and dataset, with which one is the group's default and why."""
+    sql = (
+        "SELECT d.source, d.dataset, d.edition, d.dataset_id, d.rows, d.loaded_at, "
+        "p.dataset_id IS NOT NULL AS pinned, "
+        "row_number() OVER (PARTITION BY d.source, d.dataset ORDER BY (p.dataset_id IS NOT NULL) DESC, "
+        "d.loaded_at DESC, d.dataset_id DESC) = 1 AS is_default "
+        "FROM datasets d LEFT JOIN dataset_pins p ON p.dataset_id = d.dataset_id"
+    )
+    args: list[Any] = []
+    if source:
+        sql += " WHERE d.source = ?"
+        args.append(source)
+    rows = store.rows(sql + " ORDER BY d.source, d.dataset, d.loaded_at DESC, d.dataset_id DESC", args)
+    for row in rows:
+        row["default"] = "pinned" if row["pinned"] else ("newest" if row["is_default"] else "")
+        row["is_default"] = bool(row["is_default"])
+        row["pinned"] = bool(row["pinned"])
+    return rows
+
+
+def pin(store: Store, dataset_id: str) -> dict[str, Any]:
+    """Make ``dataset_id`` the default edition of its source and dataset, whatever is loaded later."""
+    with store.transaction():
+        found = store.rows("SELECT source, dataset FROM datasets WHERE dataset_id = ?", [dataset_id])
+        if not found:
+            raise NotFoundError(f"No stored dataset '{dataset_id}'; 'steppe data editions' lists them.")
+        group = found[0]
+        store.execute(
+            "DELETE FROM dataset_pins WHERE source = ? AND dataset = ?", [group["source"], group["dataset"]]
+        )
+        store.execute(
+            "INSERT INTO dataset_pins (source, dataset, dataset_id) VALUES (?, ?, ?)",
+            [group["source"], group["dataset"], dataset_id],
+        )
+    return {"source": group["source"], "dataset": group["dataset"], "pinned": dataset_id}
+
+
+def unpin(store: Store, group: str) -> list[str]:
+    """Remove the pins of ``group`` (a source id, ``source:dataset`` or a pinned dataset_id)."""
+    with store.transaction():
+        pins = store.rows("SELECT source, dataset, dataset_id FROM dataset_pins")
+        hit = [p for p in pins if group in (p["source"], f"{p['source']}:{p['dataset']}", p["dataset_id"])]
+        if not hit:
+            raise NotFoundError(f"Nothing is pinned for '{group}'; 'steppe data editions' shows the pins.")
+        for p in hit:
+            store.execute("DELETE FROM dataset_pins WHERE dataset_id = ?", [p["dataset_id"]])
+    return [p["dataset_id"] for p in hit]
 
 
 # -- provenance ------------------------------------------------------------------------------
@@ -309,7 +416,8 @@ def resolve_dataset(store: Store, table: str, dataset: str | None, where: _Where
         cond = "(d.source = ? OR starts_with(d.dataset_id, ?))"
         args = [dataset, dataset.rstrip(":") + ":"]
     found = store.execute(
-        f"SELECT d.dataset_id FROM datasets d WHERE list_contains(d.tables, ?) AND {cond} AND EXISTS "
+        f"SELECT d.dataset_id FROM datasets d WHERE list_contains(d.tables, ?) AND {cond} "
+        f"AND {eligible_sql('d')} AND EXISTS "
         f"(SELECT 1 FROM {table} t WHERE t.dataset_id = d.dataset_id AND {where.sql()}) "
         "ORDER BY d.loaded_at DESC, d.dataset_id DESC LIMIT 1",
         [table, *args, *where.args],
@@ -506,6 +614,8 @@ def insert_baci_csv(
     classification: str,
     *,
     label: str | None = None,
+    year: int | None = None,
+    allow: frozenset[str] = frozenset(),
 ) -> int:
     """Stream one BACI yearly CSV (t,i,j,k,v,q) into ``trade_flows`` with DuckDB; return rows.
 
@@ -513,10 +623,31 @@ def insert_baci_csv(
     BACI numeric codes (``code``) to ISO3 (``iso3``); pairs with an unmapped code are left out.
     v (thousand current US$) becomes value_usd x 1000; q (metric tons, 'NA' when missing) the
     quantity; BACI values are FOB and reconciled from both reporters' declarations.
-    A value that is not a number raises one DataError naming the file, line and column.
+
+    The validation rules are checked in the same pass (the bulk path's copy of
+    :mod:`steppe.sources.validation`): t is the file's ``year`` (coverage), v and q are finite
+    (finite) and not negative (sign), k is present (required). A broken row raises a
+    :class:`~steppe.errors.RefusedLoad` naming the file, line and rule (the line is found by a
+    second read of the file, only then); ``allow`` waives overridable rules.
     """
     from steppe.errors import DataError
 
+    def fail(rule: str) -> str:
+        return f"error('{_RULE_MARK}{rule}')"
+
+    t = "r.t"
+    if year is not None and "coverage" not in allow:
+        t = f"CASE WHEN r.t = {int(year)} THEN r.t ELSE {fail('coverage')} END"
+    sign_v = "" if "sign" in allow else f"WHEN r.v < 0 THEN {fail('sign')} "
+    value = (
+        f"CASE WHEN r.v IS NULL THEN {fail('required')} WHEN NOT isfinite(r.v) THEN {fail('finite')} "
+        f"{sign_v}ELSE r.v * 1000 END"
+    )
+    sign_q = "" if "sign" in allow else f"WHEN r.qn < 0 THEN {fail('sign')} "
+    quantity = f"CASE WHEN NOT isfinite(r.qn) THEN {fail('finite')} {sign_q}ELSE r.qn END"
+    product = (
+        f"CASE WHEN trim(coalesce(r.k, '')) = '' THEN {fail('required')} ELSE lpad(trim(r.k), 6, '0') END"
+    )
     view = "_steppe_baci_codes"
     store.con.register(view, countries[["code", "iso3"]])
     try:
@@ -524,11 +655,13 @@ def insert_baci_csv(
             f"""
             INSERT INTO trade_flows (dataset_id, year, exporter, importer, reporter, product,
                                      classification, value_usd, quantity, valuation)
-            SELECT ?, r.t, ci.iso3, cj.iso3, 'reconciled', lpad(trim(r.k), 6, '0'), ?, r.v * 1000,
-                   CASE WHEN trim(r.q) IN ('', 'NA') THEN NULL ELSE CAST(trim(r.q) AS DOUBLE) END, 'fob'
-            FROM read_csv(?, header = true, delim = ',', quote = '"', auto_detect = false,
-                          columns = {{'t': 'SMALLINT', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
-                                     'v': 'DOUBLE', 'q': 'VARCHAR'}}) AS r
+            SELECT ?, {t}, ci.iso3, cj.iso3, 'reconciled', {product}, ?, {value}, {quantity}, 'fob'
+            FROM (
+                SELECT *, CASE WHEN trim(q) IN ('', 'NA') THEN NULL ELSE CAST(trim(q) AS DOUBLE) END AS qn
+                FROM read_csv(?, header = true, delim = ',', quote = '"', auto_detect = false,
+                              columns = {{'t': 'SMALLINT', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
+                                         'v': 'DOUBLE', 'q': 'VARCHAR'}})
+            ) AS r
             JOIN {view} ci ON ci.code = r.i
             JOIN {view} cj ON cj.code = r.j
             """,
@@ -536,20 +669,111 @@ def insert_baci_csv(
         ).fetchall()[0][0]
     except duckdb.Error as exc:
         text = str(exc)
+        rule = re.search(re.escape(_RULE_MARK) + r"(\w+)", text)
+        if rule:
+            raise _baci_refusal(path, label, rule.group(1), year) from None
         line = _DUCKDB_LINE.search(text)
         column = _DUCKDB_COLUMN.search(text)
         where = f" line {line.group(1)}" if line else ""
         field = f" field '{column.group(1)}'" if column else ""
-        value = _DUCKDB_VALUE.search(text)
-        if value:
-            kind = "a number" if value.group(2) in ("DOUBLE", "FLOAT", "DECIMAL") else "an integer"
-            detail = f"{value.group(1)!r} is not {kind}"
+        value_match = _DUCKDB_VALUE.search(text)
+        rule_name = "number"
+        if value_match:
+            kind = "a number" if value_match.group(2) in ("DOUBLE", "FLOAT", "DECIMAL") else "an integer"
+            detail = f"{value_match.group(1)!r} is not {kind}"
+            if value_match.group(2) == "SMALLINT" and value_match.group(1).strip().lstrip("-").isdigit():
+                detail = f"year {value_match.group(1).strip()} does not have four digits"
+                rule_name = "year_storable"
         else:
             detail = text.strip().splitlines()[0][:200]
         raise DataError(
-            f"baci: {label or path}{where}{field}: {detail}; fix or re-download the file."
+            f"baci: {label or path}{where}{field}: {detail}; fix or re-download the file (rule {rule_name})."
         ) from None
     finally:
         with contextlib.suppress(duckdb.Error):  # after a failed statement the rollback drops it
             store.con.unregister(view)
     return int(inserted)
+
+
+_RULE_MARK = "steppe-rule:"
+
+
+def _baci_refusal(path: Path, label: str | None, rule: str, year: int | None) -> Exception:
+    """The refusal for a BACI row that broke ``rule``: find its line with a plain read of the file."""
+    import csv
+    import math
+
+    from steppe.sources.validation import Problem, refuse
+
+    def broken(row: dict[str, str]) -> tuple[str, str] | None:
+        def number(text: str | None) -> float | None:
+            try:
+                return float(text) if text is not None and text.strip() not in ("", "NA") else None
+            except ValueError:
+                return None
+
+        v, q = number(row.get("v")), number((row.get("q") or "").strip())
+        if rule == "coverage" and year is not None and (row.get("t") or "").strip() != str(year):
+            return "t", f"year {row.get('t')!r} in the file of year {year}"
+        if rule == "required" and not (row.get("k") or "").strip():
+            return "k", "the product code is empty; this field is required"
+        if rule == "required" and v is None:
+            return "v", "the value is empty; this field is required"
+        if rule == "finite":
+            for name, x in (("v", v), ("q", q)):
+                if x is not None and not math.isfinite(x):
+                    return name, f"{row.get(name)!r} is not a finite number"
+        if rule == "sign":
+            for name, x in (("v", v), ("q", q)):
+                if x is not None and x < 0:
+                    return name, f"{row.get(name)!r} is negative; this amount cannot be"
+        return None
+
+    where = label or str(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for row in reader:
+            found = broken(row)
+            if found:
+                return refuse("baci", [Problem(where, reader.line_num, rule, found[0], found[1])])
+    return refuse("baci", [Problem(where, None, rule, None, "a row breaks this rule")])
+
+
+def bulk_duplicates(
+    store: Store, dataset_id: str, table: str, key: Sequence[str], *, year: int | None = None
+) -> tuple[int, list[dict]]:
+    """After a bulk load: drop exact duplicate rows of ``dataset_id`` and list conflicting keys.
+
+    Returns (exact duplicates removed, up to 5 keys that repeat with other values). ``year``
+    limits the check to that year's rows (one BACI yearly file just inserted: its rows are the
+    last appended, so DuckDB skips the others by their min/max). Keys are grouped by one 64-bit
+    hash, which is cheap; only the few repeated hashes are compared column by column.
+    """
+    columns = list(FACT_COLUMNS[table])
+    keys = ", ".join(key)
+    scope = "dataset_id = ?" + (" AND year = ?" if year is not None else "")
+    args: list[Any] = [dataset_id] + ([year] if year is not None else [])
+    repeated = store.execute(
+        f"SELECT hash({keys}) AS h FROM {table} WHERE {scope} GROUP BY h HAVING count(*) > 1 LIMIT 1000",
+        args,
+    ).fetchall()
+    if not repeated:
+        return 0, []
+    hashes = [r[0] for r in repeated]
+    every = ", ".join(columns)
+    groups = store.rows(
+        f"SELECT {keys}, count(*) AS n, count(DISTINCT ({every})) AS variants FROM {table} "
+        f"WHERE {scope} AND list_contains(?, hash({keys})) GROUP BY {keys} HAVING count(*) > 1 "
+        "ORDER BY variants DESC LIMIT 5",
+        [*args, hashes],
+    )
+    conflicts = [g for g in groups if g["variants"] > 1]
+    if conflicts or not groups:
+        return 0, conflicts
+    removed = store.execute(
+        f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM (SELECT rowid, "
+        f"row_number() OVER (PARTITION BY {every} ORDER BY rowid) AS k FROM {table} "
+        f"WHERE {scope} AND list_contains(?, hash({keys}))) WHERE k > 1)",
+        [*args, hashes],
+    ).fetchall()[0][0]
+    return int(removed), []

@@ -1,9 +1,26 @@
-"""Opening the store, applying migrations and running transactions."""
+"""Opening the store, applying migrations and running transactions.
+
+DuckDB lets one process write a database file at a time, and while it does no other process
+can open the file, not even read-only. steppe therefore opens the store in one of two ways
+when another process holds it (a long ``steppe fetch``, say):
+
+- a command that only reads (``steppe kb orgs``, ``steppe data list`` ...) reads a private
+  snapshot: a copy of the file as of its last commit, made in the scratch folder and removed
+  when the command ends; the user is told so in one line (:func:`reading`);
+- a command that writes waits, saying so once, until the other process is done or
+  STEPPE_LOCK_WAIT seconds have passed; then it stops with one sentence.
+"""
 
 from __future__ import annotations
 
+import atexit
+import logging
+import os
 import re
-from collections.abc import Iterator, Sequence
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -12,7 +29,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from steppe.errors import StoreError
+from steppe.errors import StoreBusyError, StoreError
+
+log = logging.getLogger("steppe.store")
+
+#: Says things a user should know about how the store was opened (a snapshot, a wait). The CLI
+#: points it at its stderr console; the default logs at INFO.
+notify: Callable[[str], None] = log.info
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -51,8 +74,10 @@ class Store:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"The store {self.path} is in use by another process; wait for it to "
+                holder = _LOCK_HOLDER.search(str(exc))
+                who = f" ({holder.group(1)})" if holder else ""
+                raise StoreBusyError(
+                    f"The store {self.path} is in use by another process{who}; wait for it to "
                     "finish or point STEPPE_DB at another file."
                 ) from None
             raise StoreError(
@@ -64,11 +89,17 @@ class Store:
             ) from None
         self._depth = 0
         self.closed = False
+        self.snapshot_of: str | None = None  # the busy store this private copy was taken from
+        self._scratch: Path | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
+        if self.closed:
+            return
         self.con.close()
         self.closed = True
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     def __enter__(self) -> Store:
         return self
@@ -157,7 +188,23 @@ class Store:
         return len(frame)
 
 
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?\(PID \d+\))")
+
 _DEFAULT: dict[str, Store] = {}
+
+#: Whether stores opened without an explicit ``read_only`` are for reading only (see reading()).
+_READING: list[bool] = [False]
+
+
+@contextmanager
+def reading(enabled: bool = True) -> Iterator[None]:
+    """Inside, :func:`open_store` and :func:`default_store` open for reading: when another
+    process is writing the store they read a snapshot of its last commit instead of failing."""
+    _READING.append(enabled)
+    try:
+        yield
+    finally:
+        _READING.pop()
 
 
 def default_store() -> Store:
@@ -171,11 +218,35 @@ def default_store() -> Store:
     return store
 
 
-def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store:
-    """Open (creating if needed) the store at ``path`` or STEPPE_DB, migrated to the latest schema."""
+def close_defaults() -> None:
+    """Close the stores :func:`default_store` opened (and remove any snapshot copies)."""
+    for store in list(_DEFAULT.values()):
+        store.close()
+    _DEFAULT.clear()
+
+
+def open_store(
+    path: Path | str | None = None,
+    *,
+    migrate: bool = True,
+    read_only: bool | None = None,
+    wait: float | None = None,
+) -> Store:
+    """Open (creating if needed) the store at ``path`` or STEPPE_DB, migrated to the latest schema.
+
+    When another process is writing the file: with ``read_only`` (default: inside
+    :func:`reading`) the last committed state is read from a private snapshot; otherwise the
+    call waits up to ``wait`` seconds (default STEPPE_LOCK_WAIT) for the writer to finish.
+    """
     from steppe.config import settings
 
-    store = Store(path if path is not None else settings().db_path)
+    target = str(path if path is not None else settings().db_path)
+    if read_only is None:
+        read_only = _READING[-1]
+    try:
+        store = Store(target)
+    except StoreBusyError as busy:
+        store = _snapshot(target, busy) if read_only else _wait(target, busy, wait)
     if migrate:
         try:
             store.migrate()
@@ -186,3 +257,82 @@ def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store
                 "'steppe init' to start a fresh one."
             ) from None
     return store
+
+
+def _wait(path: str, busy: StoreBusyError, wait: float | None) -> Store:
+    """Retry opening ``path`` until the writer is gone; one notice, one sentence on timeout."""
+    from steppe.config import limits
+
+    limit = limits().lock_wait_s if wait is None else wait
+    deadline = time.monotonic() + limit
+    holder = _LOCK_HOLDER.search(str(busy))
+    who = holder.group(1) if holder else "another process"
+    if limit > 0:
+        notify(f"The store {path} is being written by {who}; waiting for it to finish (Ctrl-C to stop).")
+    delay = 0.1
+    while time.monotonic() < deadline:
+        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 2, 2.0)
+        try:
+            return Store(path)
+        except StoreBusyError:
+            continue
+    raise StoreBusyError(
+        f"The store {path} is still being written by {who} after {limit:g} s; run this command "
+        "when it has finished, raise STEPPE_LOCK_WAIT, or point STEPPE_DB at another file."
+    )
+
+
+def _snapshot(path: str, busy: StoreBusyError, attempts: int = 5) -> Store:
+    """A private copy of the busy store as of its last commit, opened read-write (it is ours).
+
+    Copying is safe while a write transaction runs: DuckDB writes uncommitted data only to
+    blocks the file's header does not point at yet, and the write-ahead log gets a transaction
+    only when it commits. A copy taken while a commit or checkpoint changes the files is
+    detected (sizes and times before and after) and taken again.
+    """
+    from steppe.config import scratch_root
+
+    holder = _LOCK_HOLDER.search(str(busy))
+    who = holder.group(1) if holder else "another process"
+    notify(
+        f"The store {path} is being written by {who}; reading its last committed state "
+        "(what that process is loading is not included yet)."
+    )
+    source = Path(path)
+    wal = Path(path + ".wal")
+    for _ in range(attempts):
+        root = scratch_root()
+        root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"snapshot-{os.getpid()}-", dir=root))
+        atexit.register(shutil.rmtree, folder, True)  # also when the store is never closed
+        copy = folder / source.name
+        before = _stamp(source, wal)
+        shutil.copyfile(source, copy)
+        if wal.exists():
+            shutil.copyfile(wal, Path(str(copy) + ".wal"))
+        if _stamp(source, wal) != before:
+            shutil.rmtree(folder, ignore_errors=True)
+            time.sleep(0.2)
+            continue
+        try:
+            store = Store(copy)
+        except StoreError:
+            shutil.rmtree(folder, ignore_errors=True)
+            time.sleep(0.2)
+            continue
+        store.snapshot_of = path
+        store._scratch = folder
+        return store
+    return _wait(path, busy, None)
+
+
+def _stamp(*paths: Path) -> tuple:
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            out.append((st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            out.append(None)
+    return tuple(out)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from steppe.store.data import eligible_sql
+
 if TYPE_CHECKING:
     from steppe.store.db import Store
 
@@ -27,6 +29,7 @@ def trade_datasets(store: Store, product: str | None = "TOTAL") -> list[dict[str
     """Datasets with rows in ``trade_flows`` for one product (``None``: product-level rows, i.e.
     every product but 'TOTAL'): id, source, edition, years, rows, reporters."""
     where = "WHERE t.product = $product" if product else "WHERE t.product <> 'TOTAL'"
+    where += f" AND {eligible_sql('d')}"  # a pinned edition hides its group's others
     return store.rows(
         "SELECT t.dataset_id, d.source, d.dataset, d.edition, min(t.year) AS first_year, "
         "max(t.year) AS last_year, count(DISTINCT t.year) AS years, count(*) AS rows, "
@@ -107,7 +110,7 @@ def country_indicator_rows(
     years: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """``country_indicators`` rows for some indicator codes, with the dataset's source."""
-    where = ["list_contains($codes, c.indicator)"]
+    where = ["list_contains($codes, c.indicator)", eligible_sql("d")]
     params: dict[str, Any] = {"codes": list(indicators)}
     if countries:
         where.append("list_contains($countries, c.iso3)")

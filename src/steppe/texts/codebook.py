@@ -30,8 +30,15 @@ from pathlib import Path
 import yaml
 
 from steppe.errors import NotFoundError, ValidationError
+from steppe.identifiers import is_identifier
+from steppe.yamlfiles import yaml_problem, yaml_where
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+def _valid_id(value: object) -> bool:
+    """Codebook and code ids: the one identifier rule (steppe.identifiers), in lower case."""
+    return is_identifier(value) and str(value) == str(value).lower()
+
+
 _CODE_KEYS = {"id", "name", "definition", "include", "exclude", "examples", "keywords", "codes"}
 _TOP_KEYS = {"codebook", "name", "version", "source", "codes"}
 #: The codebook that holds the KB actors found in texts ("actor:eaeu", "actor:KAZ").
@@ -93,12 +100,13 @@ def parse_codebook(data: object, path: str) -> Codebook:
             "and 'codes:'.",
             [f"{path}: not a mapping"],
         )
-    for key in sorted(set(data) - _TOP_KEYS):
+    for key in sorted(set(data) - _TOP_KEYS, key=str):
         problems.append(f"{path}: unknown top-level key '{key}'")
     cb_id = data.get("codebook")
-    if not isinstance(cb_id, str) or not _ID.match(cb_id):
+    if not isinstance(cb_id, str) or not _valid_id(cb_id):
         problems.append(
-            f"{path}: 'codebook' must be an id of lower-case letters, digits and _ (got {cb_id!r})"
+            f"{path}: 'codebook' must be an id of lower-case letters, digits and _, starting with a letter, "
+            f"at most 64 characters (got {str(cb_id)[:80]!r})"
         )
         cb_id = "?"
     elif cb_id == ACTOR_CODEBOOK:
@@ -118,15 +126,15 @@ def parse_codebook(data: object, path: str) -> Codebook:
                 problems.append(f"{path}: {where}: entry {i + 1} is not a mapping")
                 continue
             cid = item.get("id")
-            label = f"code '{cid}'" if isinstance(cid, str) else f"{where} entry {i + 1}"
-            if not isinstance(cid, str) or not _ID.match(cid):
+            label = f"code {cid[:80]!r}" if isinstance(cid, str) else f"{where} entry {i + 1}"
+            if not isinstance(cid, str) or not _valid_id(cid):
                 problems.append(f"{path}: {label}: 'id' must be lower-case letters, digits and _")
                 continue
             if cid in seen:
                 problems.append(f"{path}: code '{cid}': id used twice")
                 continue
             seen.add(cid)
-            for key in sorted(set(item) - _CODE_KEYS):
+            for key in sorted(set(item) - _CODE_KEYS, key=str):
                 problems.append(f"{path}: code '{cid}': unknown key '{key}'")
             for key in ("name", "definition"):
                 if not isinstance(item.get(key), str) or not item[key].strip():
@@ -178,12 +186,10 @@ def load_codebook(name_or_path: str | Path) -> Codebook:
         )
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" line {where.line + 1}" if where is not None else ""
+    except (yaml.YAMLError, RecursionError) as exc:
         raise ValidationError(
-            f"Codebook {path}{line} is not valid YAML ({getattr(exc, 'problem', exc)}); fix the file.",
-            [f"{path}{line}: {exc}"],
+            f"Codebook {yaml_where(path, exc)} is not valid YAML ({yaml_problem(exc)}); fix the file.",
+            [f"{yaml_where(path, exc)}: {yaml_problem(exc)}"],
         ) from None
     except UnicodeDecodeError:
         raise ValidationError(f"Codebook {path} is not UTF-8 text; save it as UTF-8 YAML.") from None

@@ -20,6 +20,7 @@ import yaml
 
 from steppe.errors import ValidationError
 from steppe.texts.segment import Segment, clean_pdf_pages, paragraphs
+from steppe.yamlfiles import yaml_problem
 
 META_FIELDS = ("title", "author", "date", "publisher", "kind", "language")
 FORMATS = ("text", "markdown", "html", "pdf")
@@ -63,6 +64,7 @@ _rng = np.random.default_rng(20240607)
 _PERM_A = _rng.integers(1, _PRIME, size=_N_PERM, dtype=np.uint64)
 _PERM_B = _rng.integers(0, _PRIME, size=_N_PERM, dtype=np.uint64)
 _WORD = re.compile(r"\w+")
+_BLOCK = 1 << 14  # shingles hashed per block in minhash()
 
 
 def minhash(text: str, shingle: int = 5) -> np.ndarray:
@@ -80,8 +82,13 @@ def minhash(text: str, shingle: int = 5) -> np.ndarray:
         grams = {" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1)}
     hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
     hashes %= np.uint64(_PRIME)
-    permuted = (hashes[:, None] * _PERM_A[None, :] + _PERM_B[None, :]) % np.uint64(_PRIME)
-    return permuted.min(axis=0)
+    # In blocks, so that memory stays at block x 128 values however long the text is.
+    signature = np.full(_N_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for start in range(0, len(hashes), _BLOCK):
+        block = hashes[start : start + _BLOCK]
+        permuted = (block[:, None] * _PERM_A[None, :] + _PERM_B[None, :]) % np.uint64(_PRIME)
+        np.minimum(signature, permuted.min(axis=0), out=signature)
+    return signature
 
 
 def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
@@ -142,8 +149,10 @@ def read_markdown(path: Path, data: bytes) -> ParsedDocument:
     if match:
         try:
             front = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as exc:
-            raise ValidationError(f"{path}: the YAML front matter cannot be parsed ({exc}).") from None
+        except (yaml.YAMLError, RecursionError) as exc:
+            raise ValidationError(
+                f"{path}: the YAML front matter cannot be parsed ({yaml_problem(exc)}); fix it or remove it."
+            ) from None
         if isinstance(front, dict):
             for key in (*META_FIELDS, "source_url"):
                 if front.get(key) not in (None, ""):
@@ -228,17 +237,37 @@ def read_html(path: Path, data: bytes) -> ParsedDocument:
 
 
 def read_pdf(path: Path, data: bytes) -> ParsedDocument:
-    """PDF text layer via pypdf, with page furniture and line-end hyphenation cleaned up."""
+    """PDF text layer via pypdf, with page furniture and line-end hyphenation cleaned up.
+
+    A PDF is hostile input to a large parser: whatever pypdf raises on a damaged or crafted
+    file (an oversized xref hits its LimitReachedError, a loop a RecursionError, a bad number
+    a ValueError ...) becomes one sentence naming the file.
+    """
     import io
+    import warnings
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ValidationError(f"{path} is not a readable PDF ({exc}); check the file.") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns on every repaired flaw; the result is checked below
+            reader = PdfReader(io.BytesIO(data))
+            pages = [page.extract_text() or "" for page in reader.pages]
+            info = reader.metadata
+    except MemoryError:
+        raise ValidationError(f"{path} is too large to read as a PDF here; split it into parts.") from None
+    except Exception as exc:  # any failure of the parser on this file is the file's
+        detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        raise ValidationError(
+            f"{path} is not a readable PDF ({type(exc).__name__}: {detail}); check the file or export "
+            "it again as PDF."
+        ) from None
+    text_cap = _limit_chars()
+    if sum(len(p) for p in pages) > text_cap:
+        raise ValidationError(
+            f"{path} holds more than {text_cap // 1_000_000} million characters of text, over the limit for "
+            "one document (STEPPE_TEXT_MAX_MB); split it, for example by chapter, and add the parts."
+        )
     if sum(len(re.findall(r"\w", p)) for p in pages) < 20:
         raise ValidationError(
             f"{path} has no text layer (an image-only or scanned PDF); run OCR on it first "
@@ -246,7 +275,6 @@ def read_pdf(path: Path, data: bytes) -> ParsedDocument:
         )
     text = clean_pdf_pages(pages)
     meta: dict[str, str | None] = {}
-    info = reader.metadata
     if info is not None:
         if info.title:
             meta["title"] = str(info.title)
@@ -254,7 +282,7 @@ def read_pdf(path: Path, data: bytes) -> ParsedDocument:
             meta["author"] = str(info.author)
         try:
             created = info.creation_date
-        except (ValueError, TypeError):
+        except Exception:  # a malformed date in the metadata is not worth a refusal
             created = None
         if created is not None:
             meta["date"] = created.date().isoformat()
@@ -265,6 +293,7 @@ def read_pdf(path: Path, data: bytes) -> ParsedDocument:
 def parse_text(text: str, path: str) -> ParsedDocument:
     """A document from text already in memory (e.g. a QDPX source): Markdown if it has front matter."""
     data = text.encode("utf-8")
+    check_size(Path(path), len(data), "text")
     if _FRONT_MATTER.match(text):
         return read_markdown(Path(path), data)
     return read_text(Path(path), data)
@@ -273,11 +302,38 @@ def parse_text(text: str, path: str) -> ParsedDocument:
 _READERS = {"text": read_text, "markdown": read_markdown, "html": read_html, "pdf": read_pdf}
 
 
+def _limit_chars() -> int:
+    from steppe.config import limits
+
+    return int(limits().text_max_mb * 1_000_000)
+
+
+def check_size(path: Path, size: int, fmt: str) -> None:
+    """Refuse a file over the size limit for its kind before reading it (STEPPE_TEXT_MAX_MB,
+    STEPPE_PDF_MAX_MB): a 50 MB text file would otherwise take gigabytes and minutes."""
+    from steppe.config import limits
+
+    cap_mb = limits().pdf_max_mb if fmt == "pdf" else limits().text_max_mb
+    if size > cap_mb * 1_000_000:
+        variable = "STEPPE_PDF_MAX_MB" if fmt == "pdf" else "STEPPE_TEXT_MAX_MB"
+        raise ValidationError(
+            f"{path} is {size / 1e6:,.1f} MB, over the {cap_mb:g} MB limit for one document ({variable}); "
+            "split it, for example by chapter, and add the parts."
+        )
+
+
 def parse_file(path: str | Path, fmt: str | None = None) -> ParsedDocument:
     """Read one file into a :class:`ParsedDocument`; a bad file raises one clear error."""
     p = Path(path)
     if not p.is_file():
         raise ValidationError(f"{p} is not a file; give the path of a text, Markdown, HTML or PDF file.")
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(5)
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ValidationError(f"{p} cannot be read ({exc.strerror}); check the file.") from None
+    check_size(p, size, fmt or detect_format(p, head))
     data = p.read_bytes()
     if not data.strip():
         raise ValidationError(f"{p} is empty; nothing to add.")

@@ -25,6 +25,7 @@ import csv
 import re
 import uuid
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,12 +72,23 @@ def export_csv(out_dir: str | Path, doc_ids: list[str] | None = None, *, store: 
     if not codes.empty:
         for col in ("examples", "keywords"):
             codes[col] = codes[col].map(lambda v: "; ".join(v) if isinstance(v, list) else "")
-    codes.to_csv(out / "codes.csv", index=False, quoting=csv.QUOTE_MINIMAL)
+    _spreadsheet_safe(codes).to_csv(out / "codes.csv", index=False, quoting=csv.QUOTE_MINIMAL)
     codings = sql.codings(st, doc_ids)
     seg = sql.segments(st, doc_ids)[["doc_id", "seg_no", "text"]]
     merged = codings.merge(seg, on=["doc_id", "seg_no"], how="left")
-    merged.to_csv(out / "coded_segments.csv", index=False)
+    _spreadsheet_safe(merged).to_csv(out / "coded_segments.csv", index=False)
     return {"codes": len(codes), "coded_segments": len(merged), "folder": str(out)}
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula get a leading apostrophe (steppe.csvsafe)."""
+    from steppe.csvsafe import neutralise
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(neutralise)
+    return out
 
 
 # -- QDPX export ------------------------------------------------------------------------------
@@ -210,10 +222,16 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
             names = set(z.namelist())
             if "project.qde" not in names:
                 raise ValidationError(f"{p} has no project.qde; it is not a REFI-QDA project (QDPX) file.")
-            root = ET.fromstring(z.read("project.qde"))
-            blobs = {n: z.read(n) for n in names if n.startswith("sources/")}
-    except (zipfile.BadZipFile, ET.ParseError, OSError) as exc:
-        raise ValidationError(f"{p} is not a readable QDPX file ({exc}).") from None
+            root = ET.fromstring(_entry(z, p, "project.qde"))
+            # Only the sources project.qde names are read, each within the size limits.
+            wanted = {
+                f"sources/{ref[len('internal://') :]}"
+                for src in root.iter(f"{_Q}TextSource")
+                if (ref := src.get("plainTextPath") or "").startswith("internal://")
+            }
+            blobs = {n: _entry(z, p, n) for n in sorted(wanted & names)}
+    except (zipfile.BadZipFile, ET.ParseError, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+        raise ValidationError(f"{p} is not a readable QDPX file ({type(exc).__name__}: {exc}).") from None
     if root.tag != f"{_Q}Project":
         raise ValidationError(f"{p}: project.qde's root is not a REFI-QDA 1.0 Project element.")
     users = {u.get("guid"): u.get("name") or u.get("guid") for u in root.iter(f"{_Q}User")}
@@ -253,7 +271,13 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
             blob = blobs.get(f"sources/{ref[len('internal://') :]}")
             if blob is None:
                 raise ValidationError(f"{p}: source {ref} named in project.qde is missing from the zip.")
-            text = blob.decode("utf-8-sig")
+            try:
+                text = blob.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ValidationError(
+                    f"{p}: source '{src.get('name')}' ({ref}) is not UTF-8 text (byte {exc.start}); "
+                    "export the project again with UTF-8 sources."
+                ) from None
         elif inner is not None:
             text = inner
         else:
@@ -296,7 +320,7 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
                 sql.ensure_codebook_row(st, cb, cb, f"imported from {p.name}")
             sql.ensure_codes(st, frame)
         for i, sel in selections:
-            start, end = int(sel.get("startPosition", 0)), int(sel.get("endPosition", 0))
+            start, end = _span(p, sel, len(parsed[i].text))
             segs = parsed[i].segments
             seg = next((s for s in segs if s.start == start and s.end == end), None) or next(
                 (s for s in segs if s.start <= start < s.end),
@@ -317,7 +341,71 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
                        "code": key, "coder": coder, "origin": "qdpx", "memo": memo}  # fmt: skip
                 stamp = cg.get("creationDateTime") or sel.get("creationDateTime")
                 if stamp:
-                    row["created_at"] = stamp
+                    row["created_at"] = _timestamp(p, stamp)
                 sql.insert_coding(st, row)
                 added += 1
     return {"documents": len(parsed), "codes": len(code_rows), "codings": added, "ids": doc_of}
+
+
+def _entry(archive: zipfile.ZipFile, path: Path, name: str) -> bytes:
+    """One zip entry's bytes, refused when it unpacks past the size limit or packs suspiciously
+    well (a zip bomb); the declared sizes are not trusted: reading stops at the limit."""
+    from steppe.config import limits
+
+    cap = int(limits().qdpx_entry_max_mb * 1_000_000)
+    ratio = limits().qdpx_max_ratio
+    info = archive.getinfo(name)
+    too_big = ValidationError(
+        f"{path}: the entry {name} unpacks to more than {cap / 1e6:g} MB (STEPPE_QDPX_ENTRY_MAX_MB); "
+        "this is not a project steppe can import safely."
+    )
+    if info.file_size > cap:
+        raise too_big
+    if info.compress_size and info.file_size > 1_000_000 and info.file_size / info.compress_size > ratio:
+        raise ValidationError(
+            f"{path}: the entry {name} unpacks {info.file_size / info.compress_size:,.0f} times its packed "
+            f"size (more than {ratio:g}, STEPPE_QDPX_MAX_RATIO): a zip bomb, not a project; not imported."
+        )
+    with archive.open(name) as fh:
+        data = fh.read(cap + 1)
+    if len(data) > cap:
+        raise too_big
+    return data
+
+
+def _span(path: Path, sel: ET.Element, length: int) -> tuple[int, int]:
+    """A selection's (start, end) as whole numbers within its source text; else one sentence."""
+    values = []
+    for attr in ("startPosition", "endPosition"):
+        raw = sel.get(attr, "0")
+        try:
+            values.append(int(raw))
+        except ValueError:
+            raise ValidationError(
+                f"{path}: selection '{sel.get('name') or sel.get('guid')}' has {attr}={raw[:40]!r}, "
+                "not a whole number; export the project again."
+            ) from None
+    start, end = values
+    if not 0 <= start <= end <= length:
+        raise ValidationError(
+            f"{path}: selection '{sel.get('name') or sel.get('guid')}' spans {start}-{end}, outside its "
+            f"source text of {length} characters; export the project again."
+        )
+    return start, end
+
+
+def _timestamp(path: Path, stamp: str) -> str:
+    """A REFI-QDA creationDateTime (ISO 8601, UTC) as stored; a malformed one is one sentence."""
+    text = stamp.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or not 1900 <= parsed.year <= 9999:
+        raise ValidationError(
+            f"{path}: creationDateTime {stamp[:40]!r} is not an ISO 8601 date and time "
+            "(e.g. 2024-05-01T10:00:00Z); export the project again."
+        )
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

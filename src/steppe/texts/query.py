@@ -230,6 +230,8 @@ def kwic(
     """
     if not keyword.strip():
         raise UsageError("Give a keyword to search for, for example 'water' or 'terror*'.")
+    if window < 0:
+        raise UsageError(f"--window {window} is negative: give the characters of context, 0 or more.")
     st = _store(store)
     _check_docs(st, doc_ids)
     regex = re.compile(keyword_pattern(keyword))

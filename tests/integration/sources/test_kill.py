@@ -43,9 +43,11 @@ def _snapshot(db: Path) -> dict:
 
 
 def test_sigkill_during_a_load_leaves_the_store_as_before(
-    isolated_env: Path, shared_data: Path, tmp_path: Path
+    isolated_env: Path, shared_data: Path, tmp_path: Path, monkeypatch
 ) -> None:
     db = isolated_env
+    scratch = tmp_path / "scratch"
+    monkeypatch.setenv("STEPPE_SCRATCH", str(scratch))  # the child inherits it
     with open_store(db) as store:
         fetch("imf_dots", store=store, mirror=shared_data)
     before = _snapshot(db)
@@ -77,9 +79,13 @@ def test_sigkill_during_a_load_leaves_the_store_as_before(
     assert marker.read_text().startswith("import BACI_HS92_V202501.zip 1/2")
 
     assert _snapshot(db) == before  # nothing of the half-done BACI load survived
+    left = list(scratch.glob(f"fetch-{child.pid}-baci-*"))
+    assert len(left) == 1  # the killed load's scratch folder is still there
     with open_store(db) as store:  # and the store works: the same load now completes
         result = fetch("baci", store=store, mirror=mirror)
     assert result.loaded and result.rows == 5
+    assert not left[0].exists()  # the next fetch cleaned the dead process's scratch folder
+    assert list(scratch.iterdir()) == []
     assert len(_snapshot(db)["datasets"]) == 2
 
 

@@ -57,9 +57,15 @@ def test_same_content_twice_is_stored_once(store) -> None:
     assert store.execute("SELECT count(*) FROM trade_flows").fetchall()[0][0] == 2
 
 
-def test_other_content_under_the_same_edition_gets_its_own_id(store) -> None:
+def test_other_content_under_the_same_edition_is_refused_unless_a_new_edition(store) -> None:
     data.load_dataset(store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
-    other = data.load_dataset(store, _record("s", "e1", "sha256:bb", 2), {"trade_flows": _flows(2.0)})
+    refused = r"edition s:d:e1 is already stored with other content.*--new-edition"
+    with pytest.raises(UsageError, match=refused):
+        data.load_dataset(store, _record("s", "e1", "sha256:bb", 2), {"trade_flows": _flows(2.0)})
+    assert [r["dataset_id"] for r in data.list_datasets(store)] == ["s:d:e1"]
+    other = data.load_dataset(
+        store, _record("s", "e1", "sha256:bb", 2), {"trade_flows": _flows(2.0)}, new_edition=True
+    )
     assert other.loaded and other.dataset_id.startswith("s:d:e1~")
     options = data.load_dataset(
         store, _record("s", "e1", "sha256:aa", 3, {"years": "2019"}), {"trade_flows": _flows(1.0, [2019])}

@@ -12,12 +12,28 @@ import yaml
 
 from steppe.dates import parse_years
 from steppe.errors import NotFoundError, ValidationError
+from steppe.identifiers import is_identifier
+from steppe.yamlfiles import yaml_problem, yaml_where
 
 NORMALISATIONS = ("min-max", "z-score", "distance-to-frontier")
 WEIGHTINGS = ("equal", "pca", "given")
 AGGREGATIONS = ("arithmetic", "geometric")
 IMPUTATIONS = ("none", "mean", "carry-forward")
 DIRECTIONS = ("positive", "negative")
+#: Columns of the scores frame that a dimension id would overwrite.
+RESERVED_COLUMNS = frozenset({"unit", "year", "score", "missing", "rank"})
+
+
+def _name_problem(value: Any, place: str) -> str | None:
+    """Dimension and indicator ids become column names: the one identifier rule applies
+    (steppe.identifiers), and a dimension may not take a column the scores already have."""
+    if not is_identifier(value):
+        shown = repr(value)[:80]
+        return (
+            f"{place} {shown} is not a plain name (letters, digits and underscores, starting with a "
+            "letter, at most 64 characters)"
+        )
+    return None
 
 
 class MethodologyWarning(UserWarning):
@@ -114,8 +130,8 @@ def bundled_names() -> list[str]:
 
 
 def _choice(value: Any, allowed: tuple[str, ...], where: str, problems: list[str]) -> str:
-    if value not in allowed:
-        problems.append(f"{where} is '{value}', not one of {', '.join(allowed)}")
+    if not isinstance(value, str) or value not in allowed:
+        problems.append(f"{where} is {_shown(value)}, not one of {', '.join(allowed)}")
     return str(value)
 
 
@@ -138,17 +154,55 @@ def load_methodology(source: str | Path) -> Methodology:
         )
     try:
         raw = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ValidationError(f"The methodology {path} is not valid YAML ({exc}); fix the file.") from None
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        raise ValidationError(
+            f"The methodology {yaml_where(path, exc)} is not valid YAML ({yaml_problem(exc)}); fix the file."
+        ) from None
     return parse_methodology(raw, str(path))
 
 
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number(value: Any, place: str, problems: list[str], *, integer: bool = False, low: float = 0.0) -> float:
+    """A finite number of at least ``low`` from a YAML value, else a listed problem (and ``low``)."""
+    import math
+
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ok and integer:
+        ok = float(value).is_integer()
+    if not ok or not math.isfinite(float(value)) or float(value) < low:
+        kind = "a whole number" if integer else "a number"
+        problems.append(f"{place} is {_shown(value)}, not {kind} of at least {low:g}")
+        return low
+    return int(value) if integer else float(value)
+
+
+def _mapping(value: Any, place: str, problems: list[str]) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{place} must be a mapping, not {_shown(value)}")
+        return {}
+    return value
+
+
 def parse_methodology(raw: dict[str, Any], path: str | None = None) -> Methodology:
-    """Build a :class:`Methodology` from a parsed YAML mapping; every problem is listed."""
+    """Build a :class:`Methodology` from a parsed YAML mapping; every problem is listed.
+
+    A methodology is a file users share: any value of the wrong type or shape is a listed
+    problem (one ValidationError), never an exception from deep inside.
+    """
     from steppe.indicators.composite.inputs import INPUTS
 
     problems: list[str] = []
     where = path or "the methodology"
+    if not isinstance(raw, dict):
+        raise ValidationError(
+            f"{where}: the file must be a YAML mapping with id, countries, years, dimensions."
+        )
     for key in ("id", "countries", "years", "dimensions"):
         if key not in raw:
             problems.append(f"missing key '{key}'")
@@ -156,22 +210,42 @@ def parse_methodology(raw: dict[str, Any], path: str | None = None) -> Methodolo
         raise ValidationError(f"{where}: {'; '.join(problems)}.", problems)
     dims = []
     seen: set[str] = set()
+    dimension_ids: set[str] = set()
+    if not isinstance(raw["dimensions"], list) or not all(isinstance(d, dict) for d in raw["dimensions"]):
+        raise ValidationError(f"{where}: 'dimensions' must be a list of mappings.", ["dimensions"])
     for d_i, d in enumerate(raw["dimensions"] or []):
         inds = []
-        for i_i, ind in enumerate(d.get("indicators") or []):
+        bad = _name_problem(d.get("id"), f"dimensions[{d_i}].id")
+        if bad:
+            problems.append(bad)
+        elif d.get("id") in RESERVED_COLUMNS or d.get("id") in dimension_ids:
+            problems.append(f"dimensions[{d_i}].id '{d.get('id')}' is used twice or names a score column")
+        else:
+            dimension_ids.add(d["id"])
+        indicators_raw = d.get("indicators") or []
+        if not isinstance(indicators_raw, list) or not all(isinstance(i, dict) for i in indicators_raw):
+            problems.append(f"dimensions[{d_i}].indicators must be a list of mappings")
+            indicators_raw = []
+        for i_i, ind in enumerate(indicators_raw):
             place = f"dimensions[{d_i}].indicators[{i_i}]"
-            if ind.get("input") not in INPUTS:
-                problems.append(f"{place}.input is '{ind.get('input')}', not one of {', '.join(INPUTS)}")
-            _choice(ind.get("direction", "positive"), DIRECTIONS, f"{place}.direction", problems)
-            if ind.get("id") in seen:
-                problems.append(f"{place}.id '{ind.get('id')}' is used twice")
-            seen.add(ind.get("id"))
+            bad = _name_problem(ind.get("id"), f"{place}.id")
+            if bad:
+                problems.append(bad)
+            elif ind["id"] in seen:
+                problems.append(f"{place}.id '{ind['id']}' is used twice")
+            else:
+                seen.add(ind["id"])
+            if not isinstance(ind.get("input"), str) or ind["input"] not in INPUTS:
+                problems.append(
+                    f"{place}.input is {_shown(ind.get('input'))}, not one of {', '.join(INPUTS)}"
+                )
+            direction = _choice(ind.get("direction", "positive"), DIRECTIONS, f"{place}.direction", problems)
             inds.append(
                 Indicator(
                     id=str(ind.get("id")),
                     input=str(ind.get("input")),
-                    direction=ind.get("direction", "positive"),
-                    weight=float(ind.get("weight", 1.0)),
+                    direction=direction,
+                    weight=_number(ind.get("weight", 1.0), f"{place}.weight", problems),
                     description=str(ind.get("description", "")).strip(),
                 )
             )
@@ -182,15 +256,16 @@ def parse_methodology(raw: dict[str, Any], path: str | None = None) -> Methodolo
                 id=str(d.get("id")),
                 name=str(d.get("name", d.get("id"))),
                 indicators=tuple(inds),
-                weight=float(d.get("weight", 1.0)),
+                weight=_number(d.get("weight", 1.0), f"dimensions[{d_i}].weight", problems),
             )
         )
     if not dims:
         problems.append("no dimensions")
-    missing = raw.get("missing") or {}
-    unc = raw.get("uncertainty") or {}
+    missing = _mapping(raw.get("missing"), "missing", problems)
+    unc = _mapping(raw.get("uncertainty"), "uncertainty", problems)
+    trade = _mapping(raw.get("trade"), "trade", problems)
     uncertainty = Uncertainty(
-        draws=int(unc.get("draws", 500)),
+        draws=int(_number(unc.get("draws", 500), "uncertainty.draws", problems, integer=True, low=1)),
         normalisation=_choices(
             unc.get("normalisation", list(NORMALISATIONS)),
             NORMALISATIONS,
@@ -206,21 +281,31 @@ def parse_methodology(raw: dict[str, Any], path: str | None = None) -> Methodolo
         imputation=_choices(
             unc.get("imputation", list(IMPUTATIONS)), IMPUTATIONS, "uncertainty.imputation", problems
         ),
-        weight_noise=float(unc.get("weight_noise", 0.25)),
+        weight_noise=_number(unc.get("weight_noise", 0.25), "uncertainty.weight_noise", problems),
     )
-    share = float(missing.get("max_missing_share", 0.5))
+    share = _number(missing.get("max_missing_share", 0.5), "missing.max_missing_share", problems)
     if not 0 <= share <= 1:
         problems.append("missing.max_missing_share must lie in [0, 1]")
     try:
         years = parse_years(str(raw["years"]), "years")
     except Exception as exc:  # UsageError: report it with the other problems
-        problems.append(str(exc))
+        problems.append(str(exc).rstrip("."))
         years = (0, 0)
+    countries = raw["countries"]
+    if not isinstance(countries, list) or not all(
+        isinstance(c, str) and c.strip() and c.isprintable() for c in countries
+    ):
+        problems.append(f"countries must be a list of codes such as KAZ, not {_shown(countries)}")
+        countries = []
+    not_covered = raw.get("not_covered") or []
+    if not isinstance(not_covered, list) or not all(isinstance(n, dict) for n in not_covered):
+        problems.append("not_covered must be a list of mappings (dimension, why)")
+        not_covered = ()
     method = Methodology(
         id=str(raw["id"]),
         version=str(raw.get("version", "1")),
         title=str(raw.get("title", raw["id"])),
-        countries=tuple(raw["countries"]),
+        countries=tuple(countries),
         years=years,
         dimensions=tuple(dims),
         region=str(raw.get("region", "c5")),
@@ -229,9 +314,9 @@ def parse_methodology(raw: dict[str, Any], path: str | None = None) -> Methodolo
         aggregation=_choice(raw.get("aggregation", "arithmetic"), AGGREGATIONS, "aggregation", problems),
         imputation=_choice(missing.get("impute", "carry-forward"), IMPUTATIONS, "missing.impute", problems),
         max_missing_share=share,
-        trade=dict(raw.get("trade") or {}),
+        trade=dict(trade),
         uncertainty=uncertainty,
-        not_covered=tuple(raw.get("not_covered") or ()),
+        not_covered=tuple(not_covered),
         path=path,
     )
     if problems:
