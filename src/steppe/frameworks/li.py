@@ -466,7 +466,7 @@ def _load(store: Store, years: tuple[int, int], prefer_world: bool) -> tuple[Tra
 
     try:
         return load_trade(
-            None, years, declared(NAME).get("view", "reported"), prefer_world=prefer_world, store=store
+            None, years, declared(NAME)["view"], prefer_world=prefer_world, store=store
         ), None
     except NotFoundError:
         what = "trade_world" if prefer_world else "trade"
