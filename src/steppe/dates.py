@@ -33,3 +33,16 @@ def parse_years(value: str, what: str = "--years") -> tuple[int, int]:
     if last < first:
         raise UsageError(f"Invalid {what} '{value}': the range ends before it starts.")
     return first, last
+
+
+def parse_date_text(value: str, what: str = "date") -> str:
+    """A date at the precision given (``2015``, ``2015-09`` or ``2015-09-22``), checked and returned
+    as text; anything else raises a one-sentence UsageError."""
+    from steppe.kb.asof import parse_partial
+
+    try:
+        return parse_partial(str(value)).text
+    except ValueError:
+        raise UsageError(
+            f"Invalid {what} '{value}': use a year, a month or a day, such as 2015, 2015-09 or 2015-09-22."
+        ) from None

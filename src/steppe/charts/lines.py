@@ -13,6 +13,7 @@ from steppe.charts.chart import Chart, _plain, new_chart
 from steppe.charts.formats import axis_format, axis_title, check_unit, hover_value
 from steppe.charts.look import (
     base_layout,
+    esc,
     is_year,
     legend_height,
     require,
@@ -70,6 +71,9 @@ def line(
     keep: Sequence[str] = (),
     height: int | None = None,
     chart_id: str | None = None,
+    marks: pd.DataFrame | None = None,
+    mark_x: str = "year",
+    mark_label: str = "label",
 ) -> Chart:
     """One line per entity over ``x`` (years, dates or numbers), coloured by the palette.
 
@@ -78,6 +82,9 @@ def line(
     ``low`` and ``high`` each line gets a shaded band (e.g. the 5th-95th percentile of Monte
     Carlo draws). ``unit`` formats the value axis and hover (``share`` is a 0-1 fraction shown
     as %). ``keep`` names extra columns (provenance) carried into the downloadable data.
+    ``marks`` (a frame with ``mark_x`` and ``mark_label`` columns) draws events on the same chart:
+    a dotted vertical line at each x and a marker above the lines whose hover names the events
+    (several events at one x share one marker).
     """
     check_unit(unit)
     if (low is None) != (high is None):
@@ -167,11 +174,35 @@ def line(
         layout["xaxis"] = value_axis(x_title or "", zeroline=False, **({"type": "date"} if dates else {}))
         if not x_title:
             layout["xaxis"].pop("title")
+    mark_traces: list[dict[str, Any]] = []
+    if marks is not None and len(marks):
+        require(marks, [mark_x, mark_label], title)
+        grouped: dict[Any, list[str]] = {}
+        for mx, text in zip(marks[mark_x], marks[mark_label], strict=True):
+            grouped.setdefault(_plain(mx), []).append(esc(text))
+        top = max(finite) * 1.08 if finite else 1.0
+        layout["shapes"] = [
+            {"type": "line", "xref": "x", "yref": "paper", "x0": mx, "x1": mx, "y0": 0, "y1": 1,
+             "line": {"color": "#888888", "width": 1, "dash": "dot"}}
+            for mx in grouped
+        ]  # fmt: skip
+        mark_traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Events",
+                "x": list(grouped),
+                "y": [top] * len(grouped),
+                "text": ["<br>".join(v) for v in grouped.values()],
+                "marker": {"color": "#555555", "size": 9, "symbol": "triangle-down"},
+                "hovertemplate": "%{x}: %{text}<extra>events</extra>",
+            }
+        )
     units = {y: unit, **({low: unit, high: unit} if low and high else {})}
     return new_chart(
         "line",
         title=title,
-        traces=band_traces + line_traces,
+        traces=band_traces + line_traces + mark_traces,
         layout=layout,
         data=data,
         chart_id=chart_id,

@@ -43,7 +43,9 @@ def add(
     paths: list[str] = typer.Argument(..., help="Text, Markdown, HTML or PDF files."),
     title: str = typer.Option(None, "--title", help="Title (overrides what the file says)."),
     author: str = typer.Option(None, "--author"),
-    date: str = typer.Option(None, "--date", help="Publication date, ISO (e.g. 2023-09-21)."),
+    date: str = typer.Option(
+        None, "--date", help="Publication date at the precision known: 2023, 2023-09 or 2023-09-21."
+    ),
     publisher: str = typer.Option(None, "--publisher"),
     kind: str = typer.Option(None, "--kind", help="e.g. article, thesis, brief, declaration, speech."),
     language: str = typer.Option(None, "--language", help="e.g. en."),
@@ -53,11 +55,10 @@ def add(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Add documents (one transaction: a bad file stores nothing)."""
-    from steppe.dates import parse_date
+    from steppe.dates import parse_date_text
     from steppe.texts.corpus import add_documents
 
-    day = parse_date(date, "--date") if date else None
-    meta = {"title": title, "author": author, "date": day.isoformat() if day else None,
+    meta = {"title": title, "author": author, "date": parse_date_text(date, "--date") if date else None,
             "publisher": publisher, "kind": kind, "language": language}  # fmt: skip
     rows = add_documents(paths, meta=meta, fmt=as_format)
     if fmt is OutputFormat.json:

@@ -1,7 +1,6 @@
 """The seed texts' frameworks as measures: one module per framework, one result shape.
 
-Each framework module (``steppe.frameworks.tone`` today; regionness, openness × commitment,
-Liberal Intergovernmentalism and the ECDPM drivers and blockers join it) has:
+Each framework module (``regionness``, ``openness_commitment``, ``li``, ``ecdpm``, ``tone``) has:
 
 * ``NAME`` (the command name under ``steppe frameworks``), ``TITLE`` and ``METHOD`` (a
   method id with its version, written into every result row);
@@ -30,6 +29,10 @@ if TYPE_CHECKING:
 
 #: Framework name -> module. A new framework registers here and in cli/frameworks.py.
 FRAMEWORKS: dict[str, str] = {
+    "regionness": "steppe.frameworks.regionness",
+    "openness-commitment": "steppe.frameworks.openness_commitment",
+    "li": "steppe.frameworks.li",
+    "ecdpm": "steppe.frameworks.ecdpm",
     "tone": "steppe.frameworks.tone",
 }
 

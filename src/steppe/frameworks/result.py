@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from steppe.charts import Chart
 
 
 @dataclass(frozen=True)
@@ -26,16 +29,22 @@ class Evidence:
 
     ``kind``: what it is (``segment``, ``event``, ``membership``, ``trade``, ``dataset`` ...);
     ``ref``: the citation (``doc_id:seg_no``, an event id, a dataset id); ``detail``: a short
-    excerpt or description; ``value``: what it contributed (a segment's tone score, a share).
+    excerpt or description; ``value``: what it contributed (a segment's tone score, a share);
+    ``about``: which part of the score it backs (a regionness test such as
+    ``2:trade_intensity``), empty when the whole score.
     """
 
     kind: str
     ref: str
     detail: str = ""
     value: float | None = None
+    about: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "ref": self.ref, "detail": self.detail, "value": self.value}
+        row: dict[str, Any] = {"kind": self.kind, "ref": self.ref, "detail": self.detail, "value": self.value}
+        if self.about:
+            row["about"] = self.about
+        return row
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,12 @@ def to_frame(measures: Iterable[Measure]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Section:
-    """A report section: title, method-and-reading paragraph, a table, references."""
+    """A report section: title, method-and-reading paragraph, a table, charts, references.
+
+    ``charts`` are :class:`steppe.charts.Chart` objects (each with the frame it draws, its
+    title, source and caption); ``notes`` are sentences shown under the table (known gaps in
+    the KB, data not stored, caveats).
+    """
 
     framework: str
     title: str
@@ -77,3 +91,9 @@ class Section:
     rows: list[dict[str, Any]]
     references: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The section's id in the report (``framework-<name>``)."""
+        return f"framework-{self.framework}"

@@ -571,6 +571,24 @@ def report_section(store: Store) -> Section | None:
             {"actor": m.unit["actor"], "year": m.unit["year"], "segments": m.n, "score": m.score,
              "net": m.extra["net"], "positive": m.extra["positive"], "negative": m.extra["negative"]}
         )  # fmt: skip
+    from steppe import charts
+
+    dated = pd.DataFrame([r for r in rows if r["year"] is not None], columns=["actor", "year", "score"])
+    figures: tuple[Any, ...] = ()
+    if not dated.empty:
+        figures = (
+            charts.line(
+                dated,
+                x="year",
+                y="score",
+                entity="actor",
+                title="Tone toward each actor per year (VADER compound, -1 to 1)",
+                y_title="Mean segment tone",
+                unit="index",
+                source="stored texts (dated documents); VADER 3.3.2",
+                chart_id="tone-by-year",
+            ),
+        )
     news = news_tone_summary(store)
     notes: tuple[str, ...] = ()
     if news:
@@ -598,6 +616,7 @@ def report_section(store: Store) -> Section | None:
             "the Belt and Road Initiative. Bruegel Working Paper 04/2023.",
         ),
         notes=notes,
+        charts=figures,
     )
 
 

@@ -53,6 +53,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "project",
     "crisis",
     "clash",
+    "leadership_change",
 )
 SOURCE_KINDS: tuple[str, ...] = (
     "treaty",

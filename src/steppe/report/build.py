@@ -28,7 +28,8 @@ from steppe.report import charts
 from steppe.store import Store
 
 SECTIONS = ("membership", "events", "trade", "dependence", "index", "appendix")
-#: Sections that appear only when their data are stored.
+#: Sections that appear only when their data are stored (and ``framework-<name>``, one per seed
+#: framework with something to measure: steppe.frameworks.FRAMEWORKS).
 OPTIONAL_SECTIONS = ("gravity",)
 
 #: Flags for headless Chromium without network side effects (PDF printing, tests).
@@ -516,6 +517,48 @@ def gravity_section(store: Store) -> Section | None:
     return sec
 
 
+def framework_sections(store: Store) -> list[Section]:
+    """The seed frameworks' sections (steppe.frameworks.report_sections), as text, table and notes.
+
+    A minimal hook: the charts each framework returns (``steppe.charts`` objects) are named with
+    their source here and drawn by the redesigned report; a framework that cannot run says why.
+    """
+    from steppe.frameworks import FRAMEWORKS, framework
+
+    out = []
+    for name in FRAMEWORKS:
+        try:
+            found = framework(name).report_section(store)
+        except SteppeError as exc:
+            sec = Section(f"framework-{name}", f"Framework: {name}")
+            sec.add(f"<p class='missing'>{escape(str(exc))}</p>")
+            out.append(sec)
+            continue
+        if found is None:
+            continue
+        sec = Section(found.id, found.title)
+        sec.add(f"<p>{escape(found.text)}</p>")
+        sec.add(table(found.rows, list(found.columns)))
+        if found.charts:
+            sec.add(
+                "<ul>"
+                + "".join(
+                    f"<li>Chart: {escape(c.title)} ({len(c.data)} rows of data; source: "
+                    f"{escape(c.source or '')})</li>"
+                    for c in found.charts
+                )
+                + "</ul>"
+            )
+        if found.notes:
+            sec.add("<ul class='caption'>" + "".join(f"<li>{escape(n)}</li>" for n in found.notes) + "</ul>")
+        if found.references:
+            sec.add(
+                "<p class='caption'>References: " + " ".join(escape(r) for r in found.references) + "</p>"
+            )
+        out.append(sec)
+    return out
+
+
 def appendix_section(store: Store) -> Section:
     from steppe.indicators.regions import catalogue
     from steppe.kb import queries
@@ -659,6 +702,7 @@ def central_asia(
         trade_section(store),
         dependence_section(store),
         index_section(store, draws, seed),
+        *framework_sections(store),
         gravity_section(store),
         appendix_section(store),
     ]

@@ -253,3 +253,25 @@ def mentions(store: Store, doc_id: str) -> list[dict]:
         "WHERE doc_id = ? ORDER BY start_pos",
         [doc_id],
     )
+
+
+def mentions_by_document(store: Store, doc_ids: list[str]) -> list[dict]:
+    """Per document and KB actor: mentions and the segments that hold them (frameworks' salience)."""
+    if not doc_ids:
+        return []
+    return store.rows(
+        "SELECT doc_id, actor, any_value(actor_kind) AS kind, count(*) AS mentions, "
+        "list(DISTINCT seg_no ORDER BY seg_no) AS segments FROM texts_mentions "
+        "WHERE list_contains($docs, doc_id) GROUP BY doc_id, actor ORDER BY doc_id, actor",
+        {"docs": list(doc_ids)},
+    )
+
+
+def document_texts(store: Store, doc_ids: list[str]) -> dict[str, str]:
+    """doc_id -> stored text, for many documents in one query."""
+    if not doc_ids:
+        return {}
+    rows = store.rows(
+        "SELECT doc_id, text FROM texts_documents WHERE list_contains($docs, doc_id)", {"docs": list(doc_ids)}
+    )
+    return {r["doc_id"]: r["text"] for r in rows}

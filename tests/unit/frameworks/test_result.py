@@ -33,5 +33,8 @@ def test_every_registered_framework_has_the_module_contract() -> None:
         module = framework(name)
         assert name == module.NAME and module.TITLE and module.METHOD_VERSION
         assert callable(module.report_section)
-    with pytest.raises(NotFoundError, match="Unknown framework 'hettne'; use one of: tone"):
+    with pytest.raises(
+        NotFoundError,
+        match="Unknown framework 'hettne'; use one of: ecdpm, li, openness-commitment, regionness, tone",
+    ):
         framework("hettne")
