@@ -19,6 +19,7 @@ from steppe import __version__
 from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console, printable
+from steppe.cli.serve import serve
 from steppe.errors import SteppeError
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
+app.command()(serve)
 
 #: Commands that only read the store: while another process writes it (a long fetch) they read
 #: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
