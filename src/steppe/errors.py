@@ -96,3 +96,21 @@ class SourceError(SteppeError):
     """A remote service failed (HTTP errors, rate limits, SDMX error messages); says if a retry may help."""
 
     exit_code = 1
+
+
+class AuthenticationError(SteppeError):
+    """Team mode: a wrong name or password, an unknown token, or too many failed sign-ins."""
+
+    exit_code = 1
+
+
+class PermissionDeniedError(SteppeError):
+    """Team mode: the account's role does not allow this action (say which role does)."""
+
+    exit_code = 1
+
+
+class ConflictError(SteppeError):
+    """Someone else changed the same record first: nothing was overwritten; say what to do."""
+
+    exit_code = 1

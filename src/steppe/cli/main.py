@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from steppe import __version__
-from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts
+from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts, users
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console, printable
 from steppe.errors import SteppeError
@@ -37,6 +37,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
+app.add_typer(users.app, name="users")
 
 #: Commands that only read the store: while another process writes it (a long fetch) they read
 #: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
@@ -59,6 +60,8 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
         ("texts", "code", "list"),
         ("texts", "suggest", "list"),
         ("texts", "agree"),
+        ("users", "list"),
+        ("users", "tokens"),
         *(("texts", "query", c) for c in ("freq", "actors", "crosstab", "cooccur", "kwic")),
     }
 )
