@@ -255,106 +255,107 @@ class WebData:
         return self.cached(("framework", name), lambda s: s.framework_section(name))
 
 
-class _Session:
-    """The session API as the web app uses it: the one place that switches to ``steppe.connect``.
+def _text_day(value: Any, precision: Any) -> str | None:
+    """A KB date back to the text it was given at: ``1994``, ``1997-06`` or ``1994-01-19``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    day = pd.Timestamp(value)
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.date().isoformat()
 
-    Each method returns plain rows, DataFrames (with provenance columns) or result objects of
-    the analysis modules; every one is a read.
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A session frame as plain rows: KB dates as text at their precision, missing values None."""
+    partial = [c.removesuffix("_precision") for c in frame.columns if str(c).endswith("_precision")]
+    out = []
+    for row in frame.to_dict(orient="records"):
+        for col in partial:
+            if col in row:
+                row[col] = _text_day(row[col], row.pop(f"{col}_precision", None))
+        for k, v in row.items():
+            if (isinstance(v, float) and v != v) or v is pd.NaT or v is pd.NA:
+                row[k] = None
+            elif isinstance(v, pd.Timestamp):
+                row[k] = v.date().isoformat() if v == v.normalize() else v.isoformat()
+        out.append(row)
+    return out
+
+
+class _Session:
+    """The session API (``steppe.connect``) as the web app uses it, opened for reading.
+
+    Each method returns plain rows, DataFrames with their provenance columns, or the analysis
+    modules' result objects; none writes.
     """
 
-    def __init__(self, store: Any) -> None:
-        self.store = store
+    def __init__(self, session: Any) -> None:
+        self.s = session
 
     @staticmethod
     def prepare(path: Path) -> None:
-        from steppe.kb.sync import kb_store
-        from steppe.store import open_store
+        import steppe
 
-        kb_store(open_store(path)).close()
+        with steppe.connect(db=path) as session:
+            session.ensure_kb()
 
     @classmethod
     def open(cls, path: Path) -> _Session:
-        from steppe.store import db
+        import steppe
 
-        with db.reading():
-            return cls(db.open_store(path))
+        return cls(steppe.connect(db=path, read_only=True))
 
     def close(self) -> None:
-        self.store.close()
+        self.s.close()
 
     def datasets(self) -> list[dict[str, Any]]:
-        from steppe.sources import list_datasets
-
-        return list_datasets(self.store)
+        return records(self.s.data.datasets())
 
     def kb_sources(self) -> list[dict[str, Any]]:
-        from steppe.kb import queries
-
-        return queries.sources(store=self.store)
+        return records(self.s.kb.sources())
 
     def organisations(self) -> list[dict[str, Any]]:
-        from steppe.kb import queries
-
-        return queries.organisations(store=self.store)
+        return records(self.s.kb.orgs())
 
     def countries(self) -> list[dict[str, Any]]:
-        from steppe.kb import queries
-
-        return queries.countries(store=self.store)
+        return records(self.s.kb.countries())
 
     def overlap(self, as_of: date) -> dict[str, Any]:
-        from steppe.kb import queries
-
-        return queries.overlap(as_of, store=self.store).as_dict()
+        return dict(self.s.kb.overlap(as_of).as_dict())
 
     def timeline(self, *, org: str | None = None, country: str | None = None) -> list[dict[str, Any]]:
-        from steppe.kb import queries
-
-        return queries.timeline(org=org, country=country, store=self.store)
+        return records(self.s.kb.timeline(org=org, country=country))
 
     def memberships(self, country: str, as_of: date) -> list[dict[str, Any]]:
-        from steppe.kb import queries
-
-        return queries.memberships(country, as_of, store=self.store)
+        return records(self.s.kb.memberships(country, as_of))
 
     def events(self) -> list[dict[str, Any]]:
-        from steppe.kb import queries
-
-        return queries.events(store=self.store)
+        return records(self.s.kb.events())
 
     def organisation(self, name: str) -> dict[str, Any]:
-        from steppe.kb import queries
-
-        return queries.organisation(name, store=self.store)
+        found = self.s.kb.org(name)
+        return {k: records(v) if isinstance(v, pd.DataFrame) else v for k, v in found.items()}
 
     def regions(self) -> list[dict[str, Any]]:
-        from steppe.indicators.regions import catalogue
-
-        return catalogue(store=self.store)
+        return records(self.s.indicators.regions())
 
     def indicator(
         self, name: str, region: str, *, years: tuple[int, int] | None, dataset: str | None, view: str
     ) -> pd.DataFrame:
-        from steppe.indicators.compute import indicator
-
-        return indicator(name, region, years, dataset=dataset, view=view, store=self.store)  # type: ignore[arg-type]
+        return self.s.indicators.compute(name, region, years, dataset=dataset, view=view)
 
     def compare(
         self, regions: list[str], *, years: tuple[int, int] | None, dataset: str | None, view: str
     ) -> pd.DataFrame:
-        from steppe.indicators.compute import compare_regions
-
-        return compare_regions(regions, years, dataset=dataset, view=view, store=self.store)  # type: ignore[arg-type]
+        return self.s.indicators.compare(regions, years, dataset=dataset, view=view)
 
     def dependence(self, *, years: tuple[int, int] | None, dataset: str | None, view: str) -> pd.DataFrame:
-        from steppe.indicators.dependence import dependence
-
-        return dependence(years, dataset=dataset, view=view, store=self.store)  # type: ignore[arg-type]
+        return self.s.indicators.dependence(years, dataset=dataset, view=view)
 
     def methodology(self, name: str) -> Any:
-        from steppe.indicators.composite import load_methodology
-
-        return load_methodology(name)
+        return self.s.index.methodology(name)
 
     def index_scores(
         self,
@@ -365,9 +366,14 @@ class _Session:
         aggregation: str | None,
         weights: tuple[tuple[str, float], ...],
     ) -> tuple[pd.DataFrame, dict[str, Any]]:
-        from steppe.indicators.composite import compute_index, gather_panel, load_methodology
+        if not (normalisation or weighting or aggregation or weights):
+            result = self.s.index.compute(name)
+            return result.scores, dict(result.info)
+        # Recomputing with other choices: the methodology's panel from the session's store, the
+        # choices or dimension weights replaced (the Monte Carlo varies the same ones).
+        from steppe.indicators.composite import compute_index, gather_panel
 
-        method = load_methodology(name)
+        method = self.s.index.methodology(name)
         if weights:
             given = dict(weights)
             method = dataclasses.replace(
@@ -376,50 +382,45 @@ class _Session:
                     dataclasses.replace(d, weight=given.get(d.id, d.weight)) for d in method.dimensions
                 ),
             )
-        panel, info = gather_panel(method, store=self.store)
+        self.s.ensure_kb()
+        panel, info = gather_panel(method, store=self.s.store)
         result = compute_index(
             panel, method, normalisation=normalisation, weighting=weighting, aggregation=aggregation
         )
         return result.scores, info
 
     def index_bands(self, name: str, draws: int, seed: int) -> pd.DataFrame:
-        from steppe.indicators.composite import index_sensitivity
-
-        result, _info = index_sensitivity(name, draws=draws, seed=seed, store=self.store)
-        return result.intervals
+        return self.s.index.sensitivity(name, draws=draws, seed=seed).intervals
 
     def gravity_runs(self) -> list[dict[str, Any]]:
-        from steppe.store import gravity as gravity_sql
-
-        return gravity_sql.latest_runs(self.store)
+        return records(self.s.gravity.runs())
 
     def documents(self) -> list[dict[str, Any]]:
-        from steppe.store import texts as texts_sql
-
-        return texts_sql.documents(self.store)
+        return records(self.s.texts.list())
 
     def document(self, doc_id: str) -> dict[str, Any]:
-        from steppe.store import texts as texts_sql
-
-        row = texts_sql.document(self.store, doc_id)
-        if row is None:
+        docs = [d for d in self.documents() if d["doc_id"] == doc_id]
+        if not docs:
             raise NotFoundError(f"Unknown document '{doc_id}'; the texts page lists every document.")
         return {
-            "document": row,
-            "segments": texts_sql.segments(self.store, [doc_id]),
-            "codings": texts_sql.codings(self.store, [doc_id]),
+            "document": docs[0],
+            "segments": self.s.texts.segments(doc_id),
+            "codings": self.s.texts.codings([doc_id]),
         }
 
     def compare_documents(self, doc_a: str, doc_b: str, codebook: str) -> list[dict[str, Any]]:
-        from steppe.texts.query import coded, compare
-
-        if coded(self.store, [doc_a, doc_b], None, codebook).empty:
+        known = {d["doc_id"] for d in self.documents()}
+        for doc in (doc_a, doc_b):
+            if doc not in known:
+                raise NotFoundError(f"Unknown document '{doc}'; the texts page lists every document.")
+        coded = self.s.texts.codings([doc_a, doc_b])
+        if coded.empty or not coded["code"].astype(str).str.startswith(f"{codebook}:").any():
             raise NotFoundError(
                 f"Neither {doc_a} nor {doc_b} has codings of the codebook {codebook}: run "
                 f"'steppe texts compare {doc_a} {doc_b} --codebook {codebook}' once (it auto-codes them), "
                 "then reload."
             )
-        return compare(doc_a, doc_b, codebook, None, store=self.store)
+        return records(self.s.texts.compare(doc_a, doc_b, codebook))
 
     def framework_titles(self) -> dict[str, str]:
         from steppe.frameworks import FRAMEWORKS, framework
@@ -429,4 +430,5 @@ class _Session:
     def framework_section(self, name: str) -> Any:
         from steppe.frameworks import framework
 
-        return framework(name).report_section(self.store)
+        self.s.ensure_kb()
+        return framework(name).report_section(self.s.store)

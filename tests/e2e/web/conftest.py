@@ -54,6 +54,17 @@ def fill_store(db: Path, mirror: Path, seeds: Path | None = None) -> Path:
             compare(added[0]["id"], added[1]["id"], store=store)  # auto-codes both (codebook priorities)
     finally:
         store.close()
+    if seeds is not None and seeds.is_dir():
+        import steppe
+
+        # an analyst accepts the confident suggestions: codings in their name (coder "reviewer")
+        with steppe.connect(db=db) as session:
+            found = session.texts.suggestions()
+            session.texts.decide(
+                [int(i) for i in found.loc[found["confidence"] >= 0.6, "suggestion_id"]],
+                "accepted",
+                "reviewer",
+            )
     return db
 
 

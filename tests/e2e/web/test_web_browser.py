@@ -68,7 +68,8 @@ def plotted(page, slot: str) -> str:
     return page.evaluate(
         """id => {
         const div = document.querySelector('#slot-' + id + ' .steppe-plot');
-        return div && div.data ? JSON.stringify(div.data.map(t => [t.name, t.x, t.y, t.z, t.text, t.hovertext, t.customdata, t.line && t.line.width])) : '';
+        const keep = t => [t.name, t.x, t.y, t.z, t.text, t.hovertext, t.customdata, t.line && t.line.width];
+        return div && div.data ? JSON.stringify(div.data.map(keep)) : '';
     }""",
         slot,
     )
