@@ -36,8 +36,12 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
     path = kb_dir if kb_dir is not None else _BOUND.get(store) or settings().kb_dir
     if not force and kb_sql.loaded_fingerprint(store) == fingerprint(path):
         return False
+    from steppe.team.proposals import replay
+
     kb = load_kb(path)
-    kb_sql.replace_kb(store, kb, __version__)
+    with store.transaction():  # the effective KB: the files, then every approved proposal (team mode)
+        kb_sql.replace_kb(store, kb, __version__)
+        replay(store)
     return True
 
 

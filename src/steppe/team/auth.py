@@ -242,6 +242,12 @@ class Accounts:
             raise NotFoundError(f"No account named '{name}'; run 'steppe users list' to see them.")
         return found
 
+    def as_user(self, name: str) -> User:
+        """The account ``name`` as a :class:`User` (the command line's ``--as``: whoever can open
+        the store is trusted, as they could change it directly)."""
+        found = self.get(name)
+        return User(found["name"], found["role"])
+
     def list(self) -> list[dict]:
         return sql.users(self.store)
 
