@@ -46,7 +46,7 @@ from steppe.store import team as sql
 ROLES: tuple[str, ...] = ("reader", "coder", "editor", "admin")
 
 #: Names that stand for something other than a person in codings and the KB's history.
-RESERVED_NAMES = frozenset({"auto", "adjudicated", "anonymous", "qdpx", "actors", "admin-cli"})
+RESERVED_NAMES = frozenset({"auto", "adjudicated", "anonymous", "qdpx", "actors", "steppe-actors", "cli"})
 
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
 MIN_PASSWORD = 10

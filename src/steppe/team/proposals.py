@@ -179,9 +179,9 @@ def _replace_in(tables: dict[str, list[Row]], table: str, drop: set[str], row: R
 
 def _effective_tables(store: Store) -> dict[str, list[Row]]:
     """The KB files with every approved proposal applied, as parsed rows (for validation)."""
-    from steppe.config import settings
+    from steppe.kb.sync import kb_folder
 
-    tables, _ = read_kb(Path(settings().kb_dir))
+    tables, _ = read_kb(Path(kb_folder(store)))
     for p in sql.approved(store):
         table = KINDS[p["kind"]]
         row, source = _parsed(p)
