@@ -34,10 +34,15 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
     from steppe.config import settings
 
     path = kb_dir if kb_dir is not None else _BOUND.get(store) or settings().kb_dir
-    if not force and kb_sql.loaded_fingerprint(store) == fingerprint(path):
+    before = kb_sql.loaded_fingerprint(store)
+    if not force and before == fingerprint(path):
         return False
     kb = load_kb(path)
     kb_sql.replace_kb(store, kb, __version__)
+    if before is None:  # a new store: real numbers before any fetch (steppe.starter)
+        from steppe import starter
+
+        starter.ensure(store)
     return True
 
 
