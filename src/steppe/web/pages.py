@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from steppe import __version__, charts
-from steppe.errors import NotFoundError
+from steppe.errors import NotFoundError, SteppeError
 from steppe.web import views
 from steppe.web.api import (
     NAME,
@@ -65,10 +65,15 @@ def env() -> Environment:
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     runtime = request.app.state.runtime_url
+    try:
+        starter = [d for d in data_of(request).datasets() if views.is_starter(d)]
+    except SteppeError:  # an error page about the store itself still renders
+        starter = []
     html = (
         env()
         .get_template(template)
         .render(
+            starter=starter,
             nav=NAV,
             path=request.url.path,
             version=__version__,

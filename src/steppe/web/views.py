@@ -72,8 +72,15 @@ class View:
 
 
 # -- provenance links ------------------------------------------------------------------------------
+def is_starter(d: dict[str, Any]) -> bool:
+    """Whether a stored dataset is the starter snapshot bundled with steppe (not fresh data)."""
+    params = d.get("params")
+    return bool(isinstance(params, dict) and params.get("starter")) or ":starter-" in str(d.get("dataset_id"))
+
+
 def dataset_label(d: dict[str, Any]) -> str:
-    return f"{d['source']} {d['dataset']}, edition {d['edition']}"
+    label = f"{d['source']} {d['dataset']}, edition {d['edition']}"
+    return label + " (starter snapshot bundled with steppe)" if is_starter(d) else label
 
 
 def dataset_links(data: WebData, ids: Iterable[Any]) -> list[Link]:

@@ -51,11 +51,36 @@ CHARTS = (
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory):
+    """A store with the KB only (no starter snapshot)."""
     from steppe.web.app import create_app
 
-    app = create_app(tmp_path_factory.mktemp("kb-only") / "steppe.duckdb")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STEPPE_STARTER", "0")
+        app = create_app(tmp_path_factory.mktemp("kb-only") / "steppe.duckdb")
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def starter_client(tmp_path_factory: pytest.TempPathFactory):
+    """A new store as a user's first run makes it: the KB and the bundled starter snapshot."""
+    from steppe.web.app import create_app
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("STEPPE_STARTER", raising=False)
+        app = create_app(tmp_path_factory.mktemp("starter") / "steppe.duckdb")
+    with TestClient(app) as c:
+        yield c
+
+
+def test_starter_snapshot_is_labelled_on_every_page(starter_client):
+    for path in ("/", "/trade", "/dependence", "/index", "/sources"):
+        html = starter_client.get(path).text
+        assert "starter snapshot" in html and "steppe fetch imf_dots" in html, path
+    body = starter_client.get("/api/charts/dependence/powers?country=KAZ").json()
+    assert body["chart"] is not None
+    assert all("starter snapshot" in s["label"] for s in body["sources"]), body["sources"]
+    assert "starter snapshot" in starter_client.get("/").text.split("Latest events")[0]
 
 
 @pytest.mark.parametrize("path", PAGES)
