@@ -7,6 +7,7 @@ the command line and the report call it and add nothing but printing and storing
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -79,20 +80,15 @@ def _read_csv(spec: GravitySpec, path: Path) -> pd.DataFrame:
 
 
 def membership_lookup(store: Any = None) -> MembershipLookup:
-    """A function (org, roles) -> KB membership periods, resolving names through the KB."""
+    """A function (org, roles, days) -> (country, day) pairs of certain membership, answered by
+    the store with the as-of rule's SQL definition; names resolve through the KB."""
     from steppe.kb import queries
 
-    def lookup(org: str, roles: list[str] | None) -> list[dict[str, Any]]:
+    def lookup(org: str, roles: list[str] | None, days: list[date]) -> set[tuple[str, date]]:
         slug = queries.resolve_org(org, store=store)
-        wanted = set(roles) if roles else None
-        periods = queries.timeline(org=slug, store=store)
-        if wanted is None:
-            from steppe.kb.schema import FULL_MEMBERSHIP
-
-            wanted = set(FULL_MEMBERSHIP)
-        else:
-            queries._check_roles(list(wanted))
-        return [p for p in periods if p["role"] in wanted]
+        found = queries.member_statuses([slug], days, roles, store=store)
+        certain = found[found["status"] == "yes"]
+        return set(zip(certain["country"], certain["day"], strict=True))
 
     return lookup
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from steppe import __version__
-from steppe.kb.loader import fingerprint, load_kb
+from steppe.kb.loader import KnowledgeBase, fingerprint, load_kb
 from steppe.store import Store, default_store
 from steppe.store import kb as kb_sql
 
@@ -23,8 +25,23 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
     if not force and kb_sql.loaded_fingerprint(store) == fingerprint(path):
         return False
     kb = load_kb(path)
-    kb_sql.replace_kb(store, kb, __version__)
+    tables = {name: store_frame(kb, name) for name in kb_sql.KB_TABLES}
+    kb_sql.replace_kb(store, tables, kb.fingerprint, str(kb.kb_dir), __version__)
     return True
+
+
+def store_frame(kb: KnowledgeBase, name: str) -> pd.DataFrame:
+    """One KB table as the store holds it: each partial date split into its window columns
+    (earliest day, latest day, precision; :data:`steppe.store.kb.WINDOWS`)."""
+    frame = kb.frame(name)
+    for field, (earliest, latest, precision) in kb_sql.WINDOWS.get(name, {}).items():
+        values = frame.pop(field) if field in frame.columns else pd.Series([None] * len(frame))
+        frame[earliest] = [v.earliest if v is not None else None for v in values]
+        frame[latest] = [v.latest if v is not None else None for v in values]
+        frame[precision] = [v.precision if v is not None else None for v in values]
+    if name == "sources":
+        frame["date"] = [v.text if v is not None else None for v in frame["date"]]
+    return frame
 
 
 def kb_store(store: Store | None = None) -> Store:

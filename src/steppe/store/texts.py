@@ -51,6 +51,11 @@ def documents(store: Store) -> list[dict]:
     )
 
 
+def segment_count(store: Store, doc_id: str) -> int:
+    """How many segments one stored document has."""
+    return int(store.scalar("SELECT count(*) FROM texts_segments WHERE doc_id = ?", [doc_id]) or 0)
+
+
 def document(store: Store, doc_id: str) -> dict | None:
     found = store.rows("SELECT * FROM texts_documents WHERE doc_id = ?", [doc_id])
     return found[0] if found else None

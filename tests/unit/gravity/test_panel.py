@@ -21,8 +21,11 @@ def _frame(countries=("AAA", "BBB", "CCC"), years=(2014, 2015, 2016)) -> pd.Data
 
 
 def _lookup(periods):
-    def lookup(org, roles):
-        return periods
+    """A membership lookup over fixed periods, answered with the as-of rule's Python reference."""
+    from steppe.kb.asof import status
+
+    def lookup(org, roles, days):
+        return {(p["country"], d) for p in periods for d in days if status(p["start"], p.get("end"), d) == "yes"}
 
     return lookup
 
