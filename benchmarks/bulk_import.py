@@ -159,7 +159,7 @@ def run_baseline(archive: Path, db: Path) -> tuple[float, int]:
                         "valuation": "fob",
                     }
                 ).dropna(subset=["exporter", "importer"])
-                total += store.insert_df("trade_flows", out)
+                total += store.insert_frame("trade_flows", out)
     elapsed = time.perf_counter() - start
     store.close()
     return elapsed, total

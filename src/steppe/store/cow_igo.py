@@ -35,7 +35,7 @@ def replace_dataset(
     with store.transaction():
         store.execute("DELETE FROM cow_igo_memberships WHERE dataset_id = ?", [dataset_id])
         store.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
-        count = store.insert_df("cow_igo_memberships", frame)
+        count = store.insert_frame("cow_igo_memberships", frame)
         store.execute(
             "INSERT INTO datasets (dataset_id, source, dataset, edition, params, location, retrieved_at, "
             "content_hash, rows, tables) VALUES (?, 'cow_igo', 'state_year_long', ?, ?, ?, ?, ?, ?, ?)",
@@ -55,7 +55,7 @@ def replace_dataset(
 
 def memberships(store: Store, dataset_id: str) -> pd.DataFrame:
     """The stored rows of one COW edition."""
-    return store.df(
+    return store.query(
         "SELECT ioname, orgname, ccode, iso3, year, status FROM cow_igo_memberships "
         "WHERE dataset_id = ? ORDER BY ioname, iso3, year",
         [dataset_id],

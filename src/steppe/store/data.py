@@ -207,7 +207,7 @@ def load_dataset(
         for table, frame in frames.items():
             out = frame.loc[:, list(frame.columns)].copy()
             out.insert(0, "dataset_id", dataset_id)
-            n = store.insert_df(table, out)
+            n = store.insert_frame(table, out)
             if table not in _ANNOTATION_TABLES:
                 rows += n
             if n:
@@ -416,7 +416,7 @@ def _read(
     store: Store, table: str, columns: str, dataset: str | None, where: Where, order: str
 ) -> pd.DataFrame:
     dataset_id = resolve_dataset(store, table, dataset, where)
-    return store.df(
+    return store.query(
         f"SELECT {columns} FROM {table} t WHERE t.dataset_id = ? AND {where.sql()} ORDER BY {order}",
         [dataset_id, *where.args],
     )
@@ -457,7 +457,7 @@ def trade_flows(
     if classification is not None:
         where.add("t.classification = ?", classification)
     dataset_id = resolve_dataset(store, "trade_flows", dataset, where)
-    return store.df(
+    return store.query(
         "SELECT t.dataset_id, t.year, t.exporter, t.importer, t.reporter, t.product, t.classification, "
         "t.value_usd, t.quantity, t.valuation, f.flag FROM trade_flows t LEFT JOIN trade_flow_flags f "
         "ON f.dataset_id = t.dataset_id AND f.year = t.year AND f.exporter = t.exporter "

@@ -188,7 +188,7 @@ def statuses(
         if values:
             where.append(f"list_contains(${name}s, m.{name})")
             params[f"{name}s"] = list(values)
-    return store.df(
+    return store.query(
         f"SELECT d.day, m.org, m.country, m.role, {_status('m', 'd.day')} AS status "
         "FROM kb_memberships m, (SELECT unnest($days) AS day) d WHERE "
         + " AND ".join(where)
@@ -316,7 +316,7 @@ def sources(store: Store, source_id: str | None) -> list[dict]:
 
 def membership_frame(store: Store) -> pd.DataFrame:
     """Every membership row with its date windows (earliest, latest, precision columns)."""
-    return store.df(
+    return store.query(
         "SELECT org, country, role, start_date, start_latest, start_precision, end_date, end_latest, "
         "end_precision, confidence, sources FROM kb_memberships ORDER BY org, country, start_date"
     )
@@ -324,7 +324,7 @@ def membership_frame(store: Store) -> pd.DataFrame:
 
 def organisation_frame(store: Store) -> pd.DataFrame:
     """Every organisation with its founding and dissolution windows, initiators and secretariat."""
-    frame = store.df(
+    frame = store.query(
         "SELECT slug, name, kind, founded, founded_latest, founded_precision, dissolved, "
         "dissolved_latest, dissolved_precision, initiators, secretariat, secretariat_host "
         "FROM kb_organisations ORDER BY slug"

@@ -68,10 +68,18 @@ def _stored(rows: list[dict]) -> pd.DataFrame:
 
     frame = pd.DataFrame(
         [
-            {"org": "org", "country": r["country"], "role": r["role"], **cols(r["start"], "start"),
-             **cols(r["end"], "end"), "confidence": "high", "sources": ["test"], "note": None}
+            {
+                "org": "org",
+                "country": r["country"],
+                "role": r["role"],
+                **cols(r["start"], "start"),
+                **cols(r["end"], "end"),
+                "confidence": "high",
+                "sources": ["test"],
+                "note": None,
+            }
             for r in rows
-        ]  # fmt: skip
+        ]
     )
     for column in ("start_date", "start_latest", "end_date", "end_latest"):
         frame[column] = pd.to_datetime(frame[column]).dt.date

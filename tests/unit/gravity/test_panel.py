@@ -25,7 +25,7 @@ def _lookup(periods):
     from steppe.kb.asof import status
 
     def lookup(org, roles, days):
-        return {(p["country"], d) for p in periods for d in days if status(p["start"], p.get("end"), d) == "yes"}
+        return {(p["country"], d) for p in periods for d in days if status(p["start"], p["end"], d) == "yes"}
 
     return lookup
 
