@@ -85,9 +85,12 @@ FACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "news_tone": ("period_start", "resolution", "actor", "query", "source_country", "tone"),
+    "cow_igo_memberships": ("ioname", "orgname", "ccode", "iso3", "year", "status"),
+    "cow_igo_states": ("ccode", "iso3", "styear", "endyear"),
+    "gravity_panels": ("line", "exporter", "importer", "year", "pair_id", "variable", "value"),
 }
 #: Tables whose rows only annotate other rows; not counted in ``datasets.rows``.
-_ANNOTATION_TABLES = frozenset({"trade_flow_flags"})
+_ANNOTATION_TABLES = frozenset({"trade_flow_flags", "cow_igo_states"})
 
 #: A bulk loader: writes rows for ``dataset_id`` straight from files with SQL, returns the count.
 BulkLoader = Callable[["Store", str], int]
