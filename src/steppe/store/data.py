@@ -523,6 +523,33 @@ def gravity_covariates(
     )
 
 
+def gravity_panel(store: Store, dataset: str) -> pd.DataFrame:
+    """One stored application panel (``gravity_panels``, e.g. 'yotov2016:Chapter1Application1.dta')
+    as the file's wide frame, in the file's order: exporter, importer, pair_id (when the file has
+    it), year and one float column per variable. ``attrs['dataset_id']`` says which edition.
+    """
+    dataset_id = resolve_dataset(store, "gravity_panels", dataset)
+    declared = _stored_params(store, dataset_id).get("variables")  # the file's column order
+    stored = {r[0] for r in store.execute(
+        "SELECT DISTINCT variable FROM gravity_panels WHERE dataset_id = ?", [dataset_id]
+    ).fetchall()}  # fmt: skip
+    variables = [v for v in declared or [] if v in stored] + sorted(stored - set(declared or []))
+    wide = ", ".join(f'max(CASE WHEN variable = ? THEN value END) AS "{i}"' for i in range(len(variables)))
+    frame = store.query(
+        f"SELECT exporter, importer, min(pair_id) AS pair_id, year, {wide} FROM gravity_panels "
+        "WHERE dataset_id = ? GROUP BY line, exporter, importer, year ORDER BY line",
+        [*variables, dataset_id],
+    )
+    frame.columns = ["exporter", "importer", "pair_id", "year", *variables]
+    if frame["pair_id"].isna().all():
+        frame = frame.drop(columns="pair_id")
+    else:
+        frame["pair_id"] = frame["pair_id"].astype("int64")
+    frame["year"] = frame["year"].astype("int64")
+    frame.attrs["dataset_id"] = dataset_id
+    return frame
+
+
 def development_finance(
     store: Store,
     *,
