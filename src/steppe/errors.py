@@ -7,11 +7,25 @@ names the input and says what to do. The command line prints that sentence and e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class SteppeError(Exception):
-    """Base class: a problem the user can fix, described in one sentence."""
+    """Base class: a problem the user can fix, described in one sentence.
+
+    A message that is about an argument names it as the Python API spells it (``as_of``,
+    ``years``) and lists it in ``params``; the command line rewrites those names into its own
+    options (``--as-of``) when it prints the message, so no module outside ``cli/`` knows a flag.
+    """
 
     exit_code: int = 1
+    #: The Python parameter names the message mentions (whole words, outside quoted values).
+    params: tuple[str, ...] = ()
+
+    def __init__(self, *args: object, params: Sequence[str] = ()) -> None:
+        super().__init__(*args)
+        if params:
+            self.params = tuple(params)
 
 
 class UsageError(SteppeError):

@@ -7,6 +7,7 @@ transaction.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -16,17 +17,39 @@ from steppe.kb.loader import KnowledgeBase, fingerprint, load_kb
 from steppe.store import Store, default_store
 from steppe.store import kb as kb_sql
 
+#: The KB folder a session bound to its store (steppe.connect(kb=...)); stores without one use
+#: the process's settings (STEPPE_KB, else the bundled KB).
+_BOUND: weakref.WeakKeyDictionary[Store, Path] = weakref.WeakKeyDictionary()
 
-def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) -> bool:
-    """Load the KB into ``store`` if it is missing or stale; return whether it was loaded."""
+
+def bind_kb(store: Store, kb_dir: Path) -> None:
+    """Make ``kb_dir`` the KB that every later query on ``store`` keeps current."""
+    _BOUND[store] = Path(kb_dir)
+
+
+def kb_folder(store: Store) -> Path:
+    """The KB folder ``store`` keeps current: the one bound to it, else the process's settings."""
     from steppe.config import settings
 
-    path = kb_dir if kb_dir is not None else settings().kb_dir
+    return _BOUND.get(store) or settings().kb_dir
+
+
+def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) -> bool:
+    """Load the KB into ``store`` if it is missing or stale; return whether it was loaded.
+
+    The folder is ``kb_dir``, else the one bound to the store (:func:`bind_kb`), else the
+    process's settings.
+    """
+    path = kb_dir if kb_dir is not None else kb_folder(store)
     if not force and kb_sql.loaded_fingerprint(store) == fingerprint(path):
         return False
+    from steppe.team.proposals import replay
+
     kb = load_kb(path)
     tables = {name: store_frame(kb, name) for name in kb_sql.KB_TABLES}
-    kb_sql.replace_kb(store, tables, kb.fingerprint, str(kb.kb_dir), __version__)
+    with store.transaction():  # the effective KB: the files, then every approved proposal (team mode)
+        kb_sql.replace_kb(store, tables, kb.fingerprint, str(kb.kb_dir), __version__)
+        replay(store)
     return True
 
 
