@@ -19,7 +19,7 @@ Every coding row carries its coder (``texts_codings.coder``: the account name). 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -149,7 +149,8 @@ def disagreements(
     segments = texts_sql.segments(st, doc_ids).set_index(["doc_id", "seg_no"])["text"]
     decided = {(a["doc_id"], a["seg_no"], a["code"]): a for a in adj_sql.adjudications(st, doc_ids)}
     out = []
-    for (doc_id, seg_no, key), group in frame.groupby(["doc_id", "seg_no", "code"], sort=True):
+    for keys, group in frame.groupby(["doc_id", "seg_no", "code"], sort=True):
+        doc_id, seg_no, key = cast(tuple[str, int, str], keys)
         applied = sorted(set(group["coder"]))
         if len(applied) == len(coders):
             continue

@@ -48,7 +48,7 @@ def test_names_roles_and_passwords_are_checked(accounts: Accounts) -> None:
     accounts.add("bob", "coder", PASSWORD)
     with pytest.raises(ConflictError, match="already exists"):
         accounts.add("bob", "reader", PASSWORD)
-    assert [u["name"] for u in accounts.list()] == ["bob"]
+    assert [u["name"] for u in accounts.users()] == ["bob"]
 
 
 def test_roles_change_and_the_last_admin_stays(accounts: Accounts) -> None:
@@ -60,7 +60,7 @@ def test_roles_change_and_the_last_admin_stays(accounts: Accounts) -> None:
         accounts.remove("root")
     assert accounts.set_role("carol", "admin")["role"] == "admin"
     accounts.remove("root")
-    assert [u["name"] for u in accounts.list()] == ["carol"]
+    assert [u["name"] for u in accounts.users()] == ["carol"]
     with pytest.raises(NotFoundError, match="No account named 'root'"):
         accounts.set_role("root", "reader")
 
