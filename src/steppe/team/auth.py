@@ -110,12 +110,18 @@ def check_password(password: str) -> str:
 
 
 # -- hashing ---------------------------------------------------------------------------------
+#: Argon2 cost parameters: empty means argon2-cffi's defaults (RFC 9106's second recommended set).
+#: Tests lower them to keep the suite fast; a hash records its own parameters, so hashes made
+#: with other parameters still verify (and are re-hashed at the next sign-in).
+HASH_PARAMETERS: dict[str, int] = {}
+
+
 def _hasher() -> PasswordHasher:
     try:
         from argon2 import PasswordHasher
     except ImportError:  # pragma: no cover - argon2-cffi is a core dependency
         raise MissingDependencyError("argon2-cffi", "team") from None
-    return PasswordHasher()
+    return PasswordHasher(**HASH_PARAMETERS)
 
 
 def hash_password(password: str) -> str:

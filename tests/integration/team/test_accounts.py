@@ -22,6 +22,26 @@ def accounts(isolated_env: Path):
     store.close()
 
 
+def test_the_default_hash_is_argon2id_with_rfc_9106_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from steppe.team import auth
+
+    monkeypatch.setattr(auth, "HASH_PARAMETERS", {})
+    hashed = auth.hash_password(PASSWORD)
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert auth.verify_password(hashed, PASSWORD) and not auth.verify_password(hashed, PASSWORD + "!")
+
+
+def test_a_hash_with_older_parameters_is_renewed_at_sign_in(accounts: Accounts) -> None:
+    from steppe.team import auth
+
+    accounts.add("old", "coder", PASSWORD)
+    before = accounts.store.execute("SELECT password_hash FROM team_users").fetchone()[0]
+    auth.HASH_PARAMETERS["time_cost"] = 2  # the monkeypatched dict: restored after the test
+    accounts.verify("old", PASSWORD)
+    after = accounts.store.execute("SELECT password_hash FROM team_users").fetchone()[0]
+    assert ",t=1," in before and ",t=2," in after
+
+
 def test_passwords_are_stored_as_argon2id_hashes_only(accounts: Accounts) -> None:
     assert not accounts.enabled()
     accounts.add("alice", "editor", PASSWORD)
