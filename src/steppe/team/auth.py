@@ -124,7 +124,9 @@ def _hasher() -> PasswordHasher:
     p = HASH_PARAMETERS
     if not p:
         return PasswordHasher()
-    return PasswordHasher(time_cost=p["time_cost"], memory_cost=p["memory_cost"], parallelism=p["parallelism"])
+    return PasswordHasher(
+        time_cost=p["time_cost"], memory_cost=p["memory_cost"], parallelism=p["parallelism"]
+    )
 
 
 def hash_password(password: str) -> str:
