@@ -20,11 +20,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from steppe.errors import NotFoundError, SteppeError
+
+if TYPE_CHECKING:
+    from steppe.session.team import Team
 
 T = TypeVar("T")
 
@@ -62,6 +65,7 @@ class WebData:
 
         self.db_path = Path(settings(db=db).db_path)
         self._lock = threading.RLock()
+        self._team_lock = threading.RLock()
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._cache_stamp: tuple[Any, ...] | None = None
         self.hits = 0
@@ -79,6 +83,20 @@ class WebData:
             yield session
         finally:
             session.close()
+
+    @contextmanager
+    def team(self) -> Iterator[Team]:
+        """Team mode's reads and writes (``session.team``): the store opened for writing, one
+        operation at a time, closed afterwards, so the server never holds it while idle (a
+        writing process elsewhere is waited for, up to STEPPE_LOCK_WAIT seconds)."""
+        import steppe
+
+        with self._team_lock:
+            session = steppe.connect(db=self.db_path)
+            try:
+                yield session.team
+            finally:
+                session.close()
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[Any], T]) -> T:
         """``compute(session)`` once per key and store state; errors are cached too."""
