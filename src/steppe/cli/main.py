@@ -135,6 +135,17 @@ def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     return tuple(path), root
 
 
+#: Python parameter names whose option is spelled otherwise on every command (the API takes a
+#: list where the CLI repeats an option).
+PARAM_OPTIONS = {
+    "coders": "--coder",
+    "doc_ids": "--doc",
+    "docs": "--doc",
+    "roles": "--role",
+    "types": "--type",
+}
+
+
 def flag_names(path: Sequence[str]) -> dict[str, str]:
     """Python parameter name to command-line option for the command at ``path`` (and the root).
 
@@ -142,7 +153,7 @@ def flag_names(path: Sequence[str]) -> dict[str, str]:
     shown as the option a CLI user types.
     """
     group: Any = typer.main.get_command(app)
-    found: dict[str, str] = {}
+    found: dict[str, str] = dict(PARAM_OPTIONS)
     commands = [group]
     for name in path:
         group = getattr(group, "commands", {}).get(name)
@@ -170,7 +181,8 @@ def cli_message(exc: SteppeError, path: Sequence[str]) -> str:
     if not exc.params:
         return text
     flags = flag_names(path)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, exc.params)) + r")(?![\w-])")
+    names = "|".join(map(re.escape, exc.params))
+    pattern = re.compile(r"(?<![\w./-])(" + names + r")(?![\w/-]|\.\w)")
     parts = re.split(r"('[^']*')", text)  # quoted values (what the user typed) stay as they are
     for i in range(0, len(parts), 2):
         parts[i] = pattern.sub(lambda m: flags.get(m.group(1), "--" + m.group(1).replace("_", "-")), parts[i])

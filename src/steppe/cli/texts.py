@@ -222,13 +222,13 @@ def suggest_run(
     codebook: str = typer.Option("ecdpm", "--codebook", "-b", help="Codebook id or YAML path."),
     threshold: float = typer.Option(0.5, "--threshold", help="Lowest confidence kept, in (0, 1]."),
     method: str = typer.Option("tfidf", "--method", help="tfidf (core) or embeddings (extra)."),
-    model: str = typer.Option(None, "--model", help="Local sentence-transformers model folder."),
+    model_path: str = typer.Option(None, "--model", help="Local sentence-transformers model folder."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Suggest codes per segment with a confidence and a reason."""
     from steppe.texts.suggest import suggest
 
-    frame = suggest(doc or None, codebook, threshold=threshold, method=method, model_path=model)
+    frame = suggest(doc or None, codebook, threshold=threshold, method=method, model_path=model_path)
     emit(_records(frame), fmt, ["suggestion_id", "doc_id", "seg_no", "code", "confidence", "reason"])
 
 

@@ -653,7 +653,10 @@ def to_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print the HTML to PDF with headless Chromium (the only optional dependency of the report)."""
     exe = find_chromium()
     if exe is None:
-        raise SteppeError("PDF output needs Chromium: install it (apt-get install chromium) or drop --pdf.")
+        raise SteppeError(
+            "PDF output needs Chromium: install it (apt-get install chromium) or leave out pdf.",
+            params=("pdf",),
+        )
     try:
         subprocess.run(
             [
@@ -691,11 +694,13 @@ def central_asia(
     from steppe.kb.sync import kb_store
 
     if draws < 1:
-        raise UsageError(f"--draws {draws} is too small: use at least 1 Monte Carlo draw.")
+        raise UsageError(f"draws {draws} is too small: use at least 1 Monte Carlo draw.", params=("draws",))
     store = kb_store(store)
     path = Path(out)
     if path.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"The report file '{out}' must end in .html; for example --out report.html.")
+        raise UsageError(
+            f"The report file '{out}' must end in .html; for example out 'report.html'.", params=("out",)
+        )
     sections = [
         membership_section(store),
         events_section(store),
@@ -713,7 +718,8 @@ def central_asia(
         path.write_text(html, "utf-8")
     except OSError as exc:
         raise UsageError(
-            f"Cannot write the report to '{out}' ({exc.strerror}); choose another --out."
+            f"Cannot write the report to '{out}' ({exc.strerror}); choose another out.",
+            params=("out",),
         ) from None
     info = ReportInfo(path, [s.id for s in sections], {s.id: s.missing for s in sections if s.missing})
     if pdf:

@@ -169,6 +169,7 @@ class Session:
             allow=allow,
             edition=edition,
             new_edition=new_edition,
+            settings=self.settings,
             **options,
         )
 

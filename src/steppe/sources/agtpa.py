@@ -53,13 +53,15 @@ def locate(file: str, mirror: str | os.PathLike[str] | None = None) -> Path:
     if base is None:
         raise NotFoundError(
             f"The file '{file}' is needed: get it from {ORIGIN}, put it at DIR/{SUBDIR}/{file} "
-            "and pass --mirror DIR (or set STEPPE_MIRROR)."
+            "and pass that folder as mirror (or set STEPPE_MIRROR).",
+            params=("mirror",),
         )
     path = base / SUBDIR / file
     if not path.is_file():
         raise NotFoundError(
             f"The file '{file}' is not at {path}: get it from {ORIGIN} and put it there "
-            "(or pass --mirror pointing at the folder that holds yotov_agtpa/)."
+            "(or give as mirror the folder that holds yotov_agtpa/).",
+            params=("mirror",),
         )
     return path
 

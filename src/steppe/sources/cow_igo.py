@@ -50,14 +50,16 @@ def mirror_folder(mirror: str | os.PathLike[str] | None = None) -> Path:
     base = Path(mirror).expanduser() if mirror else settings().mirror
     if base is None:
         raise UsageError(
-            "No mirror folder given: pass --mirror DIR or set STEPPE_MIRROR to a folder that holds "
-            f"{FOLDER}/{MEMBERSHIP_FILE} (../shared/data works)."
+            "No local data folder given: pass mirror or set STEPPE_MIRROR to a folder that holds "
+            f"{FOLDER}/{MEMBERSHIP_FILE} (../shared/data works).",
+            params=("mirror",),
         )
     folder = base / FOLDER
     if not (folder / MEMBERSHIP_FILE).is_file():
         raise NotFoundError(
-            f"{folder / MEMBERSHIP_FILE} does not exist; point --mirror (or STEPPE_MIRROR) at a folder "
-            f"with a {FOLDER}/ subfolder holding the COW IGO v3 files."
+            f"{folder / MEMBERSHIP_FILE} does not exist; point mirror (or STEPPE_MIRROR) at a folder "
+            f"with a {FOLDER}/ subfolder holding the COW IGO v3 files.",
+            params=("mirror",),
         )
     return folder
 

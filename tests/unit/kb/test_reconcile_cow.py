@@ -69,7 +69,7 @@ def test_importer_rejects_unknown_status(mirror: Path) -> None:
 
 
 def test_mirror_must_be_given_and_exist(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="--mirror"):
+    with pytest.raises(UsageError, match="mirror"):
         cow_igo.mirror_folder(None)
     with pytest.raises(NotFoundError, match="does not exist"):
         cow_igo.mirror_folder(tmp_path)
