@@ -19,17 +19,10 @@ MIRROR_OPTION = typer.Option(
 @app.command()
 def examples(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """List the example specs shipped with steppe (the Guide's applications)."""
-    from steppe.gravity.spec import examples as shipped
+    from steppe.cli.session import rows as rows_of
+    from steppe.cli.session import session
 
-    rows = [
-        {
-            "name": s.name,
-            "estimator": s.model.estimator,
-            "counterfactual": bool(s.counterfactual),
-            "title": s.title,
-        }
-        for s in shipped()
-    ]
+    rows = rows_of(session().gravity.examples())
     emit(rows, fmt, ["name", "estimator", "counterfactual", "title"], title="Example gravity specs")
 
 
@@ -43,12 +36,9 @@ def estimate(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Estimate a spec: coefficients, standard errors, observations used and dropped."""
-    from steppe.gravity.run import record, run_spec
-    from steppe.gravity.spec import load_spec
+    from steppe.cli.session import session
 
-    result = run_spec(load_spec(spec), mirror=mirror)
-    if store:
-        record(result)
+    result = session(mirror).gravity.estimate(spec, save=store)
     if fmt is OutputFormat.json:
         emit_json(result.to_dict())
         return
@@ -69,10 +59,9 @@ def counterfactual(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Conditional and full-endowment GE effects per country (percent changes)."""
-    from steppe.gravity.run import run_counterfactual
-    from steppe.gravity.spec import load_spec
+    from steppe.cli.session import session
 
-    _, ge = run_counterfactual(load_spec(spec), mirror=mirror)
+    _, ge = session(mirror).gravity.counterfactual(spec)
     rows = ge.rows()
     if fmt is OutputFormat.json:
         emit_json(

@@ -8,7 +8,6 @@ read (exit 2), and any unexpected exception into one sentence plus a ``--debug``
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -86,8 +85,9 @@ def root(
     ),
 ) -> None:
     """steppe: every number sourced, every method declared."""
-    if db:
-        os.environ["STEPPE_DB"] = db
+    from steppe.cli import session
+
+    session.configure(db)
     if debug:
         _DEBUG[0] = True
 
@@ -97,17 +97,14 @@ def init(
     force: bool = typer.Option(False, "--force", help="Reload the KB even if it is current."),
 ) -> None:
     """Create the store and load the bundled knowledge base."""
-    from steppe.config import settings
-    from steppe.kb.sync import ensure_kb
-    from steppe.store import kb as kb_sql
-    from steppe.store import open_store
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        loaded = ensure_kb(store, force=force)
-        counts = kb_sql.counts(store)
+    s = session()
+    loaded = s.ensure_kb(force=force)
+    counts = s.kb.counts()
     what = "loaded" if loaded else "already current"
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    console.print(f"Store {settings().db_path}: knowledge base {what} ({summary}).")
+    console.print(f"Store {s.settings.db_path}: knowledge base {what} ({summary}).")
 
 
 def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
@@ -242,7 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         code = 1
     finally:
+        from steppe.cli import session
+
         db.notify = db.log.info
+        session.close()
         db.close_defaults()
     return code
 

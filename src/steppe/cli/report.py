@@ -20,9 +20,9 @@ def central_asia(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """The Central Asia report: memberships, events, trade, dependence, composite index, sources."""
-    from steppe.report.build import central_asia as build
+    from steppe.cli.session import session
 
-    info = build(out, draws=draws, seed=seed, pdf=pdf)
+    info = session().report(out, draws=draws, seed=seed, pdf=pdf)
     if fmt is OutputFormat.json:
         emit_json(info.as_dict())
         return

@@ -63,6 +63,19 @@ class KB:
     def _day(self, value: str | date | None, param: str = "as_of") -> date:
         return parse_date(value, param) or date.today()
 
+    # -- names ---------------------------------------------------------------------------------
+    def resolve_org(self, name: str) -> str:
+        """The slug of an organisation name or alias (case-insensitive)."""
+        from steppe.kb import queries
+
+        return queries.resolve_org(name, store=self._session.store)
+
+    def resolve_country(self, name: str) -> str:
+        """The ISO3 code of a country code, name or alias (case-insensitive)."""
+        from steppe.kb import queries
+
+        return queries.resolve_country(name, store=self._session.store)
+
     # -- memberships ---------------------------------------------------------------------------
     def members(
         self, org: str, as_of: str | date | None = None, roles: list[str] | None = None
@@ -258,6 +271,13 @@ class KB:
 
         rows = queries.contested(subject, store=self._session.store)
         return frame(rows, CONTESTED_COLUMNS, attrs=self._attrs("contested", subject=subject))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per KB table in the store."""
+        from steppe.store import kb as kb_sql
+
+        self._session.ensure_kb()
+        return kb_sql.counts(self._session.store)
 
     def stats(self) -> dict[str, Any]:
         """Coverage of the KB: counts, confidence, checkable sources and the known gaps."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -65,7 +65,7 @@ def connector_for(source: str) -> ModuleType:
 def fetch(
     source: str,
     *,
-    store: Store | None = None,
+    store: Store | Callable[[], Store] | None = None,
     mirror: Path | str | None = None,
     base_url: str | None = None,
     cache_dir: Path | str | None = None,
@@ -79,6 +79,7 @@ def fetch(
 ) -> FetchResult:
     """Fetch ``source`` and load it into ``store`` (default: STEPPE_DB) in one transaction.
 
+    ``store`` may be a function that opens it, called only for the load (a session's store).
     ``settings`` (a session's) gives the mirror, cache folder, HTTP client settings and API
     keys; without it they come from :func:`steppe.config.settings` (the STEPPE_* variables).
 
@@ -154,7 +155,7 @@ def fetch(
             location=payload.location or ctx.location,
             params=params,
         )
-        target = store if store is not None else default_store()
+        target = (store() if callable(store) else store) if store is not None else default_store()
         outcome = data.load_dataset(
             target, record, checked.frames, payload.bulk, new_edition=new_edition or edition is not None
         )

@@ -94,9 +94,8 @@ class FetchContext:
             path = self.mirror / relpath
             if not path.is_file():
                 raise NotFoundError(
-                    f"{self.source}: the folder {self.mirror} has no file {relpath}; put the file there "
-                    f"(layout in docs/sources.md) or fetch from the network (no mirror).",
-                    params=("mirror",),
+                    f"{self.source}: the mirror folder {self.mirror} has no file {relpath}; put the file "
+                    "there (layout in docs/sources.md) or fetch from the network instead."
                 )
             if sha256 is not None and file_sha256(path) != sha256.lower():
                 raise DataError(
@@ -156,9 +155,8 @@ class FetchContext:
         )
         if not found:
             raise NotFoundError(
-                f"{self.source}: the folder {self.mirror} has no {folder}/{pattern}; put the files there "
-                "(layout in docs/sources.md) or fetch from the network (no mirror).",
-                params=("mirror",),
+                f"{self.source}: the mirror folder {self.mirror} has no {folder}/{pattern}; put the files "
+                "there (layout in docs/sources.md) or fetch from the network instead."
             )
         self.read.extend(found)
         return found

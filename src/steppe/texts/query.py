@@ -270,7 +270,8 @@ def agreement(
     """
     if len(set(coders)) < 2:
         raise UsageError(
-            "Give two or more different coders, for example coders 'alice' and 'bob'.", params=("coders",)
+            "Name two or more different people who coded, for example coders 'alice' and 'bob'.",
+            params=("coders",),
         )
     st = _store(store)
     _check_docs(st, doc_ids)

@@ -188,7 +188,7 @@ def test_blank_year_in_a_dots_extract_is_one_sentence(store, shared_data: Path, 
 
 
 def test_options_a_connector_cannot_apply_are_refused(store, shared_data: Path) -> None:
-    with pytest.raises(UsageError, match="comtrade: --products 2709 cannot be applied: the mirror holds"):
+    with pytest.raises(UsageError, match="comtrade: products 2709 cannot be applied: the mirror holds"):
         fetch("comtrade", store=store, mirror=shared_data, products="2709")
     with pytest.raises(UsageError, match="gravity: years 2000:2010 cannot be applied: hmr2006 is"):
         fetch("gravity", store=store, mirror=shared_data, years="2000:2010")
