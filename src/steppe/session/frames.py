@@ -101,7 +101,8 @@ def frame(
         elif kind == "object":
             out[name] = pd.Series(values, dtype=object)
         else:
-            out[name] = pd.Series([pd.NA if v is None else v for v in values], dtype=kind)
+            missing = float("nan") if kind == NUMBER else pd.NA
+            out[name] = pd.Series([missing if v is None else v for v in values], dtype=kind)
     result = pd.DataFrame(out, index=pd.RangeIndex(n))
     result.attrs.update(dict(attrs or {}))
     return result

@@ -87,4 +87,4 @@ def test_reconcile_real_cow_file_leaves_nothing_unexplained(steppe, shared_data:
 def test_reconcile_without_mirror_is_one_sentence(steppe) -> None:
     result = steppe("kb", "reconcile", "cow-igo")
     assert result.returncode == 2
-    assert result.stderr.startswith("Error: No mirror folder given: pass --mirror DIR")
+    assert result.stderr.startswith("Error: No local data folder given: pass --mirror or set STEPPE_MIRROR")

@@ -192,7 +192,7 @@ def test_options_a_connector_cannot_apply_are_refused(store, shared_data: Path) 
         fetch("comtrade", store=store, mirror=shared_data, products="2709")
     with pytest.raises(UsageError, match="gravity: years 2000:2010 cannot be applied: hmr2006 is"):
         fetch("gravity", store=store, mirror=shared_data, years="2000:2010")
-    with pytest.raises(UsageError, match=r"wdi: --indicators SP\.POP\.TOTL cannot be applied"):
+    with pytest.raises(UsageError, match=r"wdi: indicators SP\.POP\.TOTL cannot be applied"):
         fetch("wdi", store=store, mirror=shared_data, dataset="gdp", indicators="SP.POP.TOTL")
     assert store.execute("SELECT count(*) FROM datasets").fetchall() == [(0,)]
 
