@@ -12,7 +12,9 @@ app = typer.Typer(
 )
 
 MIRROR_OPTION = typer.Option(
-    None, "--mirror", help="Folder holding the data files (e.g. ../shared/data); default STEPPE_MIRROR."
+    None,
+    "--mirror",
+    help="First fetch the spec's Guide file from this folder (e.g. ../shared/data); default STEPPE_MIRROR.",
 )
 
 

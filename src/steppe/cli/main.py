@@ -15,9 +15,22 @@ from typing import Any
 import typer
 
 from steppe import __version__
-from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts, users
+from steppe.cli import (
+    data,
+    frameworks,
+    gravity,
+    index,
+    indicators,
+    kb,
+    kb_team,
+    report,
+    texts,
+    texts_team,
+    users,
+)
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console, printable
+from steppe.cli.serve import serve
 from steppe.errors import SteppeError
 
 app = typer.Typer(
@@ -36,13 +49,17 @@ app.add_typer(report.app, name="report")
 app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
+app.command()(serve)
 app.add_typer(users.app, name="users")
+
+# kb_team and texts_team add team-mode commands to `steppe kb` and `steppe texts` (docs/team.md)
+assert kb_team and texts_team
 
 #: Commands that only read the store: while another process writes it (a long fetch) they read
 #: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
 #: command that opens the store waits for the writer, saying so.
-KB_READERS = ("members", "memberships", "overlap", "timeline", "events", "sources", "orgs",
-              "countries", "delegation", "contested", "stats")  # fmt: skip
+KB_READERS = ("members", "memberships", "overlap", "timeline", "events", "sources", "orgs", "countries",
+              "delegation", "contested", "stats", "proposals", "proposal", "history")  # fmt: skip
 READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
     {
         *(("kb", c) for c in KB_READERS),
@@ -59,6 +76,7 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
         ("texts", "code", "list"),
         ("texts", "suggest", "list"),
         ("texts", "agree"),
+        ("texts", "adjudications"),
         ("users", "list"),
         ("users", "tokens"),
         *(("texts", "query", c) for c in ("freq", "actors", "crosstab", "cooccur", "kwic")),
@@ -242,9 +260,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         from steppe.cli import session
 
         db.notify = db.log.info
+        if code == 0:
+            _starter_note(path)
         session.close()
         db.close_defaults()
     return code
+
+
+#: Commands whose output may come from stored datasets, so may come from the starter snapshot.
+_DATA_COMMANDS = ("indicators", "index", "report", "frameworks", "data")
+
+
+def _starter_note(path: tuple[str, ...]) -> None:
+    """Say on stderr when the store this command read holds starter-snapshot datasets."""
+    if not path or path[0] not in _DATA_COMMANDS:
+        return
+    from steppe.cli import session
+    from steppe.starter import describe, starter_datasets
+    from steppe.store import db
+
+    for store in [*session.open_stores(), *db.open_defaults()]:
+        rows = starter_datasets(store)
+        if rows:
+            _say(
+                f"Note: {describe(rows)} 'steppe fetch SOURCE' replaces each with fresh data; "
+                "'steppe data list' shows them."
+            )
+            return
 
 
 if __name__ == "__main__":

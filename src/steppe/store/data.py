@@ -85,9 +85,12 @@ FACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "news_tone": ("period_start", "resolution", "actor", "query", "source_country", "tone"),
+    "cow_igo_memberships": ("ioname", "orgname", "ccode", "iso3", "year", "status"),
+    "cow_igo_states": ("ccode", "iso3", "styear", "endyear"),
+    "gravity_panels": ("line", "exporter", "importer", "year", "pair_id", "variable", "value"),
 }
 #: Tables whose rows only annotate other rows; not counted in ``datasets.rows``.
-_ANNOTATION_TABLES = frozenset({"trade_flow_flags"})
+_ANNOTATION_TABLES = frozenset({"trade_flow_flags", "cow_igo_states"})
 
 #: A bulk loader: writes rows for ``dataset_id`` straight from files with SQL, returns the count.
 BulkLoader = Callable[["Store", str], int]
@@ -208,14 +211,15 @@ def load_dataset(
         for table, frame in frames.items():
             out = frame.loc[:, list(frame.columns)].copy()
             out.insert(0, "dataset_id", dataset_id)
-            n = store.insert_df(table, out)
+            n = store.insert_frame(table, out)
             if table not in _ANNOTATION_TABLES:
                 rows += n
             if n:
                 tables.append(table)
         for table, loader in bulk.items():
             n = loader(store, dataset_id)
-            rows += n
+            if table not in _ANNOTATION_TABLES:
+                rows += n
             if n:
                 tables.append(table)
         params = {k: v for k, v in record.params.items() if not (k == "validation" and not v)}
@@ -417,7 +421,7 @@ def _read(
     store: Store, table: str, columns: str, dataset: str | None, where: Where, order: str
 ) -> pd.DataFrame:
     dataset_id = resolve_dataset(store, table, dataset, where)
-    return store.df(
+    return store.query(
         f"SELECT {columns} FROM {table} t WHERE t.dataset_id = ? AND {where.sql()} ORDER BY {order}",
         [dataset_id, *where.args],
     )
@@ -458,7 +462,7 @@ def trade_flows(
     if classification is not None:
         where.add("t.classification = ?", classification)
     dataset_id = resolve_dataset(store, "trade_flows", dataset, where)
-    return store.df(
+    return store.query(
         "SELECT t.dataset_id, t.year, t.exporter, t.importer, t.reporter, t.product, t.classification, "
         "t.value_usd, t.quantity, t.valuation, f.flag FROM trade_flows t LEFT JOIN trade_flow_flags f "
         "ON f.dataset_id = t.dataset_id AND f.year = t.year AND f.exporter = t.exporter "
@@ -519,6 +523,33 @@ def gravity_covariates(
         where,
         "t.year NULLS FIRST, t.iso_o, t.iso_d",
     )
+
+
+def gravity_panel(store: Store, dataset: str) -> pd.DataFrame:
+    """One stored application panel (``gravity_panels``, e.g. 'yotov2016:Chapter1Application1.dta')
+    as the file's wide frame, in the file's order: exporter, importer, pair_id (when the file has
+    it), year and one float column per variable. ``attrs['dataset_id']`` says which edition.
+    """
+    dataset_id = resolve_dataset(store, "gravity_panels", dataset)
+    declared = _stored_params(store, dataset_id).get("variables")  # the file's column order
+    stored = {r[0] for r in store.execute(
+        "SELECT DISTINCT variable FROM gravity_panels WHERE dataset_id = ?", [dataset_id]
+    ).fetchall()}  # fmt: skip
+    variables = [v for v in declared or [] if v in stored] + sorted(stored - set(declared or []))
+    wide = ", ".join(f'max(CASE WHEN variable = ? THEN value END) AS "{i}"' for i in range(len(variables)))
+    frame = store.query(
+        f"SELECT exporter, importer, min(pair_id) AS pair_id, year, {wide} FROM gravity_panels "
+        "WHERE dataset_id = ? GROUP BY line, exporter, importer, year ORDER BY line",
+        [*variables, dataset_id],
+    )
+    frame.columns = ["exporter", "importer", "pair_id", "year", *variables]
+    if frame["pair_id"].isna().all():
+        frame = frame.drop(columns="pair_id")
+    else:
+        frame["pair_id"] = frame["pair_id"].astype("int64")
+    frame["year"] = frame["year"].astype("int64")
+    frame.attrs["dataset_id"] = dataset_id
+    return frame
 
 
 def development_finance(
@@ -737,3 +768,73 @@ def bulk_duplicates(
         return 0, conflicts
     removed = store.scalar(duckdb_sql.delete_exact_duplicates_sql(table, keys, every, scope), [*args, hashes])
     return int(removed), []
+
+
+def starter_datasets(store: Store) -> list[dict[str, Any]]:
+    """Datasets loaded from the bundled starter snapshot (``params.starter``), by source."""
+    rows = store.rows(
+        "SELECT dataset_id, source, dataset, edition, params FROM datasets ORDER BY source, dataset_id"
+    )
+    out = []
+    for row in rows:
+        params = json.loads(row.pop("params") or "{}")
+        if params.get("starter"):
+            out.append({**row, "starter": params["starter"]})
+    return out
+
+
+# -- the starter snapshot (steppe.starter): datasets as Parquet files ---------------------------------
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal (COPY and read_parquet take no bound parameters for paths)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def export_parquet(store: Store, dataset_id: str, folder: Path, stem: str) -> dict[str, str]:
+    """Write each fact table's rows of ``dataset_id`` to ``folder/<stem>.<table>.parquet``
+    (zstd, ordered by key so the file is stable); return table -> file name."""
+    out: dict[str, str] = {}
+    for table, columns in FACT_COLUMNS.items():
+        n = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        if not n:
+            continue
+        name = f"{stem}.{table}.parquet"
+        cols = ", ".join(columns)
+        store.execute(
+            f"COPY (SELECT {cols} FROM {table} WHERE dataset_id = {_sql_text(dataset_id)} "
+            f"ORDER BY {cols}) TO {_sql_text(str(Path(folder) / name))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+        out[table] = name
+    return out
+
+
+def parquet_loader(table: str, path: Path) -> BulkLoader:
+    """A bulk loader for :func:`load_dataset` that inserts a Parquet file's rows into ``table``."""
+    if table not in FACT_COLUMNS:
+        raise StoreError(f"Unknown fact table {table!r} in a Parquet load; use {sorted(FACT_COLUMNS)}.")
+    cols = ", ".join(FACT_COLUMNS[table])
+
+    def load(store: Store, dataset_id: str) -> int:
+        before = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        store.execute(
+            f"INSERT INTO {table} (dataset_id, {cols}) "
+            f"SELECT ?, {cols} FROM read_parquet({_sql_text(str(path))})",
+            [dataset_id],
+        )
+        after = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        return int(after) - int(before)
+
+    return load
+
+
+def retire_starter(store: Store, source: str, dataset: str) -> list[str]:
+    """Drop the starter-snapshot datasets of one (source, dataset) group; return their ids.
+
+    Called after a fetch of that group stored fresh data, so readers never mix the two."""
+    gone = []
+    for row in starter_datasets(store):
+        if row["source"] == source and row["dataset"] == dataset:
+            drop_dataset(store, row["dataset_id"])
+            gone.append(row["dataset_id"])
+    return gone

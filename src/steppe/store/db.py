@@ -190,10 +190,6 @@ class Store:
     def table_exists(self, table: str) -> bool:
         return self.backend.table_exists(table)
 
-    #: Older names of :meth:`query` and :meth:`insert_frame`, kept for callers outside steppe.
-    df = query
-    insert_df = insert_frame
-
 
 _DEFAULT: dict[str, Store] = {}
 
@@ -221,6 +217,11 @@ def default_store() -> Store:
     if store is None or store.closed:
         store = _DEFAULT[path] = open_store(path)
     return store
+
+
+def open_defaults() -> list[Store]:
+    """The stores :func:`default_store` opened in this process that are still open."""
+    return [s for s in _DEFAULT.values() if not s.closed]
 
 
 def close_defaults() -> None:

@@ -30,6 +30,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from steppe.errors import (
     AuthenticationError,
@@ -42,11 +43,14 @@ from steppe.errors import (
 from steppe.store import Store, open_store
 from steppe.store import team as sql
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 #: Roles in increasing order of rights.
 ROLES: tuple[str, ...] = ("reader", "coder", "editor", "admin")
 
 #: Names that stand for something other than a person in codings and the KB's history.
-RESERVED_NAMES = frozenset({"auto", "adjudicated", "anonymous", "qdpx", "actors", "admin-cli"})
+RESERVED_NAMES = frozenset({"auto", "adjudicated", "anonymous", "qdpx", "actors", "steppe-actors", "cli"})
 
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
 MIN_PASSWORD = 10
@@ -106,12 +110,18 @@ def check_password(password: str) -> str:
 
 
 # -- hashing ---------------------------------------------------------------------------------
-def _hasher():  # type: ignore[no-untyped-def]
+#: Argon2 cost parameters: empty means argon2-cffi's defaults (RFC 9106's second recommended set).
+#: Tests lower them to keep the suite fast; a hash records its own parameters, so hashes made
+#: with other parameters still verify (and are re-hashed at the next sign-in).
+HASH_PARAMETERS: dict[str, int] = {}
+
+
+def _hasher() -> PasswordHasher:
     try:
         from argon2 import PasswordHasher
     except ImportError:  # pragma: no cover - argon2-cffi is a core dependency
         raise MissingDependencyError("argon2-cffi", "team") from None
-    return PasswordHasher()
+    return PasswordHasher(**HASH_PARAMETERS)
 
 
 def hash_password(password: str) -> str:
@@ -242,7 +252,13 @@ class Accounts:
             raise NotFoundError(f"No account named '{name}'; run 'steppe users list' to see them.")
         return found
 
-    def list(self) -> list[dict]:
+    def as_user(self, name: str) -> User:
+        """The account ``name`` as a :class:`User` (the command line's ``--as``: whoever can open
+        the store is trusted, as they could change it directly)."""
+        found = self.get(name)
+        return User(found["name"], found["role"])
+
+    def users(self) -> list[dict]:
         return sql.users(self.store)
 
     def remove(self, name: str) -> dict:
