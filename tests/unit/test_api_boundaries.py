@@ -68,7 +68,8 @@ def _strings(tree: ast.AST) -> list[tuple[int, str]]:
 
 #: Strings outside cli/ that may hold options: arguments steppe passes to Chromium.
 OTHER_PROGRAMS = {"report/build.py": ("--headless", "--no-sandbox", "--disable-", "--no-first-run",
-                                      "--no-pdf-header-footer", "--print-to-pdf")}  # fmt: skip
+                                      "--no-pdf-header-footer", "--print-to-pdf", "--window-size",
+                                      "--run-all-compositor-stages", "--virtual-time-budget")}  # fmt: skip
 
 
 def test_no_module_outside_cli_names_a_command_line_option() -> None:

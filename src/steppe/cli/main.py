@@ -158,6 +158,7 @@ PARAM_OPTIONS = {
     "docs": "--doc",
     "roles": "--role",
     "types": "--type",
+    "target": "--change",
 }
 
 

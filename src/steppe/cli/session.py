@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from steppe.session import Session
+    from steppe.store import Store
 
 #: The root options of this invocation (``steppe --db FILE ...``).
 _ROOT: dict[str, str | None] = {"db": None}
@@ -41,6 +42,11 @@ def session(mirror: str | None = None) -> Session:
     if found is None or found.store.closed:
         found = _OPEN[key] = connect(config.db_path, mirror=config.mirror)
     return found
+
+
+def open_stores() -> list[Store]:
+    """The stores of this process's sessions that are open now."""
+    return [s.store for s in _OPEN.values() if s.is_open]
 
 
 def close() -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from steppe.dates import YearsLike
     from steppe.report.build import ReportInfo
     from steppe.session.data import Data
     from steppe.session.frameworks import Frameworks
@@ -72,6 +73,11 @@ class Session:
             self._bind(self._store)
             self._kb_checked = False
         return self._store
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the store has been opened and not closed."""
+        return self._store is not None and not self._store.closed
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -208,26 +214,22 @@ class Session:
         draws: int = 200,
         seed: int = 0,
         pdf: bool = False,
-        years: str | tuple[int, int] | None = None,
+        years: YearsLike | None = None,
         countries: str | Sequence[str] | None = None,
         sections: str | Sequence[str] | None = None,
     ) -> ReportInfo:
-        """Write the Central Asia report (HTML, and a PDF with ``pdf``) from the session's store;
-        ``years`` (``"2005:2024"``), ``countries`` (C5 states) and ``sections`` (``"trade,dependence"``)
-        choose what it shows (docs/report.md)."""
+        """Write the Central Asia report (HTML, and a PDF with ``pdf``) from the session's store.
+
+        ``years`` (``(first, last)``) limits every time series and the events; ``countries`` picks
+        the C5 states drawn one by one; ``sections`` the sections to include (docs/report.md).
+        """
+        from steppe.dates import year_span
         from steppe.report.build import central_asia
 
+        span = year_span(years, "years") if not isinstance(years, str) else years
         self.ensure_kb()
-        return central_asia(
-            out,
-            draws=draws,
-            seed=seed,
-            pdf=pdf,
-            years=years,
-            countries=countries,
-            sections=sections,
-            store=self.store,
-        )
+        return central_asia(out, draws=draws, seed=seed, pdf=pdf, years=span, countries=countries,
+                            sections=sections, store=self.store)  # fmt: skip
 
 
 def connect(

@@ -296,18 +296,21 @@ class KB:
             rows, DELEGATION_COLUMNS, attrs=self._attrs("delegation", years=list(span), orgs=_names(orgs))
         )
 
-    def reconcile_cow_igo(self, orgs: list[str] | str | None = None) -> pd.DataFrame:
-        """Country-years where the KB and the COW IGO data (from the session's mirror) disagree."""
+    def reconcile_cow_igo(
+        self, orgs: list[str] | str | None = None, *, dataset: str | None = None
+    ) -> pd.DataFrame:
+        """Country-years where the KB and the stored COW IGO data disagree, each with its explanation.
+
+        Reads what ``fetch("cow_igo")`` stored (``dataset`` picks an edition, default the pinned,
+        else the newest) and writes nothing.
+        """
         from steppe.kb import queries
 
-        mirror = self._session.settings.mirror
-        rows = queries.reconcile_cow_igo(
-            str(mirror) if mirror else None, _names(orgs), store=self._session.store
-        )
+        rows = queries.reconcile_cow_igo(_names(orgs), dataset=dataset, store=self._session.store)
         return frame(
             rows,
             ("ioname", "country", "year", "cow", "kb", "kb_roles", "explained_by"),
-            attrs=self._attrs("reconcile_cow_igo", orgs=_names(orgs)),
+            attrs=self._attrs("reconcile_cow_igo", orgs=_names(orgs), dataset=dataset),
         )
 
     def validate(self, path: str | Path | None = None) -> Report:
