@@ -8,6 +8,8 @@ page with the same sentence for the dashboard.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,13 @@ def create_app(
     data = WebData(db)
     if prepare:
         data.prepare()
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        data.close()  # the store is not held after the server stops
+
     app = FastAPI(
+        lifespan=lifespan,
         title="steppe",
         version=__version__,
         description=(
@@ -99,6 +107,28 @@ def create_app(
     def favicon() -> Response:
         return Response(_static("favicon.svg"), media_type="image/svg+xml")
 
+    @app.middleware("http")
+    async def api_cache(request: Request, call_next: Any) -> Response:
+        """Whole JSON answers of the read-only API, kept until the store changes: a repeated
+        question is answered without the worker threads (anonymous readers only)."""
+        path = request.url.path
+        if request.method != "GET" or not path.startswith("/api/") or path == "/api/health":
+            return await call_next(request)  # type: ignore[no-any-return]
+        if app.state.accounts is not None:
+            return await call_next(request)  # type: ignore[no-any-return]
+        key = ("http", path, request.url.query)
+        hit = data.peek(key)
+        if hit is not None:
+            return Response(hit[0], status_code=hit[1], media_type="application/json")
+        stamp = data.stamp()
+        response = await call_next(request)
+        kind = response.headers.get("content-type", "")
+        if response.status_code in (200, 404, 422) and kind.startswith("application/json"):
+            body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+            data.put(key, (body, response.status_code), stamp)
+            return Response(body, status_code=response.status_code, media_type="application/json")
+        return response  # type: ignore[no-any-return]
+
     @app.exception_handler(SteppeError)
     def steppe_error(request: Request, exc: SteppeError) -> Response:
         status = status_of(exc)
@@ -137,7 +167,11 @@ def _errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, db: str | Path | None = None) -> None:
     """Run the app with uvicorn in this process (``steppe serve``)."""
+    import threading
+
     import uvicorn
 
     app = create_app(db)
+    # the first visitor should not wait for the overview's numbers: compute them while starting
+    threading.Thread(target=app.state.data.warm, name="steppe-warm", daemon=True).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")
