@@ -59,6 +59,7 @@ def create_app(
     data = WebData(db)
     if prepare:
         data.prepare()
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield

@@ -172,7 +172,7 @@ def trade(
         datasets=data.trade_datasets(),
         dataset=dataset or "",
         views=views.VIEWS,
-        view=view,
+        view=view or views.default_view(indicator),
         years=years or "",
     )
 

@@ -99,8 +99,7 @@ def test_every_page_renders_its_charts(name, live_server, browser_page, shots):
             continue
         assert slot["state"] == "chart", f"{name}: {slot}"
         assert slot["drawn"] and slot["rows"] > 0, f"{name}: {slot}"
-        if not slot["id"].startswith("framework-"):
-            assert slot["sources"] > 0, f"{name}: slot {slot['id']} links no source"
+        assert slot["sources"] > 0, f"{name}: slot {slot['id']} links no source"
     assert page.errors == [], f"{name}: {page.errors}"
     only_server(page, live_server)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
