@@ -75,9 +75,8 @@ def create_app(
             "accounts are configured."
         ),
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's Swagger UI loads its files from a CDN: /api/docs is our own page
         redoc_url=None,
-        swagger_ui_parameters={"syntaxHighlight": False},
     )
     app.state.data = data
     app.state.accounts = accounts

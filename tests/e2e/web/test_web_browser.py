@@ -39,6 +39,7 @@ PAGES = {
     "frameworks": "/frameworks",
     **{f"framework-{n}": f"/frameworks/{n}" for n in FRAMEWORKS},
     "sources": "/sources",
+    "api-docs": "/api/docs",
 }
 #: Slots that may stay empty on the mirror data, with the reason the page must give.
 MAY_BE_EMPTY = {"framework-ecdpm-0": "steppe frameworks", "framework-tone-0": "framework"}
