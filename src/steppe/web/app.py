@@ -20,7 +20,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from steppe import __version__
-from steppe.errors import NotFoundError, SteppeError, StoreBusyError, UsageError
+from steppe.errors import (
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    SteppeError,
+    StoreBusyError,
+    UsageError,
+    ValidationError,
+)
 from steppe.web.auth import Accounts
 from steppe.web.data import WebData
 
@@ -31,8 +39,12 @@ IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 def status_of(exc: SteppeError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
-    if isinstance(exc, UsageError):
+    if isinstance(exc, UsageError | ValidationError):
         return 422
+    if isinstance(exc, AuthenticationError):
+        return 401
+    if isinstance(exc, PermissionDeniedError):
+        return 403
     if isinstance(exc, StoreBusyError):
         return 503
     return 409
@@ -48,13 +60,17 @@ def create_app(
     accounts: Accounts | None = None,
     prepare: bool = True,
 ) -> FastAPI:
-    """The app over the store at ``db`` (default: STEPPE_DB). Read-only unless ``accounts`` are given.
+    """The app over the store at ``db`` (default: STEPPE_DB). Read-only unless the store has team
+    accounts (``steppe users add``): then sign-ins, API tokens and the team endpoints are live
+    (:mod:`steppe.web.team`). ``accounts`` replaces the store's accounts (tests).
 
     ``prepare`` creates the store if missing and loads the bundled knowledge base first (the only
     write the server makes, the same as ``steppe init``).
     """
     from steppe import charts
-    from steppe.web import api, pages
+    from steppe.web import api, pages, team_pages
+    from steppe.web.team import TeamAccounts
+    from steppe.web.team import router as team_api
 
     data = WebData(db)
     if prepare:
@@ -79,7 +95,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.data = data
-    app.state.accounts = accounts
+    app.state.team = TeamAccounts(data)
+    app.state.accounts = accounts if accounts is not None else app.state.team
     runtime = f"/static/plotly-{charts.runtime_version()}.min.js"
     app.state.runtime_url = runtime
 
@@ -114,7 +131,7 @@ def create_app(
         path = request.url.path
         if request.method != "GET" or not path.startswith("/api/") or path == "/api/health":
             return await call_next(request)  # type: ignore[no-any-return]
-        if app.state.accounts is not None:
+        if accounts is not None or _team_mode(app, data):
             return await call_next(request)  # type: ignore[no-any-return]
         key = ("http", path, request.url.query)
         hit = data.peek(key)
@@ -152,8 +169,21 @@ def create_app(
         return pages.error_page(request, 422, detail)
 
     app.include_router(api.router)
+    app.include_router(team_api)
+    app.include_router(team_pages.router)
     app.include_router(pages.router)
     return app
+
+
+def _team_mode(app: FastAPI, data: WebData) -> bool:
+    """Whether the store has team accounts (answers then depend on who asks: nothing is cached
+    whole); remembered until the store changes, as a ``steppe users add`` changes it."""
+    stamp = data.stamp()
+    known = data.peek(("team-enabled",))
+    if known is None:
+        known = "yes" if app.state.team.enabled() else "no"
+        data.put(("team-enabled",), known, stamp)
+    return bool(known == "yes")
 
 
 def _problem(error: dict[str, Any]) -> str:
