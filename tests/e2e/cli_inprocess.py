@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from typer.testing import CliRunner
 
-from steppe.cli.main import app
+from steppe.cli.main import app, cli_message, command_path
 from steppe.errors import SteppeError
 
 
@@ -24,7 +24,7 @@ def invoke(*args: str) -> Outcome:
     result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
     exc = result.exception
     if isinstance(exc, SteppeError):
-        return Outcome(exc.exit_code, result.stdout, f"Error: {exc}")
+        return Outcome(exc.exit_code, result.stdout, f"Error: {cli_message(exc, command_path(args)[0])}")
     if exc is not None and not isinstance(exc, SystemExit):
         raise exc
     return Outcome(result.exit_code, result.stdout, "")

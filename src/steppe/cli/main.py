@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from steppe import __version__
-from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts
+from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts, users
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console, printable
 from steppe.errors import SteppeError
@@ -37,6 +37,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
+app.add_typer(users.app, name="users")
 
 #: Commands that only read the store: while another process writes it (a long fetch) they read
 #: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
@@ -59,6 +60,8 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
         ("texts", "code", "list"),
         ("texts", "suggest", "list"),
         ("texts", "agree"),
+        ("users", "list"),
+        ("users", "tokens"),
         *(("texts", "query", c) for c in ("freq", "actors", "crosstab", "cooccur", "kwic")),
     }
 )
@@ -132,6 +135,48 @@ def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     return tuple(path), root
 
 
+def flag_names(path: Sequence[str]) -> dict[str, str]:
+    """Python parameter name to command-line option for the command at ``path`` (and the root).
+
+    ``kb events`` gives ``{"start": "--from", "end": "--to", ...}``: a parameter an error names is
+    shown as the option a CLI user types.
+    """
+    group: Any = typer.main.get_command(app)
+    found: dict[str, str] = {}
+    commands = [group]
+    for name in path:
+        group = getattr(group, "commands", {}).get(name)
+        if group is None:
+            break
+        commands.append(group)
+    for command in commands:
+        for param in getattr(command, "params", []):
+            is_option = getattr(param, "param_type_name", "") == "option"
+            longs = [o for o in param.opts if o.startswith("--")] if is_option else []
+            if param.name and longs:
+                found[param.name] = longs[0]
+    return found
+
+
+def cli_message(exc: SteppeError, path: Sequence[str]) -> str:
+    """``exc``'s sentence with the Python parameters it names written as the command's options.
+
+    Only the names in ``exc.params`` are rewritten, as whole words outside quoted values;
+    a parameter with no option of that name becomes ``--name-with-dashes``.
+    """
+    import re
+
+    text = str(exc)
+    if not exc.params:
+        return text
+    flags = flag_names(path)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, exc.params)) + r")(?![\w-])")
+    parts = re.split(r"('[^']*')", text)  # quoted values (what the user typed) stay as they are
+    for i in range(0, len(parts), 2):
+        parts[i] = pattern.sub(lambda m: flags.get(m.group(1), "--" + m.group(1).replace("_", "-")), parts[i])
+    return "".join(parts)
+
+
 def _say(text: str) -> None:
     err_console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
 
@@ -156,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = app(args=args, prog_name="steppe", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except SteppeError as exc:
-        _say(f"Error: {exc}")
+        _say(f"Error: {cli_message(exc, path)}")
         code = exc.exit_code
     except typer.Exit as exc:
         code = exc.exit_code

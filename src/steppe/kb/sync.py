@@ -7,6 +7,7 @@ transaction.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from steppe import __version__
@@ -14,12 +15,25 @@ from steppe.kb.loader import fingerprint, load_kb
 from steppe.store import Store, default_store
 from steppe.store import kb as kb_sql
 
+#: The KB folder a session bound to its store (steppe.connect(kb=...)); stores without one use
+#: the process's settings (STEPPE_KB, else the bundled KB).
+_BOUND: weakref.WeakKeyDictionary[Store, Path] = weakref.WeakKeyDictionary()
+
+
+def bind_kb(store: Store, kb_dir: Path) -> None:
+    """Make ``kb_dir`` the KB that every later query on ``store`` keeps current."""
+    _BOUND[store] = Path(kb_dir)
+
 
 def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) -> bool:
-    """Load the KB into ``store`` if it is missing or stale; return whether it was loaded."""
+    """Load the KB into ``store`` if it is missing or stale; return whether it was loaded.
+
+    The folder is ``kb_dir``, else the one bound to the store (:func:`bind_kb`), else the
+    process's settings.
+    """
     from steppe.config import settings
 
-    path = kb_dir if kb_dir is not None else settings().kb_dir
+    path = kb_dir if kb_dir is not None else _BOUND.get(store) or settings().kb_dir
     if not force and kb_sql.loaded_fingerprint(store) == fingerprint(path):
         return False
     kb = load_kb(path)

@@ -99,15 +99,12 @@ def ensure_codes(store: Store, codes: pd.DataFrame) -> None:
     """Insert codes whose key is not stored yet."""
     if codes.empty:
         return
-    store.con.register("_steppe_new_codes", codes)
-    try:
+    with store.frame_as_table("_steppe_new_codes", codes) as view:
         cols = ", ".join(codes.columns)
         store.execute(
-            f"INSERT INTO texts_codes ({cols}) SELECT {cols} FROM _steppe_new_codes n "
+            f"INSERT INTO texts_codes ({cols}) SELECT {cols} FROM {view} n "
             "WHERE n.code NOT IN (SELECT code FROM texts_codes)"
         )
-    finally:
-        store.con.unregister("_steppe_new_codes")
 
 
 def codebooks(store: Store) -> list[dict]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from steppe.cli.main import app
+from steppe.cli.main import app, cli_message, command_path
 from steppe.errors import SteppeError
 
 
@@ -33,7 +33,7 @@ def run_in_process(*args: str, env: dict[str, str] | None = None) -> Run:
     stderr = result.stderr
     code = result.exit_code
     if isinstance(result.exception, SteppeError):
-        stderr += f"Error: {result.exception}\n"
+        stderr += f"Error: {cli_message(result.exception, command_path(args)[0])}\n"
         code = result.exception.exit_code
     elif result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception

@@ -22,7 +22,7 @@ CREATE TABLE trade_flows (
     reporter VARCHAR NOT NULL,             -- 'exporter', 'importer' or 'reconciled'
     product VARCHAR NOT NULL,              -- 'TOTAL' or a product code in `classification`
     classification VARCHAR NOT NULL,       -- 'TOTAL', 'HS92', 'HS17', 'HS2', ...
-    value_usd DOUBLE PRECISION,            -- current US dollars (not thousands)
+    value_usd DOUBLE PRECISION,                      -- current US dollars (not thousands)
     quantity DOUBLE PRECISION,
     valuation VARCHAR                      -- 'fob', 'cif' or NULL when unknown
 );
