@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from steppe import __version__
-from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts, users
+from steppe.cli import data, db, frameworks, gravity, index, indicators, kb, report, texts, users
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console, printable
 from steppe.errors import SteppeError
@@ -38,6 +38,7 @@ app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(users.app, name="users")
+app.add_typer(db.app, name="db")
 
 #: Commands that only read the store: while another process writes it (a long fetch) they read
 #: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
@@ -49,6 +50,8 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
         *(("kb", c) for c in KB_READERS),
         ("data", "list"),
         ("data", "editions"),
+        ("db", "info"),
+        ("db", "dump"),
         ("indicators",),
         ("index", "compute"),
         ("index", "sensitivity"),
@@ -77,7 +80,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: str = typer.Option(None, "--db", help="Store file (overrides STEPPE_DB)."),
+    db: str = typer.Option(
+        None, "--db", help="Store: a DuckDB file or a postgresql:// URL (overrides STEPPE_DB)."
+    ),
     debug: bool = typer.Option(
         False, "--debug", help="Show the traceback of an unexpected error (to report a bug)."
     ),
@@ -97,7 +102,6 @@ def init(
     force: bool = typer.Option(False, "--force", help="Reload the KB even if it is current."),
 ) -> None:
     """Create the store and load the bundled knowledge base."""
-    from steppe.config import settings
     from steppe.kb.sync import ensure_kb
     from steppe.store import kb as kb_sql
     from steppe.store import open_store
@@ -105,9 +109,10 @@ def init(
     with open_store() as store:
         loaded = ensure_kb(store, force=force)
         counts = kb_sql.counts(store)
+        where = store.path
     what = "loaded" if loaded else "already current"
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    console.print(f"Store {settings().db_path}: knowledge base {what} ({summary}).")
+    console.print(f"Store {where}: knowledge base {what} ({summary}).")
 
 
 def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
