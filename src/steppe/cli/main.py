@@ -16,7 +16,20 @@ from typing import Any
 import typer
 
 from steppe import __version__
-from steppe.cli import data, db, frameworks, gravity, index, indicators, kb, report, texts, users
+from steppe.cli import (
+    data,
+    db,
+    frameworks,
+    gravity,
+    index,
+    indicators,
+    kb,
+    kb_team,
+    report,
+    texts,
+    texts_team,
+    users,
+)
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console, printable
 from steppe.errors import SteppeError
@@ -40,11 +53,14 @@ app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(users.app, name="users")
 app.add_typer(db.app, name="db")
 
+# kb_team and texts_team add team-mode commands to `steppe kb` and `steppe texts` (docs/team.md)
+assert kb_team and texts_team
+
 #: Commands that only read the store: while another process writes it (a long fetch) they read
 #: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
 #: command that opens the store waits for the writer, saying so.
-KB_READERS = ("members", "memberships", "overlap", "timeline", "events", "sources", "orgs",
-              "countries", "delegation", "contested", "stats")  # fmt: skip
+KB_READERS = ("members", "memberships", "overlap", "timeline", "events", "sources", "orgs", "countries",
+              "delegation", "contested", "stats", "proposals", "proposal", "history")  # fmt: skip
 READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
     {
         *(("kb", c) for c in KB_READERS),
@@ -63,6 +79,7 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
         ("texts", "code", "list"),
         ("texts", "suggest", "list"),
         ("texts", "agree"),
+        ("texts", "adjudications"),
         ("users", "list"),
         ("users", "tokens"),
         *(("texts", "query", c) for c in ("freq", "actors", "crosstab", "cooccur", "kwic")),

@@ -25,19 +25,28 @@ def bind_kb(store: Store, kb_dir: Path) -> None:
     _BOUND[store] = Path(kb_dir)
 
 
+def kb_folder(store: Store) -> Path:
+    """The KB folder ``store`` keeps current: the one bound to it, else the process's settings."""
+    from steppe.config import settings
+
+    return _BOUND.get(store) or settings().kb_dir
+
+
 def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) -> bool:
     """Load the KB into ``store`` if it is missing or stale; return whether it was loaded.
 
     The folder is ``kb_dir``, else the one bound to the store (:func:`bind_kb`), else the
     process's settings.
     """
-    from steppe.config import settings
-
-    path = kb_dir if kb_dir is not None else _BOUND.get(store) or settings().kb_dir
+    path = kb_dir if kb_dir is not None else kb_folder(store)
     if not force and kb_sql.loaded_fingerprint(store) == fingerprint(path):
         return False
+    from steppe.team.proposals import replay
+
     kb = load_kb(path)
-    kb_sql.replace_kb(store, kb, __version__)
+    with store.transaction():  # the effective KB: the files, then every approved proposal (team mode)
+        kb_sql.replace_kb(store, kb, __version__)
+        replay(store)
     return True
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from steppe.config import Settings, settings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from steppe.report.build import ReportInfo
@@ -173,13 +174,32 @@ class Session:
         )
 
     def report(
-        self, out: str | Path = "report.html", *, draws: int = 200, seed: int = 0, pdf: bool = False
+        self,
+        out: str | Path = "report.html",
+        *,
+        draws: int = 200,
+        seed: int = 0,
+        pdf: bool = False,
+        years: str | tuple[int, int] | None = None,
+        countries: str | Sequence[str] | None = None,
+        sections: str | Sequence[str] | None = None,
     ) -> ReportInfo:
-        """Write the Central Asia report (HTML, and a PDF with ``pdf``) from the session's store."""
+        """Write the Central Asia report (HTML, and a PDF with ``pdf``) from the session's store;
+        ``years`` (``"2005:2024"``), ``countries`` (C5 states) and ``sections`` (``"trade,dependence"``)
+        choose what it shows (docs/report.md)."""
         from steppe.report.build import central_asia
 
         self.ensure_kb()
-        return central_asia(out, draws=draws, seed=seed, pdf=pdf, store=self.store)
+        return central_asia(
+            out,
+            draws=draws,
+            seed=seed,
+            pdf=pdf,
+            years=years,
+            countries=countries,
+            sections=sections,
+            store=self.store,
+        )
 
 
 def connect(

@@ -736,3 +736,16 @@ def bulk_duplicates(
         return 0, conflicts
     removed = store.scalar(duckdb_sql.delete_exact_duplicates_sql(table, keys, every, scope), [*args, hashes])
     return int(removed), []
+
+
+def starter_datasets(store: Store) -> list[dict[str, Any]]:
+    """Datasets loaded from the bundled starter snapshot (``params.starter``), by source."""
+    rows = store.rows(
+        "SELECT dataset_id, source, dataset, edition, params FROM datasets ORDER BY source, dataset_id"
+    )
+    out = []
+    for row in rows:
+        params = json.loads(row.pop("params") or "{}")
+        if params.get("starter"):
+            out.append({**row, "starter": params["starter"]})
+    return out

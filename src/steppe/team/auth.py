@@ -46,7 +46,7 @@ from steppe.store import team as sql
 ROLES: tuple[str, ...] = ("reader", "coder", "editor", "admin")
 
 #: Names that stand for something other than a person in codings and the KB's history.
-RESERVED_NAMES = frozenset({"auto", "adjudicated", "anonymous", "qdpx", "actors", "admin-cli"})
+RESERVED_NAMES = frozenset({"auto", "adjudicated", "anonymous", "qdpx", "actors", "steppe-actors", "cli"})
 
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
 MIN_PASSWORD = 10
@@ -241,6 +241,12 @@ class Accounts:
         if found is None:
             raise NotFoundError(f"No account named '{name}'; run 'steppe users list' to see them.")
         return found
+
+    def as_user(self, name: str) -> User:
+        """The account ``name`` as a :class:`User` (the command line's ``--as``: whoever can open
+        the store is trusted, as they could change it directly)."""
+        found = self.get(name)
+        return User(found["name"], found["role"])
 
     def list(self) -> list[dict]:
         return sql.users(self.store)
