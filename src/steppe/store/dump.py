@@ -363,7 +363,7 @@ def restore(store: Store, path: Path | str, *, replace: bool = False) -> dict[st
                 )
             digest = hashlib.sha256()
             with archive.open(entry["file"]) as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                while block := fh.read(1 << 20):
                     digest.update(block)
             if digest.hexdigest() != entry["sha256"]:
                 raise UsageError(

@@ -368,8 +368,39 @@ class PostgreSQLBackend:
         self.con.close()
 
 
+# -- PostgreSQL-only bulk SQL -----------------------------------------------------------------
+
+
+def duplicate_groups_sql(table: str, keys: str, every: str, scope: str) -> str:
+    """Keys of ``table`` rows in ``scope`` that repeat, with how many distinct rows each has."""
+    return (
+        f"SELECT {keys}, count(*) AS n, count(DISTINCT ({every})) AS variants FROM {table} "
+        f"WHERE {scope} GROUP BY {keys} HAVING count(*) > 1 ORDER BY variants DESC LIMIT 5"
+    )
+
+
+def delete_exact_duplicates_sql(table: str, every: str, scope: str) -> str:
+    """Delete all but one of each set of identical rows in ``scope`` (by the rows' ``ctid``);
+    the statement's result is the count removed."""
+    return (
+        f"WITH gone AS (DELETE FROM {table} WHERE ctid IN (SELECT ctid FROM (SELECT ctid, "
+        f"row_number() OVER (PARTITION BY {every} ORDER BY ctid) AS k FROM {table} WHERE {scope}) AS s "
+        "WHERE k > 1) RETURNING 1) SELECT count(*) FROM gone"
+    )
+
+
 def connect(target: str, *, read_only: bool = False) -> PostgreSQLBackend:
     return PostgreSQLBackend(target, read_only=read_only)
 
 
-__all__ = ["DIALECT", "Error", "PostgreSQLBackend", "PostgreSQLDialect", "connect", "redact", "translate"]
+__all__ = [
+    "DIALECT",
+    "Error",
+    "PostgreSQLBackend",
+    "PostgreSQLDialect",
+    "connect",
+    "delete_exact_duplicates_sql",
+    "duplicate_groups_sql",
+    "redact",
+    "translate",
+]
