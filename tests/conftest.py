@@ -19,12 +19,17 @@ SHARED_SEEDS = REPO.parent / "shared" / "seeds"
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point STEPPE_DB at a fresh file and clear other STEPPE_* settings."""
+    """Point STEPPE_DB at a fresh file and clear other STEPPE_* settings.
+
+    New stores get no starter snapshot (STEPPE_STARTER=0), so a "fresh store" in a test has no
+    data until the test fetches some; tests of the snapshot turn it back on.
+    """
     for name in list(os.environ):
         if name.startswith("STEPPE_"):
             monkeypatch.delenv(name)
     db = tmp_path / "store" / "steppe.duckdb"
     monkeypatch.setenv("STEPPE_DB", str(db))
+    monkeypatch.setenv("STEPPE_STARTER", "0")
     return db
 
 

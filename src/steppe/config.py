@@ -126,6 +126,12 @@ def scratch_root() -> Path:
     return Path(tempfile.gettempdir()) / f"steppe-scratch-{user}"
 
 
+def starter_enabled() -> bool:
+    """Whether a new store gets the bundled starter snapshot (STEPPE_STARTER; default on, ``0``,
+    ``false``, ``no`` or ``off`` turn it off; see steppe.starter)."""
+    return os.environ.get("STEPPE_STARTER", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def debug() -> bool:
     """STEPPE_DEBUG=1: show tracebacks of unexpected errors (the same as ``steppe --debug``)."""
     return os.environ.get("STEPPE_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")

@@ -253,8 +253,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = 1
     finally:
         db.notify = db.log.info
+        if code == 0:
+            _starter_note(path)
         db.close_defaults()
     return code
+
+
+#: Commands whose output may come from stored datasets, so may come from the starter snapshot.
+_DATA_COMMANDS = ("indicators", "index", "report", "frameworks", "data")
+
+
+def _starter_note(path: tuple[str, ...]) -> None:
+    """Say on stderr when the store this command read holds starter-snapshot datasets."""
+    if not path or path[0] not in _DATA_COMMANDS:
+        return
+    from steppe.starter import describe, starter_datasets
+    from steppe.store import db
+
+    for store in db.open_defaults():
+        rows = starter_datasets(store)
+        if rows:
+            _say(
+                f"Note: {describe(rows)} 'steppe fetch SOURCE' replaces each with fresh data; "
+                "'steppe data list' shows them."
+            )
+            return
 
 
 if __name__ == "__main__":

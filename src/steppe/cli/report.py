@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit_json, err_console
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit_json
 
 app = typer.Typer(help="Build self-contained reports.", no_args_is_help=True)
 
@@ -35,13 +35,6 @@ def central_asia(
     from steppe.report.build import central_asia as build
 
     info = build(out, draws=draws, seed=seed, pdf=pdf, years=years, countries=countries, sections=sections)
-    if info.starter:
-        from steppe.starter import describe
-
-        err_console.print(
-            f"Note: {describe(info.starter)} Run 'steppe fetch SOURCE' to replace it with fresh data.",
-            soft_wrap=True,
-        )
     if fmt is not OutputFormat.table:
         emit_json(info.as_dict())
         return

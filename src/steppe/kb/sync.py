@@ -39,7 +39,8 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
     process's settings.
     """
     path = kb_dir if kb_dir is not None else kb_folder(store)
-    if not force and kb_sql.loaded_fingerprint(store) == fingerprint(path):
+    before = kb_sql.loaded_fingerprint(store)
+    if not force and before == fingerprint(path):
         return False
     from steppe.team.proposals import replay
 
@@ -47,6 +48,10 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
     with store.transaction():  # the effective KB: the files, then every approved proposal (team mode)
         kb_sql.replace_kb(store, kb, __version__)
         replay(store)
+    if before is None:  # a new store: real numbers before any fetch (steppe.starter)
+        from steppe import starter
+
+        starter.ensure(store)
     return True
 
 

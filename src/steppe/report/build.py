@@ -1286,7 +1286,7 @@ def central_asia(
         [s.id for s in done],
         {s.id: s.missing for s in done if s.missing},
         starter=[
-            {"dataset_id": d["dataset_id"], "source": d["source"], "edition": d["edition"]}
+            {k: d[k] for k in ("dataset_id", "source", "dataset", "edition")}
             for d in ctx.starter
         ],
         options={

@@ -51,6 +51,8 @@ class FetchResult:
     loaded: bool
     location: str = ""
     validation: dict[str, Any] = field(default_factory=dict)
+    #: Starter-snapshot datasets of the same source and dataset that this fetch replaced.
+    replaced_starter: list[str] = field(default_factory=list)
 
 
 def connector_for(source: str) -> ModuleType:
@@ -149,6 +151,8 @@ def fetch(
         outcome = data.load_dataset(
             target, record, checked.frames, payload.bulk, new_edition=new_edition or edition is not None
         )
+        # fresh data of this group are stored: the bundled snapshot's copy goes (steppe.starter)
+        replaced = data.retire_starter(target, record.source, record.dataset)
     except DataError:
         ctx.discard_downloads()  # a download whose content was refused is never kept in the cache
         raise
@@ -162,6 +166,7 @@ def fetch(
         loaded=outcome.loaded,
         location=record.location,
         validation=dict(ctx.bulk_notes),
+        replaced_starter=replaced,
     )
 
 

@@ -214,7 +214,8 @@ def load_dataset(
                 tables.append(table)
         for table, loader in bulk.items():
             n = loader(store, dataset_id)
-            rows += n
+            if table not in _ANNOTATION_TABLES:
+                rows += n
             if n:
                 tables.append(table)
         params = {k: v for k, v in record.params.items() if not (k == "validation" and not v)}
@@ -867,3 +868,60 @@ def starter_datasets(store: Store) -> list[dict[str, Any]]:
         if params.get("starter"):
             out.append({**row, "starter": params["starter"]})
     return out
+
+
+# -- the starter snapshot (steppe.starter): datasets as Parquet files ---------------------------------
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal (COPY and read_parquet take no bound parameters for paths)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def export_parquet(store: Store, dataset_id: str, folder: Path, stem: str) -> dict[str, str]:
+    """Write each fact table's rows of ``dataset_id`` to ``folder/<stem>.<table>.parquet``
+    (zstd, ordered by key so the file is stable); return table -> file name."""
+    out: dict[str, str] = {}
+    for table, columns in FACT_COLUMNS.items():
+        n = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        if not n:
+            continue
+        name = f"{stem}.{table}.parquet"
+        cols = ", ".join(columns)
+        store.execute(
+            f"COPY (SELECT {cols} FROM {table} WHERE dataset_id = {_sql_text(dataset_id)} "
+            f"ORDER BY {cols}) TO {_sql_text(str(Path(folder) / name))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+        out[table] = name
+    return out
+
+
+def parquet_loader(table: str, path: Path) -> BulkLoader:
+    """A bulk loader for :func:`load_dataset` that inserts a Parquet file's rows into ``table``."""
+    if table not in FACT_COLUMNS:
+        raise StoreError(f"Unknown fact table {table!r} in a Parquet load; use {sorted(FACT_COLUMNS)}.")
+    cols = ", ".join(FACT_COLUMNS[table])
+
+    def load(store: Store, dataset_id: str) -> int:
+        before = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        store.execute(
+            f"INSERT INTO {table} (dataset_id, {cols}) "
+            f"SELECT ?, {cols} FROM read_parquet({_sql_text(str(path))})",
+            [dataset_id],
+        )
+        after = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        return int(after) - int(before)
+
+    return load
+
+
+def retire_starter(store: Store, source: str, dataset: str) -> list[str]:
+    """Drop the starter-snapshot datasets of one (source, dataset) group; return their ids.
+
+    Called after a fetch of that group stored fresh data, so readers never mix the two."""
+    gone = []
+    for row in starter_datasets(store):
+        if row["source"] == source and row["dataset"] == dataset:
+            drop_dataset(store, row["dataset_id"])
+            gone.append(row["dataset_id"])
+    return gone

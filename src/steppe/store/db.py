@@ -227,6 +227,11 @@ def default_store() -> Store:
     return store
 
 
+def open_defaults() -> list[Store]:
+    """The stores :func:`default_store` opened in this process that are still open."""
+    return [s for s in _DEFAULT.values() if not s.closed]
+
+
 def close_defaults() -> None:
     """Close the stores :func:`default_store` opened (and remove any snapshot copies)."""
     for store in list(_DEFAULT.values()):
