@@ -124,8 +124,10 @@ def kb_pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     tmp = tmp_path_factory.mktemp("kb-pair")
     store = _factory(str(request.param), request, tmp)()
     reference = _factory("duckdb", request, tmp / "reference")()
-    ensure_kb(store)
-    ensure_kb(reference)
+    with pytest.MonkeyPatch.context() as patch:  # set up before the autouse isolated_env: no starter data
+        patch.setenv("STEPPE_STARTER", "0")
+        ensure_kb(store)
+        ensure_kb(reference)
     return store, reference
 
 

@@ -147,3 +147,25 @@ def test_indicator_rows_carry_their_dataset(pair: tuple[Store, Store, str, str])
     frame = indicator("regional", "c5", (2001, 2001), dataset=total, store=store)
     assert len(frame) == 1
     assert frame["dataset_id"].iloc[0] == total
+
+
+def test_the_starter_snapshot_loads_and_answers_alike(
+    new_store: StoreFactory, new_reference: StoreFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new store gets the bundled starter snapshot (Parquet files) on either backend, and the
+    default-dataset indicators computed from it are the same."""
+    monkeypatch.setenv("STEPPE_STARTER", "1")
+    store, reference = new_store(), new_reference()
+    ensure_kb(store)
+    ensure_kb(reference)
+    sql = "SELECT dataset_id, source, dataset, edition, rows, tables FROM datasets ORDER BY dataset_id"
+    datasets = store.rows(sql)
+    assert_same(datasets, reference.rows(sql))
+    assert {d["source"] for d in datasets} >= {"imf_dots", "wdi"}
+    for table in ("trade_flows", "country_indicators", "development_finance"):
+        sums = f"SELECT dataset_id, count(*) AS n, sum(year) AS y FROM {table} GROUP BY dataset_id ORDER BY 1"
+        assert_same(store.rows(sums), reference.rows(sums))
+    for name in ("regional", "members", "hhi"):
+        got = indicator(name, "c5", (2005, 2015), store=store)
+        assert not got.empty
+        assert_same(got, indicator(name, "c5", (2005, 2015), store=reference))

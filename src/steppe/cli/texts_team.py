@@ -17,7 +17,8 @@ def _user(name: str):  # type: ignore[no-untyped-def]
     from steppe.store import open_store
     from steppe.team.auth import Accounts
 
-    return Accounts(open_store()).as_user(name)
+    with open_store() as store:
+        return Accounts(store).as_user(name)
 
 
 @app.command("compare-coders")
