@@ -45,7 +45,7 @@ def save_run(store: Store, run: dict[str, Any], coefficients: pd.DataFrame) -> s
                 "position": range(len(coefficients)),
             }
         )
-        store.insert_df("gravity_coefficients", frame)
+        store.insert_frame("gravity_coefficients", frame)
     return run_id
 
 
