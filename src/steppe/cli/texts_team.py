@@ -22,12 +22,7 @@ def _user(name: str) -> User:
     from steppe.store import default_store
     from steppe.team.auth import Accounts
 
-<<<<<<< HEAD
-    with open_store() as store:
-        return Accounts(store).as_user(name)
-=======
     return Accounts(default_store()).as_user(name)
->>>>>>> main
 
 
 @app.command("compare-coders")
