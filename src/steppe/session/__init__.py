@@ -228,5 +228,5 @@ def connect(
     from steppe.store import open_store
 
     config = settings(db=db, kb=kb, mirror=mirror)
-    store = open_store(config.db_path, read_only=read_only, wait=config.limits.lock_wait_s)
+    store = open_store(config.db, read_only=read_only, wait=config.limits.lock_wait_s)
     return Session(config, store)
