@@ -17,6 +17,7 @@ import typer
 from steppe import __version__
 from steppe.cli import (
     data,
+    db,
     frameworks,
     gravity,
     index,
@@ -51,6 +52,7 @@ app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
 app.command()(serve)
 app.add_typer(users.app, name="users")
+app.add_typer(db.app, name="db")
 
 # kb_team and texts_team add team-mode commands to `steppe kb` and `steppe texts` (docs/team.md)
 assert kb_team and texts_team
@@ -65,6 +67,8 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
         *(("kb", c) for c in KB_READERS),
         ("data", "list"),
         ("data", "editions"),
+        ("db", "info"),
+        ("db", "dump"),
         ("indicators",),
         ("index", "compute"),
         ("index", "sensitivity"),
@@ -94,7 +98,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: str = typer.Option(None, "--db", help="Store file (overrides STEPPE_DB)."),
+    db: str = typer.Option(
+        None, "--db", help="Store: a DuckDB file or a postgresql:// URL (overrides STEPPE_DB)."
+    ),
     debug: bool = typer.Option(
         False, "--debug", help="Show the traceback of an unexpected error (to report a bug)."
     ),
@@ -122,7 +128,7 @@ def init(
     counts = s.kb.counts()
     what = "loaded" if loaded else "already current"
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    console.print(f"Store {s.settings.db_path}: knowledge base {what} ({summary}).")
+    console.print(f"Store {s.store.path}: knowledge base {what} ({summary}).")
 
 
 def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
@@ -264,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code == 0:
             _starter_note(path)
         session.close()
+        session.configure(None)
         db.close_defaults()
     return code
 

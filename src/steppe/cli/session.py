@@ -24,8 +24,12 @@ _OPEN: dict[tuple[str, str | None], Session] = {}
 
 
 def configure(db: str | None) -> None:
-    """Remember the root options for the sessions the command opens."""
+    """Remember the root options for the sessions the command opens (and make ``--db`` the
+    process's store, for code that opens the default store)."""
+    from steppe.config import use_db
+
     _ROOT["db"] = db
+    use_db(db)
 
 
 def session(mirror: str | None = None) -> Session:
@@ -37,10 +41,10 @@ def session(mirror: str | None = None) -> Session:
     from steppe.session import connect
 
     config = settings(db=_ROOT["db"], mirror=mirror)
-    key = (str(config.db_path), str(config.mirror) if config.mirror else None)
+    key = (config.db, str(config.mirror) if config.mirror else None)
     found = _OPEN.get(key)
     if found is None or found.store.closed:
-        found = _OPEN[key] = connect(config.db_path, mirror=config.mirror)
+        found = _OPEN[key] = connect(config.db, mirror=config.mirror)
     return found
 
 

@@ -69,7 +69,7 @@ class Session:
             from steppe.store import open_store
 
             self._store = open_store(
-                self.settings.db_path, read_only=self._read_only, wait=self.settings.limits.lock_wait_s
+                self.settings.db, read_only=self._read_only, wait=self.settings.limits.lock_wait_s
             )
             self._bind(self._store)
             self._kb_checked = False
@@ -93,7 +93,7 @@ class Session:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<steppe.Session db={str(self.settings.db_path)!r} kb={str(self.settings.kb_dir)!r}>"
+        return f"<steppe.Session db={self.settings.db!r} kb={str(self.settings.kb_dir)!r}>"
 
     # -- the knowledge base --------------------------------------------------------------------
     def ensure_kb(self, *, force: bool = False) -> bool:
