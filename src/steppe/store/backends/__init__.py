@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from steppe.config import is_server_url
 from steppe.errors import StoreError
 
 #: SQL parameters: a sequence for ``?`` placeholders or a mapping for ``$name`` ones.
@@ -116,12 +117,6 @@ class Backend(Protocol):
         ...
 
 
-def is_server_url(target: str | Path) -> bool:
-    """Whether ``target`` names a database server (``postgresql://...``) rather than a file."""
-    scheme = str(target).split("://", 1)[0].lower() if "://" in str(target) else ""
-    return scheme in SERVER_SCHEMES
-
-
 def connect(target: str | Path, *, read_only: bool = False) -> Backend:
     """Open the backend for ``target``: a server URL picks its backend, anything else is a DuckDB file."""
     text = str(target)
@@ -133,7 +128,8 @@ def connect(target: str | Path, *, read_only: bool = False) -> Backend:
             module = importlib.import_module(SERVER_SCHEMES[scheme])
         except ModuleNotFoundError:
             raise StoreError(
-                f"This steppe has no {scheme} backend yet; use a DuckDB file for --db (or STEPPE_DB)."
+                f"This steppe has no {scheme} backend yet; use a DuckDB file for db (or STEPPE_DB).",
+                params=("db",),
             ) from None
         backend: Backend = module.connect(text, read_only=read_only)
         return backend
