@@ -249,5 +249,5 @@ def _partner_imports(rows: pd.DataFrame, missing: dict[int, set[str]], cif_fob: 
     valuation = part["valuation"] if "valuation" in part.columns else pd.Series("cif", index=part.index)
     factor = np.where(valuation.fillna("cif").str.lower() == "fob", 1.0, cif_fob)
     part = part.assign(value_usd=part["value_usd"] / factor, cif_fob=factor)
-    part = part.groupby([*_KEYS, "cif_fob"], as_index=False, sort=False)["value_usd"].sum()
+    part = part.groupby([*_KEYS, "cif_fob"], sort=False)["value_usd"].sum().reset_index()
     return part.assign(side="xm")
