@@ -95,7 +95,7 @@ def indicators(
     from steppe.indicators import compute
     from steppe.indicators.dependence import dependence
     from steppe.indicators.regions import catalogue, region_orgs
-    from steppe.indicators.views import CIF_FOB
+    from steppe.indicators.views import CIF_FOB, check_view
 
     if name not in NAMES:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(NAMES)}.")
@@ -108,17 +108,18 @@ def indicators(
         return
     names = [region]
     fills = [f.strip() for f in fill_from.split(",") if f.strip()] if fill_from else None
-    options = {"dataset": dataset, "view": view, "fill_from": fills, "cif_fob": cif_fob or CIF_FOB}
+    trade_view = check_view(view)
+    options: dict[str, Any] = {"dataset": dataset, "fill_from": fills, "cif_fob": cif_fob or CIF_FOB}
     if name == "compare":
         names = [region, *[p.strip() for p in peers.split(",") if p.strip()]]
-        frame = compute.compare_regions(names, span, **options)
+        frame = compute.compare_regions(names, span, view=trade_view, **options)
         cols = ["region", "year", "members", "intra_share", "intensity", "introversion", "denominator",
                 "dataset_id", "view", "basis", "reason"]  # fmt: skip
     elif name == "dependence":
-        frame = dependence(span, dataset=dataset, view=view, region=region)
+        frame = dependence(span, dataset=dataset, view=trade_view, region=region)
         cols = list(frame.columns)
     else:
-        frame = compute.indicator(name, region, span, **options)
+        frame = compute.indicator(name, region, span, view=trade_view, **options)
         cols = list(frame.columns)
     rows = compute.records(frame)
     if fmt is OutputFormat.table:

@@ -17,7 +17,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ from steppe.errors import NotFoundError, SteppeError, UsageError
 from steppe.kb.asof import parse_partial
 from steppe.report import charts
 from steppe.store import Store
+
+if TYPE_CHECKING:
+    from steppe.indicators.views import View
 
 SECTIONS = ("membership", "events", "trade", "dependence", "index", "appendix")
 #: Sections that appear only when their data are stored (and ``framework-<name>``, one per seed
@@ -224,7 +227,7 @@ REGION_NAMES = {
 
 #: The view the peer comparison uses: a world matrix with non-reporters (Turkmenistan in
 #: Comtrade) filled from their partners' import reports, so that the C5 is measured at all.
-PEER_VIEW = "reconciled"
+PEER_VIEW: View = "reconciled"
 
 
 def trade_section(store: Store) -> Section:
