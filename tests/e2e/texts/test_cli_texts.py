@@ -13,10 +13,7 @@ SEED_000 = SHARED_SEEDS / "000_05cae511a4d77df8.txt"
 SEED_004 = SHARED_SEEDS / "004_cb46a96fa8e4ee38.txt"
 
 
-@pytest.fixture(autouse=True)
-def _needs_seeds() -> None:
-    if not SEED_000.is_file():
-        pytest.skip("../shared/seeds is not beside the checkout")
+pytestmark = pytest.mark.needs_shared("seeds/000_05cae511a4d77df8.txt", "seeds/004_cb46a96fa8e4ee38.txt")
 
 
 def test_add_and_actors_json_contracts(cli) -> None:

@@ -9,9 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from steppe.sources import fetch
 from steppe.store import open_store
 from tests.integration.sources import formats
+
+pytestmark = pytest.mark.subprocess
 
 CHILD = """
 import sys, time

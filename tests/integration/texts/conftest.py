@@ -6,22 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_DATA, SHARED_SEEDS
+from tests.conftest import require_shared
 
 
 @pytest.fixture
-def seeds() -> list[Path]:
-    if not SHARED_SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside the checkout")
-    return sorted(SHARED_SEEDS.glob("*.txt"))
+def seeds(shared_seeds: Path) -> list[Path]:
+    return sorted(shared_seeds.glob("*.txt"))
 
 
 @pytest.fixture
-def c5plus1() -> Path:
-    path = SHARED_DATA / "wh_c5plus1" / "2023-09-21-c51-leaders-joint-statement.md"
-    if not path.is_file():
-        pytest.skip("../shared/data/wh_c5plus1 is not beside the checkout")
-    return path
+def c5plus1(shared_data: Path) -> Path:
+    return require_shared(shared_data / "wh_c5plus1" / "2023-09-21-c51-leaders-joint-statement.md")
 
 
 def _escape(line: str) -> str:
