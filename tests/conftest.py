@@ -19,8 +19,9 @@ SHARED = Path(os.environ.get("STEPPE_TEST_SHARED") or REPO.parent / "shared")
 SHARED_DATA = SHARED / "data"
 SHARED_SEEDS = SHARED / "seeds"
 #: The fixtures that read ../shared; a test using one (directly or through another fixture) is
-#: marked ``needs_shared``. ``frameworks_store`` is built from it (tests/integration/frameworks).
-SHARED_FIXTURES = ("shared_root", "shared_data", "shared_seeds", "frameworks_store")
+#: marked ``needs_shared``. ``frameworks_store`` and ``guide_store`` are built from it
+#: (tests/integration/frameworks, tests/integration/gravity).
+SHARED_FIXTURES = ("shared_root", "shared_data", "shared_seeds", "frameworks_store", "guide_store")
 
 
 def in_ci() -> bool:
@@ -60,12 +61,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point STEPPE_DB at a fresh file and clear other STEPPE_* settings."""
+    """Point STEPPE_DB at a fresh file and clear other STEPPE_* settings.
+
+    New stores get no starter snapshot (STEPPE_STARTER=0), so a "fresh store" in a test has no
+    data until the test fetches some; tests of the snapshot turn it back on.
+    """
     for name in list(os.environ):
         if name.startswith("STEPPE_"):
             monkeypatch.delenv(name)
     db = tmp_path / "store" / "steppe.duckdb"
     monkeypatch.setenv("STEPPE_DB", str(db))
+    monkeypatch.setenv("STEPPE_STARTER", "0")
     return db
 
 

@@ -1,9 +1,14 @@
 """steppe: measure, explain and explore regional integration in Central Asia.
 
-The notebook-facing API is small and imported lazily so that the command line starts fast::
+The notebook-facing API is one session, imported lazily so that the command line starts fast::
 
     import steppe
-    steppe.members("SCO", as_of="2018-01-01")
+    s = steppe.connect(db="steppe.duckdb")
+    s.kb.members("sco", as_of="2018-01-01")
+    s.indicators.regional("c5", years=(2000, 2005))
+
+(docs/python-api.md walks through it). The module-level functions below are the older
+per-function API on the process's default store; they remain for scripts that use them.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
+    "connect": "steppe.session",
+    "Session": "steppe.session",
+    "Settings": "steppe.config",
     "open_store": "steppe.store",
     "members": "steppe.kb.queries",
     "memberships": "steppe.kb.queries",

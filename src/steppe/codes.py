@@ -170,3 +170,15 @@ def from_iso3(values: Iterable[str], scheme: Literal["un", "iso2"] = "un") -> li
         else:
             out.append(str(found))
     return out
+
+
+def iso3_names(codes: Iterable[str]) -> dict[str, str]:
+    """Short English names for ISO3 codes (``KOR`` -> ``South Korea``); non-country partner codes
+    get their declared names; a code nobody knows keeps itself as its name."""
+    out: dict[str, str] = {}
+    table = _converter().data
+    short = dict(zip(table["ISO3"].astype(str).str.upper(), table["name_short"].astype(str), strict=False))
+    for code in codes:
+        key = str(code).upper()
+        out[str(code)] = NON_COUNTRY_PARTNERS.get(key) or short.get(key) or str(code)
+    return out

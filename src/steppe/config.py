@@ -1,47 +1,47 @@
-"""STEPPE_* settings, limits and paths, nothing else.
+"""Settings: every STEPPE_* variable, limit and path, and the only module that reads the environment.
 
-Environment variables come first, then command options override them.
+:func:`settings` resolves explicit values first, then STEPPE_* variables, then defaults, into
+one frozen :class:`Settings`; a session (:func:`steppe.connect`) holds it and passes the parts
+on (the store path, the KB folder, the mirror, the HTTP client's timeouts and keys, the
+embeddings model). No other module reads ``os.environ``, and nothing here writes it.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
 BUNDLED_KB = Path(__file__).parent / "kb" / "data"
 
+#: The User-Agent every request of the connectors sends.
+USER_AGENT = "steppe (+https://github.com/steppe; data connectors for Central Asia research)"
+
 
 @dataclass(frozen=True)
-class Settings:
-    """Resolved settings for one run."""
+class HttpSettings:
+    """The connectors' HTTP client (docs/sources.md).
 
-    db_path: Path
-    kb_dir: Path
-    mirror: Path | None
+    - ``timeout_s``: seconds a request may wait for an answer (STEPPE_HTTP_TIMEOUT, default 60);
+    - ``retries``: attempts for transient failures (STEPPE_HTTP_RETRIES, default 5);
+    - ``backoff_s``: the first wait between attempts, doubling up to 60 s (STEPPE_HTTP_BACKOFF, 1);
+    - ``interval_s``: the least time between two requests to one host (STEPPE_HTTP_INTERVAL, 1);
+    - ``user_agent``: what steppe calls itself.
+    """
+
+    timeout_s: float = 60.0
+    retries: int = 5
+    backoff_s: float = 1.0
+    interval_s: float = 1.0
+    user_agent: str = USER_AGENT
 
 
 def default_db_path() -> Path:
     """The per-user store file used when STEPPE_DB is not set."""
     return Path(platformdirs.user_data_dir("steppe", appauthor=False)) / "steppe.duckdb"
-
-
-def settings(
-    db: str | os.PathLike[str] | None = None,
-    kb: str | os.PathLike[str] | None = None,
-    mirror: str | os.PathLike[str] | None = None,
-) -> Settings:
-    """Settings from explicit values, else STEPPE_* variables, else defaults."""
-    db_value = db or os.environ.get("STEPPE_DB")
-    kb_value = kb or os.environ.get("STEPPE_KB")
-    mirror_value = mirror or os.environ.get("STEPPE_MIRROR")
-    return Settings(
-        db_path=Path(db_value).expanduser() if db_value else default_db_path(),
-        kb_dir=Path(kb_value).expanduser() if kb_value else BUNDLED_KB,
-        mirror=Path(mirror_value).expanduser() if mirror_value else None,
-    )
 
 
 def _number(name: str, default: float) -> float:
@@ -116,6 +116,12 @@ def scratch_root() -> Path:
     return Path(tempfile.gettempdir()) / f"steppe-scratch-{user}"
 
 
+def starter_enabled() -> bool:
+    """Whether a new store gets the bundled starter snapshot (STEPPE_STARTER; default on, ``0``,
+    ``false``, ``no`` or ``off`` turn it off; see steppe.starter)."""
+    return os.environ.get("STEPPE_STARTER", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def debug() -> bool:
     """STEPPE_DEBUG=1: show tracebacks of unexpected errors (the same as ``steppe --debug``)."""
     return os.environ.get("STEPPE_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
@@ -125,3 +131,92 @@ def embeddings_model(path: str | os.PathLike[str] | None = None) -> Path | None:
     """The local sentence-transformers model folder: ``path``, else STEPPE_EMBEDDINGS_MODEL, else None."""
     value = path or os.environ.get("STEPPE_EMBEDDINGS_MODEL")
     return Path(value).expanduser() if value else None
+
+
+def default_cache_dir() -> Path:
+    """Where downloads and cached API answers go: STEPPE_CACHE, else the per-user cache folder."""
+    value = os.environ.get("STEPPE_CACHE")
+    if value:
+        return Path(value).expanduser()
+    return Path(platformdirs.user_cache_dir("steppe", appauthor=False))
+
+
+def http() -> HttpSettings:
+    """The HTTP client's settings: STEPPE_HTTP_* variables, else the defaults."""
+    base = HttpSettings()
+    return HttpSettings(
+        timeout_s=_number("STEPPE_HTTP_TIMEOUT", base.timeout_s),
+        retries=max(1, int(_number("STEPPE_HTTP_RETRIES", base.retries))),
+        backoff_s=_number("STEPPE_HTTP_BACKOFF", base.backoff_s),
+        interval_s=_number("STEPPE_HTTP_INTERVAL", base.interval_s),
+    )
+
+
+#: API keys steppe knows, by source, and the variable each is read from.
+KEY_VARIABLES = {"comtrade": "STEPPE_COMTRADE_KEY"}
+
+
+def api_keys() -> dict[str, str]:
+    """The API keys set in the environment, by source (only those that are set)."""
+    found = {source: os.environ.get(name, "").strip() for source, name in KEY_VARIABLES.items()}
+    return {source: key for source, key in found.items() if key}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a session needs to know about where things are and how to reach them.
+
+    - ``db_path``: the store (STEPPE_DB, else the per-user store); ``kb_dir``: the KB folder
+      (STEPPE_KB, else the bundled KB); ``mirror``: a local folder the connectors read instead of
+      the network (STEPPE_MIRROR); ``cache_dir``: downloads and cached API answers (STEPPE_CACHE);
+      ``scratch_dir``: unpacked files and snapshot copies (STEPPE_SCRATCH);
+    - ``http``: the HTTP client's timeouts, retries and User-Agent; ``keys``: API keys by source
+      (``comtrade``: STEPPE_COMTRADE_KEY); ``embeddings_model``: the local sentence-transformers
+      folder (STEPPE_EMBEDDINGS_MODEL; never downloaded);
+    - ``limits``: lock wait, cache age and size limits (:class:`Limits`); ``debug``: tracebacks.
+    """
+
+    db_path: Path
+    kb_dir: Path = BUNDLED_KB
+    mirror: Path | None = None
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    scratch_dir: Path = field(default_factory=lambda: scratch_root())
+    http: HttpSettings = field(default_factory=HttpSettings)
+    keys: Mapping[str, str] = field(default_factory=dict, repr=False)
+    embeddings_model: Path | None = None
+    limits: Limits = field(default_factory=Limits)
+    debug: bool = False
+
+    def key(self, source: str) -> str | None:
+        """The API key for ``source``, None when none is set."""
+        return self.keys.get(source)
+
+
+def settings(
+    db: str | os.PathLike[str] | None = None,
+    kb: str | os.PathLike[str] | None = None,
+    mirror: str | os.PathLike[str] | None = None,
+    *,
+    cache: str | os.PathLike[str] | None = None,
+    embeddings: str | os.PathLike[str] | None = None,
+) -> Settings:
+    """Settings from explicit values, else STEPPE_* variables, else defaults.
+
+    ``db`` is a store file path (``:memory:`` for a throw-away store).
+    """
+    db_value = db or os.environ.get("STEPPE_DB")
+    kb_value = kb or os.environ.get("STEPPE_KB")
+    mirror_value = mirror or os.environ.get("STEPPE_MIRROR")
+    db_path = Path(db_value).expanduser() if db_value and str(db_value) != ":memory:" else None
+    return Settings(
+        db_path=db_path if db_path is not None else (Path(":memory:") if db_value else default_db_path()),
+        kb_dir=Path(kb_value).expanduser() if kb_value else BUNDLED_KB,
+        mirror=Path(mirror_value).expanduser() if mirror_value else None,
+        cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),
+        scratch_dir=scratch_root(),
+        http=http(),
+        keys=api_keys(),
+        embeddings_model=embeddings_model(embeddings),
+        limits=limits(),
+        debug=debug(),
+    )

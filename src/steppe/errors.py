@@ -7,11 +7,25 @@ names the input and says what to do. The command line prints that sentence and e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class SteppeError(Exception):
-    """Base class: a problem the user can fix, described in one sentence."""
+    """Base class: a problem the user can fix, described in one sentence.
+
+    A message that is about an argument names it as the Python API spells it (``as_of``,
+    ``years``) and lists it in ``params``; the command line rewrites those names into its own
+    options (``--as-of``) when it prints the message, so no module outside ``cli/`` knows a flag.
+    """
 
     exit_code: int = 1
+    #: The Python parameter names the message mentions (whole words, outside quoted values).
+    params: tuple[str, ...] = ()
+
+    def __init__(self, *args: object, params: Sequence[str] = ()) -> None:
+        super().__init__(*args)
+        if params:
+            self.params = tuple(params)
 
 
 class UsageError(SteppeError):
@@ -80,5 +94,23 @@ class StoreBusyError(StoreError):
 
 class SourceError(SteppeError):
     """A remote service failed (HTTP errors, rate limits, SDMX error messages); says if a retry may help."""
+
+    exit_code = 1
+
+
+class AuthenticationError(SteppeError):
+    """Team mode: a wrong name or password, an unknown token, or too many failed sign-ins."""
+
+    exit_code = 1
+
+
+class PermissionDeniedError(SteppeError):
+    """Team mode: the account's role does not allow this action (say which role does)."""
+
+    exit_code = 1
+
+
+class ConflictError(SteppeError):
+    """Someone else changed the same record first: nothing was overwritten; say what to do."""
 
     exit_code = 1

@@ -123,7 +123,10 @@ def fetch(
         "rows": result.rows,
         "loaded": result.loaded,
         "location": result.location,
+        "replaced_starter": result.replaced_starter,
     }
+    for old in result.replaced_starter:
+        err_console.print(printable(f"Replaced the starter snapshot's {old} with this fetch."))
     if fmt is OutputFormat.table:
         what = "loaded" if result.loaded else "already stored, nothing added"
         err_console.print(printable(f"{result.dataset_id}: {result.rows:,} rows {what}."))

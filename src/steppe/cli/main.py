@@ -16,7 +16,19 @@ from typing import Any
 import typer
 
 from steppe import __version__
-from steppe.cli import data, frameworks, gravity, index, indicators, kb, report, texts
+from steppe.cli import (
+    data,
+    frameworks,
+    gravity,
+    index,
+    indicators,
+    kb,
+    kb_team,
+    report,
+    texts,
+    texts_team,
+    users,
+)
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console, printable
 from steppe.errors import SteppeError
@@ -37,12 +49,16 @@ app.add_typer(report.app, name="report")
 app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
+app.add_typer(users.app, name="users")
+
+# kb_team and texts_team add team-mode commands to `steppe kb` and `steppe texts` (docs/team.md)
+assert kb_team and texts_team
 
 #: Commands that only read the store: while another process writes it (a long fetch) they read
 #: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
 #: command that opens the store waits for the writer, saying so.
-KB_READERS = ("members", "memberships", "overlap", "timeline", "events", "sources", "orgs",
-              "countries", "delegation", "contested", "stats")  # fmt: skip
+KB_READERS = ("members", "memberships", "overlap", "timeline", "events", "sources", "orgs", "countries",
+              "delegation", "contested", "stats", "proposals", "proposal", "history")  # fmt: skip
 READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
     {
         *(("kb", c) for c in KB_READERS),
@@ -59,6 +75,9 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
         ("texts", "code", "list"),
         ("texts", "suggest", "list"),
         ("texts", "agree"),
+        ("texts", "adjudications"),
+        ("users", "list"),
+        ("users", "tokens"),
         *(("texts", "query", c) for c in ("freq", "actors", "crosstab", "cooccur", "kwic")),
     }
 )
@@ -132,6 +151,48 @@ def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     return tuple(path), root
 
 
+def flag_names(path: Sequence[str]) -> dict[str, str]:
+    """Python parameter name to command-line option for the command at ``path`` (and the root).
+
+    ``kb events`` gives ``{"start": "--from", "end": "--to", ...}``: a parameter an error names is
+    shown as the option a CLI user types.
+    """
+    group: Any = typer.main.get_command(app)
+    found: dict[str, str] = {}
+    commands = [group]
+    for name in path:
+        group = getattr(group, "commands", {}).get(name)
+        if group is None:
+            break
+        commands.append(group)
+    for command in commands:
+        for param in getattr(command, "params", []):
+            is_option = getattr(param, "param_type_name", "") == "option"
+            longs = [o for o in param.opts if o.startswith("--")] if is_option else []
+            if param.name and longs:
+                found[param.name] = longs[0]
+    return found
+
+
+def cli_message(exc: SteppeError, path: Sequence[str]) -> str:
+    """``exc``'s sentence with the Python parameters it names written as the command's options.
+
+    Only the names in ``exc.params`` are rewritten, as whole words outside quoted values;
+    a parameter with no option of that name becomes ``--name-with-dashes``.
+    """
+    import re
+
+    text = str(exc)
+    if not exc.params:
+        return text
+    flags = flag_names(path)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, exc.params)) + r")(?![\w-])")
+    parts = re.split(r"('[^']*')", text)  # quoted values (what the user typed) stay as they are
+    for i in range(0, len(parts), 2):
+        parts[i] = pattern.sub(lambda m: flags.get(m.group(1), "--" + m.group(1).replace("_", "-")), parts[i])
+    return "".join(parts)
+
+
 def _say(text: str) -> None:
     err_console.print(printable(text), markup=False, highlight=False, soft_wrap=True)
 
@@ -156,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = app(args=args, prog_name="steppe", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except SteppeError as exc:
-        _say(f"Error: {exc}")
+        _say(f"Error: {cli_message(exc, path)}")
         code = exc.exit_code
     except typer.Exit as exc:
         code = exc.exit_code
@@ -186,8 +247,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = 1
     finally:
         db.notify = db.log.info
+        if code == 0:
+            _starter_note(path)
         db.close_defaults()
     return code
+
+
+#: Commands whose output may come from stored datasets, so may come from the starter snapshot.
+_DATA_COMMANDS = ("indicators", "index", "report", "frameworks", "data")
+
+
+def _starter_note(path: tuple[str, ...]) -> None:
+    """Say on stderr when the store this command read holds starter-snapshot datasets."""
+    if not path or path[0] not in _DATA_COMMANDS:
+        return
+    from steppe.starter import describe, starter_datasets
+    from steppe.store import db
+
+    for store in db.open_defaults():
+        rows = starter_datasets(store)
+        if rows:
+            _say(
+                f"Note: {describe(rows)} 'steppe fetch SOURCE' replaces each with fresh data; "
+                "'steppe data list' shows them."
+            )
+            return
 
 
 if __name__ == "__main__":

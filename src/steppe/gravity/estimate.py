@@ -99,6 +99,15 @@ class GravityResult:
             "provenance": self.provenance,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficients (``term``, ``estimate``, ``se``, ``t``, ``p``), the run's provenance
+        (datasets, sample, estimator) in ``attrs``."""
+        out = pd.DataFrame(self.rows(), columns=["term", "estimate", "se", "t", "p"])
+        out["term"] = out["term"].astype("string")
+        out.attrs.update({"query": "gravity.estimate", "spec": self.name, "estimator": self.estimator,
+                          "nobs": self.nobs, "provenance": self.provenance})  # fmt: skip
+        return out
+
     def rows(self) -> list[dict[str, Any]]:
         """One row per coefficient, for table and CSV output."""
         return [

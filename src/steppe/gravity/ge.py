@@ -48,6 +48,19 @@ class GEResult:
     def rows(self) -> list[dict[str, Any]]:
         return self.countries.reset_index().to_dict(orient="records")
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per country: GE indexes and percent changes (sigma, reference in ``attrs``)."""
+        out = self.countries.reset_index()
+        out.attrs.update(
+            {
+                "query": "gravity.counterfactual",
+                "sigma": self.sigma,
+                "reference_country": self.reference_country,
+                "iterations": self.iterations,
+            }
+        )
+        return out
+
 
 def _ras(
     t: np.ndarray, rows: np.ndarray, cols: np.ndarray, ref: int, tol: float = 1e-13, maxiter: int = 100000

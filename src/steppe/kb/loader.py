@@ -178,3 +178,28 @@ def load_kb(kb_dir: Path | str | None = None) -> KnowledgeBase:
             problems,
         )
     return KnowledgeBase(path, tables, fingerprint(path))
+
+
+def parse_cells(
+    table: Table, cells: dict[str, str], file: str, line: int = 1
+) -> tuple[Row | None, list[Problem]]:
+    """One row of ``table`` from cell texts as a KB file holds them (a proposal, a form).
+
+    Unknown field names and unparseable cells are problems named by ``file`` and field; a
+    missing cell is an empty one. Cross-table checks are :func:`steppe.kb.validate.check`'s.
+    """
+    types = {f.name: f.type for f in table.fields}
+    problems = [
+        Problem(file, line, name, f"is not a field of {table.name}; use {', '.join(table.field_names)}")
+        for name in cells
+        if name not in types
+    ]
+    values: dict[str, object] = {}
+    for f in table.fields:
+        try:
+            values[f.name] = _parse_value(cells.get(f.name) or "", f.type)
+        except ValueError as exc:
+            problems.append(Problem(file, line, f.name, str(exc)))
+    if problems:
+        return None, problems
+    return Row(table.name, file, line, values), []

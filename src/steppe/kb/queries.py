@@ -144,7 +144,7 @@ def members(
     """
     store = kb_store(store)
     slug = org_index(store).resolve(org)
-    day = parse_date(as_of, "--as-of") or date.today()
+    day = parse_date(as_of, "as_of") or date.today()
     wanted = _check_roles(roles) or list(FULL_MEMBERSHIP)
     rows = kb_sql.members(store, slug, day, wanted)
     return [_pick(_period(r), MEMBER_KEYS) for r in rows]
@@ -165,7 +165,7 @@ def memberships(
     """
     store = kb_store(store)
     iso3 = country_index(store).resolve(country)
-    day = parse_date(as_of, "--as-of") or date.today()
+    day = parse_date(as_of, "as_of") or date.today()
     return [_pick(_period(r), MEMBERSHIP_KEYS) for r in kb_sql.memberships_of(store, iso3, day)]
 
 
@@ -182,6 +182,24 @@ class Overlap:
     organisations: list[str]
     roles: dict[str, dict[str, str]]
     uncertain: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Provenance (KB fingerprint, the question asked), as on the session API's frames.
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long form: one row per country and organisation with a role held (``uncertain``
+        False) or possibly held (True) on the day; roles held together are joined by '+'."""
+        rows = [
+            {"country": c, "org": o, "role": role, "uncertain": flag}
+            for c in self.countries
+            for o in self.organisations
+            for role, flag in ((self.cell(c, o), False), (self.uncertain_cell(c, o), True))
+            if role
+        ]
+        out = pd.DataFrame(rows, columns=["country", "org", "role", "uncertain"])
+        out = out.astype({"country": "string", "org": "string", "role": "string", "uncertain": "boolean"})
+        out.insert(0, "as_of", pd.Series(pd.Timestamp(self.as_of), index=out.index, dtype="datetime64[ns]"))
+        out.attrs.update(self.attrs)
+        return out
 
     def cell(self, country: str, org: str) -> str | None:
         return self.roles.get(country, {}).get(org)
@@ -212,7 +230,7 @@ def overlap(
     countries holds a role on that day. Several simultaneous roles are joined by '+'.
     """
     store = kb_store(store)
-    day = parse_date(as_of, "--as-of") or date.today()
+    day = parse_date(as_of, "as_of") or date.today()
     cidx = country_index(store)
     codes = [cidx.resolve(c) for c in countries] if countries else list(C5)
     slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
@@ -237,7 +255,9 @@ def timeline(
 ) -> list[dict[str, Any]]:
     """Every membership period of one organisation or one country, oldest first."""
     if (org is None) == (country is None):
-        raise UsageError("Give exactly one of --org or --country, for example --org sco.")
+        raise UsageError(
+            "Give exactly one of org or country, for example org 'sco'.", params=("org", "country")
+        )
     store = kb_store(store)
     slug = org_index(store).resolve(org) if org else None
     iso3 = country_index(store).resolve(country) if country else None
@@ -255,10 +275,10 @@ def events(
 ) -> list[dict[str, Any]]:
     """Events starting between ``start`` and ``end`` (inclusive), optionally filtered."""
     store = kb_store(store)
-    first = parse_date(start, "--from")
-    last = parse_date(end, "--to")
+    first = parse_date(start, "start")
+    last = parse_date(end, "end")
     if first and last and last < first:
-        raise UsageError(f"--to {last} is before --from {first}; swap them.")
+        raise UsageError(f"end {last} is before start {first}; swap them.", params=("start", "end"))
     for t in types or []:
         if t not in EVENT_TYPES:
             raise UsageError(f"Unknown event type '{t}': use one of {', '.join(EVENT_TYPES)}.")
@@ -435,7 +455,7 @@ def attributes(
     (with ``uncertain``)."""
     store = kb_store(store)
     slug = org_index(store).resolve(org) if org else None
-    day = parse_date(as_of, "--as-of")
+    day = parse_date(as_of, "as_of")
     return [_period(r) for r in kb_sql.org_attributes(store, slug, day)]
 
 
@@ -461,7 +481,7 @@ def outside_powers(day: str | date, *, store: Store | None = None) -> dict[str, 
     so that it follows every accession and exit; the sourced attribute rows are checked against it.
     """
     store = kb_store(store)
-    on = parse_date(day, "--as-of") or date.today()
+    on = parse_date(day, "day") or date.today()
     frame = kb_sql.statuses(store, [on], roles=list(MEMBER_ROLES))
     frame = frame[frame["status"] == "yes"]
     eu = set(frame.loc[frame["org"] == "eu", "country"])
@@ -483,7 +503,7 @@ def organisations_with_attributes(
     ``outside_powers_members`` is derived from the memberships (:func:`outside_powers`).
     """
     store = kb_store(store)
-    day = parse_date(as_of, "--as-of") or date.today()
+    day = parse_date(as_of, "as_of") or date.today()
     current = _current_attributes([_period(r) for r in kb_sql.org_attributes(store, None, day)])
     powers = outside_powers(day, store=store)
     orgs = organisations(store=store)
@@ -532,28 +552,31 @@ CHANGES = ("join", "exit", "suspension", "reinstatement", "role_change")
 
 
 def diff(
-    first: str | date,
-    last: str | date,
+    start: str | date,
+    end: str | date,
     country: str | None = None,
     org: str | None = None,
     *,
     store: Store | None = None,
 ) -> list[dict[str, Any]]:
-    """Joins, exits, suspensions, reinstatements and role changes after ``first`` and by ``last``.
+    """Joins, exits, suspensions, reinstatements and role changes after ``start`` and by ``end``.
 
-    A change counts when it had not happened on ``first`` and had on ``last`` (the as-of rule
+    A change counts when it had not happened on ``start`` and had on ``end`` (the as-of rule
     on both days); one dated by a year or month whose window overlaps either day is listed with
     ``uncertain: True``. An end and a start of the same country in the same organisation on the
     same date are one change (``member`` to ``suspended`` is a suspension). Rows:
     ``{"date", "org", "country", "change", "from_role", "to_role", "uncertain", "sources"}``.
     """
     store = kb_store(store)
-    day1 = parse_date(first, "--from")
-    day2 = parse_date(last, "--to")
+    day1 = parse_date(start, "start")
+    day2 = parse_date(end, "end")
     if day1 is None or day2 is None:
-        raise UsageError("Give both --from and --to, for example --from 2010-01-01 --to 2020-01-01.")
+        raise UsageError(
+            "Give both start and end, for example start '2010-01-01' and end '2020-01-01'.",
+            params=("start", "end"),
+        )
     if day2 < day1:
-        raise UsageError(f"--to {day2} is before --from {day1}; swap them.")
+        raise UsageError(f"end {day2} is before start {day1}; swap them.", params=("start", "end"))
     iso3 = country_index(store).resolve(country) if country else None
     slug = org_index(store).resolve(org) if org else None
     groups: dict[tuple[str, str, str], dict[str, list[dict[str, Any]]]] = {}
@@ -599,20 +622,20 @@ def diff(
 
 
 def reconcile_cow_igo(
-    mirror: str | None = None, orgs: list[str] | None = None, *, store: Store | None = None
+    orgs: list[str] | None = None, *, dataset: str | None = None, store: Store | None = None
 ) -> list[dict[str, Any]]:
     """Country-years where the KB and COW IGO v3 disagree, each with its contested explanation.
 
-    Imports the COW file from the mirror into the store (with provenance) when it changed.
-    ``orgs`` restricts to COW abbreviations (``SCO``) or KB organisations (``sco``).
+    Reads the stored COW IGO data (``steppe fetch cow_igo`` loads it; ``dataset`` picks an
+    edition, default the pinned, else the newest) and writes nothing. ``orgs`` restricts to COW
+    abbreviations (``SCO``) or KB organisations (``sco``).
     """
     from steppe.kb.reconcile import COW_TO_KB, reconcile
-    from steppe.sources import cow_igo
-    from steppe.store import cow_igo as cow_sql
+    from steppe.store import cow_igo as store_cow_igo
 
     store = kb_store(store)
-    data, _ = cow_igo.load(mirror, store)
-    stored = cow_sql.memberships(store, cow_igo.DATASET_ID)
+    stored = store_cow_igo.memberships(store, dataset)
+    system_years = store_cow_igo.system_years(store, stored.attrs["dataset_id"])
     ionames = None
     if orgs:
         ionames = []
@@ -633,7 +656,7 @@ def reconcile_cow_igo(
         stored,
         membership_frame(store),
         pd.DataFrame(kb_sql.contested(store), columns=["id", "subject"]),
-        system_years=data.system_years,
+        system_years=system_years,
         ionames=ionames,
     )
     return frame.to_dict(orient="records")

@@ -4,7 +4,8 @@
 >>> fetch("imf_dots", mirror=Path("../shared/data"))       # doctest: +SKIP
 FetchResult(dataset_id='imf_dots:dots:sha256-…', source='imf_dots', edition=…, rows=…, loaded=True)
 
-Source ids: ``wdi``, ``imf_dots``, ``comtrade``, ``baci``, ``aiddata``, ``gravity``, ``gdelt``. Each lives
+Source ids: ``wdi``, ``imf_dots``, ``comtrade``, ``baci``, ``aiddata``, ``gravity``, ``gdelt``,
+``cow_igo``, ``yotov2016``. Each lives
 in its own module here; :mod:`steppe.store.data` has the readers analysis modules use.
 """
 
@@ -33,6 +34,8 @@ SOURCES: dict[str, str] = {
     "aiddata": "steppe.sources.aiddata",
     "gravity": "steppe.sources.gravity",
     "gdelt": "steppe.sources.gdelt",
+    "cow_igo": "steppe.sources.cow_igo",
+    "yotov2016": "steppe.sources.yotov2016",
 }
 
 
@@ -51,6 +54,8 @@ class FetchResult:
     loaded: bool
     location: str = ""
     validation: dict[str, Any] = field(default_factory=dict)
+    #: Starter-snapshot datasets of the same source and dataset that this fetch replaced.
+    replaced_starter: list[str] = field(default_factory=list)
 
 
 def connector_for(source: str) -> ModuleType:
@@ -149,6 +154,8 @@ def fetch(
         outcome = data.load_dataset(
             target, record, checked.frames, payload.bulk, new_edition=new_edition or edition is not None
         )
+        # fresh data of this group are stored: the bundled snapshot's copy goes (steppe.starter)
+        replaced = data.retire_starter(target, record.source, record.dataset)
     except DataError:
         ctx.discard_downloads()  # a download whose content was refused is never kept in the cache
         raise
@@ -162,6 +169,7 @@ def fetch(
         loaded=outcome.loaded,
         location=record.location,
         validation=dict(ctx.bulk_notes),
+        replaced_starter=replaced,
     )
 
 

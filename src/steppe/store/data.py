@@ -29,7 +29,6 @@ from; :func:`dataset_info` gives the full provenance row.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
@@ -39,11 +38,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pandas as pd
 
 from steppe.dates import parse_years
 from steppe.errors import NotFoundError, StoreError, UsageError
+from steppe.store.backends import duckdb as duckdb_sql
+from steppe.store.where import Where
 
 if TYPE_CHECKING:
     from steppe.store.db import Store
@@ -85,9 +85,12 @@ FACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "news_tone": ("period_start", "resolution", "actor", "query", "source_country", "tone"),
+    "cow_igo_memberships": ("ioname", "orgname", "ccode", "iso3", "year", "status"),
+    "cow_igo_states": ("ccode", "iso3", "styear", "endyear"),
+    "gravity_panels": ("line", "exporter", "importer", "year", "pair_id", "variable", "value"),
 }
 #: Tables whose rows only annotate other rows; not counted in ``datasets.rows``.
-_ANNOTATION_TABLES = frozenset({"trade_flow_flags"})
+_ANNOTATION_TABLES = frozenset({"trade_flow_flags", "cow_igo_states"})
 
 #: A bulk loader: writes rows for ``dataset_id`` straight from files with SQL, returns the count.
 BulkLoader = Callable[["Store", str], int]
@@ -207,14 +210,15 @@ def load_dataset(
         for table, frame in frames.items():
             out = frame.loc[:, list(frame.columns)].copy()
             out.insert(0, "dataset_id", dataset_id)
-            n = store.insert_df(table, out)
+            n = store.insert_frame(table, out)
             if table not in _ANNOTATION_TABLES:
                 rows += n
             if n:
                 tables.append(table)
         for table, loader in bulk.items():
             n = loader(store, dataset_id)
-            rows += n
+            if table not in _ANNOTATION_TABLES:
+                rows += n
             if n:
                 tables.append(table)
         params = {k: v for k, v in record.params.items() if not (k == "validation" and not v)}
@@ -386,37 +390,18 @@ def _codes(values: Countries) -> list[str] | None:
     return [str(v).upper() for v in values]
 
 
-class _Where:
-    """A WHERE clause built from optional filters, with its parameters."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.args: list[Any] = []
-
-    def add(self, sql: str, *args: Any) -> None:
-        self.parts.append(sql)
-        self.args.extend(args)
-
-    def any_of(self, column: str, values: Sequence[Any] | None) -> None:
-        if values is not None:
-            self.add(f"list_contains(?, {column})", list(values))
-
-    def sql(self) -> str:
-        return " AND ".join(self.parts) if self.parts else "TRUE"
-
-
-def resolve_dataset(store: Store, table: str, dataset: str | None, where: _Where | None = None) -> str:
+def resolve_dataset(store: Store, table: str, dataset: str | None, where: Where | None = None) -> str:
     """The dataset_id a reader uses for ``table`` (rules in the module docstring)."""
-    where = where or _Where()
+    where = where or Where(store.dialect)
     if dataset is not None and _taken(store, dataset):
         return dataset
     cond = "TRUE"
     args: list[Any] = []
     if dataset is not None:
-        cond = "(d.source = ? OR starts_with(d.dataset_id, ?))"
+        cond = f"(d.source = ? OR {store.dialect.starts_with('d.dataset_id')})"
         args = [dataset, dataset.rstrip(":") + ":"]
     found = store.execute(
-        f"SELECT d.dataset_id FROM datasets d WHERE list_contains(d.tables, ?) AND {cond} "
+        f"SELECT d.dataset_id FROM datasets d WHERE {store.dialect.list_has('d.tables')} AND {cond} "
         f"AND {eligible_sql('d')} AND EXISTS "
         f"(SELECT 1 FROM {table} t WHERE t.dataset_id = d.dataset_id AND {where.sql()}) "
         "ORDER BY d.loaded_at DESC, d.dataset_id DESC LIMIT 1",
@@ -432,10 +417,10 @@ def resolve_dataset(store: Store, table: str, dataset: str | None, where: _Where
 
 
 def _read(
-    store: Store, table: str, columns: str, dataset: str | None, where: _Where, order: str
+    store: Store, table: str, columns: str, dataset: str | None, where: Where, order: str
 ) -> pd.DataFrame:
     dataset_id = resolve_dataset(store, table, dataset, where)
-    return store.df(
+    return store.query(
         f"SELECT {columns} FROM {table} t WHERE t.dataset_id = ? AND {where.sql()} ORDER BY {order}",
         [dataset_id, *where.args],
     )
@@ -464,11 +449,9 @@ def trade_flows(
     """
     if reporter is not None and reporter not in ("exporter", "importer", "reconciled"):
         raise UsageError(f"Unknown reporter '{reporter}': use exporter, importer or reconciled.")
-    where = _Where()
+    where = Where(store.dialect)
     where.any_of("t.year", _years(years))
-    codes = _codes(countries)
-    if codes is not None:
-        where.add("(list_contains(?, t.exporter) OR list_contains(?, t.importer))", codes, codes)
+    where.either_in(("t.exporter", "t.importer"), _codes(countries))
     where.any_of("t.exporter", _codes(exporters))
     where.any_of("t.importer", _codes(importers))
     if reporter is not None:
@@ -478,7 +461,7 @@ def trade_flows(
     if classification is not None:
         where.add("t.classification = ?", classification)
     dataset_id = resolve_dataset(store, "trade_flows", dataset, where)
-    return store.df(
+    return store.query(
         "SELECT t.dataset_id, t.year, t.exporter, t.importer, t.reporter, t.product, t.classification, "
         "t.value_usd, t.quantity, t.valuation, f.flag FROM trade_flows t LEFT JOIN trade_flow_flags f "
         "ON f.dataset_id = t.dataset_id AND f.year = t.year AND f.exporter = t.exporter "
@@ -501,7 +484,7 @@ def country_indicators(
 
     Columns: dataset_id, iso3, year, indicator, value, unit.
     """
-    where = _Where()
+    where = Where(store.dialect)
     where.add("t.indicator = ?", indicator)
     where.any_of("t.iso3", _codes(countries))
     where.any_of("t.year", _years(years))
@@ -527,12 +510,10 @@ def gravity_covariates(
     ``countries`` keeps pairs with the origin OR the destination in the set. Columns:
     dataset_id, year, iso_o, iso_d, dist, contig, comlang_off, colony, comcur, rta.
     """
-    where = _Where()
+    where = Where(store.dialect)
     if year is not None:
         where.add("(t.year = ? OR t.year IS NULL)", int(year))
-    codes = _codes(countries)
-    if codes is not None:
-        where.add("(list_contains(?, t.iso_o) OR list_contains(?, t.iso_d))", codes, codes)
+    where.either_in(("t.iso_o", "t.iso_d"), _codes(countries))
     return _read(
         store,
         "gravity_covariates",
@@ -541,6 +522,33 @@ def gravity_covariates(
         where,
         "t.year NULLS FIRST, t.iso_o, t.iso_d",
     )
+
+
+def gravity_panel(store: Store, dataset: str) -> pd.DataFrame:
+    """One stored application panel (``gravity_panels``, e.g. 'yotov2016:Chapter1Application1.dta')
+    as the file's wide frame, in the file's order: exporter, importer, pair_id (when the file has
+    it), year and one float column per variable. ``attrs['dataset_id']`` says which edition.
+    """
+    dataset_id = resolve_dataset(store, "gravity_panels", dataset)
+    declared = _stored_params(store, dataset_id).get("variables")  # the file's column order
+    stored = {r[0] for r in store.execute(
+        "SELECT DISTINCT variable FROM gravity_panels WHERE dataset_id = ?", [dataset_id]
+    ).fetchall()}  # fmt: skip
+    variables = [v for v in declared or [] if v in stored] + sorted(stored - set(declared or []))
+    wide = ", ".join(f'max(CASE WHEN variable = ? THEN value END) AS "{i}"' for i in range(len(variables)))
+    frame = store.query(
+        f"SELECT exporter, importer, min(pair_id) AS pair_id, year, {wide} FROM gravity_panels "
+        "WHERE dataset_id = ? GROUP BY line, exporter, importer, year ORDER BY line",
+        [*variables, dataset_id],
+    )
+    frame.columns = ["exporter", "importer", "pair_id", "year", *variables]
+    if frame["pair_id"].isna().all():
+        frame = frame.drop(columns="pair_id")
+    else:
+        frame["pair_id"] = frame["pair_id"].astype("int64")
+    frame["year"] = frame["year"].astype("int64")
+    frame.attrs["dataset_id"] = dataset_id
+    return frame
 
 
 def development_finance(
@@ -556,7 +564,7 @@ def development_finance(
     Columns: dataset_id, recipient, year, flow_class, amount_usd, amount_usd_constant,
     project_id, sector, status.
     """
-    where = _Where()
+    where = Where(store.dialect)
     where.any_of("t.recipient", _codes(recipients))
     where.any_of("t.year", _years(years))
     if flow_class is not None:
@@ -585,10 +593,10 @@ def news_tone(
     ``actors`` keeps the queries declared for those KB codes (as stored, e.g. 'CHN', 'bri').
     Columns: dataset_id, period_start, resolution, actor, query, source_country, tone.
     """
-    where = _Where()
+    where = Where(store.dialect)
     if actors is not None:
         where.any_of("t.actor", [actors] if isinstance(actors, str) else list(actors))
-    where.any_of("year(t.period_start)", _years(years))
+    where.any_of(store.dialect.year_of("t.period_start"), _years(years))
     return _read(
         store,
         "news_tone",
@@ -648,26 +656,24 @@ def insert_baci_csv(
     product = (
         f"CASE WHEN trim(coalesce(r.k, '')) = '' THEN {fail('required')} ELSE lpad(trim(r.k), 6, '0') END"
     )
-    view = "_steppe_baci_codes"
-    store.con.register(view, countries[["code", "iso3"]])
+    columns = {"t": "SMALLINT", "i": "INTEGER", "j": "INTEGER", "k": "VARCHAR", "v": "DOUBLE", "q": "VARCHAR"}
     try:
-        inserted = store.execute(
-            f"""
-            INSERT INTO trade_flows (dataset_id, year, exporter, importer, reporter, product,
-                                     classification, value_usd, quantity, valuation)
-            SELECT ?, {t}, ci.iso3, cj.iso3, 'reconciled', {product}, ?, {value}, {quantity}, 'fob'
-            FROM (
-                SELECT *, CASE WHEN trim(q) IN ('', 'NA') THEN NULL ELSE CAST(trim(q) AS DOUBLE) END AS qn
-                FROM read_csv(?, header = true, delim = ',', quote = '"', auto_detect = false,
-                              columns = {{'t': 'SMALLINT', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR',
-                                         'v': 'DOUBLE', 'q': 'VARCHAR'}})
-            ) AS r
-            JOIN {view} ci ON ci.code = r.i
-            JOIN {view} cj ON cj.code = r.j
-            """,
-            [dataset_id, classification, str(path)],
-        ).fetchall()[0][0]
-    except duckdb.Error as exc:
+        with store.frame_as_table("_steppe_baci_codes", countries[["code", "iso3"]]) as view:
+            inserted = store.scalar(
+                f"""
+                INSERT INTO trade_flows (dataset_id, year, exporter, importer, reporter, product,
+                                         classification, value_usd, quantity, valuation)
+                SELECT ?, {t}, ci.iso3, cj.iso3, 'reconciled', {product}, ?, {value}, {quantity}, 'fob'
+                FROM (
+                    SELECT *, CASE WHEN trim(q) IN ('', 'NA') THEN NULL ELSE CAST(trim(q) AS DOUBLE) END AS qn
+                    FROM {duckdb_sql.read_csv_sql(columns)}
+                ) AS r
+                JOIN {view} ci ON ci.code = r.i
+                JOIN {view} cj ON cj.code = r.j
+                """,
+                [dataset_id, classification, str(path)],
+            )
+    except store.backend.error as exc:
         text = str(exc)
         rule = re.search(re.escape(_RULE_MARK) + r"(\w+)", text)
         if rule:
@@ -689,9 +695,6 @@ def insert_baci_csv(
         raise DataError(
             f"baci: {label or path}{where}{field}: {detail}; fix or re-download the file (rule {rule_name})."
         ) from None
-    finally:
-        with contextlib.suppress(duckdb.Error):  # after a failed statement the rollback drops it
-            store.con.unregister(view)
     return int(inserted)
 
 
@@ -753,27 +756,84 @@ def bulk_duplicates(
     keys = ", ".join(key)
     scope = "dataset_id = ?" + (" AND year = ?" if year is not None else "")
     args: list[Any] = [dataset_id] + ([year] if year is not None else [])
-    repeated = store.execute(
-        f"SELECT hash({keys}) AS h FROM {table} WHERE {scope} GROUP BY h HAVING count(*) > 1 LIMIT 1000",
-        args,
-    ).fetchall()
+    repeated = store.execute(duckdb_sql.hashed_duplicates_sql(table, keys, scope), args).fetchall()
     if not repeated:
         return 0, []
     hashes = [r[0] for r in repeated]
     every = ", ".join(columns)
-    groups = store.rows(
-        f"SELECT {keys}, count(*) AS n, count(DISTINCT ({every})) AS variants FROM {table} "
-        f"WHERE {scope} AND list_contains(?, hash({keys})) GROUP BY {keys} HAVING count(*) > 1 "
-        "ORDER BY variants DESC LIMIT 5",
-        [*args, hashes],
-    )
+    groups = store.rows(duckdb_sql.duplicate_groups_sql(table, keys, every, scope), [*args, hashes])
     conflicts = [g for g in groups if g["variants"] > 1]
     if conflicts or not groups:
         return 0, conflicts
-    removed = store.execute(
-        f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM (SELECT rowid, "
-        f"row_number() OVER (PARTITION BY {every} ORDER BY rowid) AS k FROM {table} "
-        f"WHERE {scope} AND list_contains(?, hash({keys}))) WHERE k > 1)",
-        [*args, hashes],
-    ).fetchall()[0][0]
+    removed = store.scalar(duckdb_sql.delete_exact_duplicates_sql(table, keys, every, scope), [*args, hashes])
     return int(removed), []
+
+
+def starter_datasets(store: Store) -> list[dict[str, Any]]:
+    """Datasets loaded from the bundled starter snapshot (``params.starter``), by source."""
+    rows = store.rows(
+        "SELECT dataset_id, source, dataset, edition, params FROM datasets ORDER BY source, dataset_id"
+    )
+    out = []
+    for row in rows:
+        params = json.loads(row.pop("params") or "{}")
+        if params.get("starter"):
+            out.append({**row, "starter": params["starter"]})
+    return out
+
+
+# -- the starter snapshot (steppe.starter): datasets as Parquet files ---------------------------------
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal (COPY and read_parquet take no bound parameters for paths)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def export_parquet(store: Store, dataset_id: str, folder: Path, stem: str) -> dict[str, str]:
+    """Write each fact table's rows of ``dataset_id`` to ``folder/<stem>.<table>.parquet``
+    (zstd, ordered by key so the file is stable); return table -> file name."""
+    out: dict[str, str] = {}
+    for table, columns in FACT_COLUMNS.items():
+        n = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        if not n:
+            continue
+        name = f"{stem}.{table}.parquet"
+        cols = ", ".join(columns)
+        store.execute(
+            f"COPY (SELECT {cols} FROM {table} WHERE dataset_id = {_sql_text(dataset_id)} "
+            f"ORDER BY {cols}) TO {_sql_text(str(Path(folder) / name))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+        out[table] = name
+    return out
+
+
+def parquet_loader(table: str, path: Path) -> BulkLoader:
+    """A bulk loader for :func:`load_dataset` that inserts a Parquet file's rows into ``table``."""
+    if table not in FACT_COLUMNS:
+        raise StoreError(f"Unknown fact table {table!r} in a Parquet load; use {sorted(FACT_COLUMNS)}.")
+    cols = ", ".join(FACT_COLUMNS[table])
+
+    def load(store: Store, dataset_id: str) -> int:
+        before = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        store.execute(
+            f"INSERT INTO {table} (dataset_id, {cols}) "
+            f"SELECT ?, {cols} FROM read_parquet({_sql_text(str(path))})",
+            [dataset_id],
+        )
+        after = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
+        return int(after) - int(before)
+
+    return load
+
+
+def retire_starter(store: Store, source: str, dataset: str) -> list[str]:
+    """Drop the starter-snapshot datasets of one (source, dataset) group; return their ids.
+
+    Called after a fetch of that group stored fresh data, so readers never mix the two."""
+    gone = []
+    for row in starter_datasets(store):
+        if row["source"] == source and row["dataset"] == dataset:
+            drop_dataset(store, row["dataset_id"])
+            gone.append(row["dataset_id"])
+    return gone

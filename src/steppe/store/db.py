@@ -21,15 +21,17 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from steppe.errors import StoreBusyError, StoreError
+from steppe.store.backends import Backend, Cursor, Dialect, Params
+from steppe.store.backends import connect as connect_backend
+from steppe.store.backends.duckdb import LOCK_HOLDER
 
 log = logging.getLogger("steppe.store")
 
@@ -37,66 +39,64 @@ log = logging.getLogger("steppe.store")
 #: points it at its stderr console; the default logs at INFO.
 notify: Callable[[str], None] = log.info
 
-_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.([a-z]+))?\.sql$")
 
 
-def _migrations() -> list[tuple[int, str, str]]:
-    """Every bundled migration as (version, name, sql), in version order."""
-    found = []
+def _migrations(dialect: str = "duckdb") -> list[tuple[int, str, str]]:
+    """Every bundled migration as (version, name, sql) for ``dialect``, in version order.
+
+    ``NNN_name.sql`` is shared by every backend; ``NNN_name.<dialect>.sql`` replaces it for
+    that dialect (see ``migrations/README.md``).
+    """
+    shared: dict[int, tuple[str, str]] = {}
+    specific: dict[int, tuple[str, str]] = {}
     for entry in resources.files("steppe.store.migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
-    found.sort()
-    versions = [v for v, _, _ in found]
-    if len(set(versions)) != len(versions):
-        raise StoreError("Two bundled migrations share a version number; renumber one of them.")
-    return found
+        if not match:
+            continue
+        version, name, variant = int(match.group(1)), match.group(2), match.group(3)
+        if variant is not None and variant != dialect:
+            continue
+        target = specific if variant else shared
+        if version in target:
+            raise StoreError("Two bundled migrations share a version number; renumber one of them.")
+        target[version] = (name, entry.read_text("utf-8"))
+    merged = {**shared, **specific}
+    return [(v, *merged[v]) for v in sorted(merged)]
 
 
 class Store:
-    """A DuckDB connection with migrations and transactions.
+    """An open database with migrations, transactions and a backend-neutral interface.
+
+    The interface every store module uses: :meth:`query` (a frame), :meth:`rows` (dicts),
+    :meth:`scalar` (one value), :meth:`execute` / :meth:`executemany` (statements),
+    :meth:`insert_frame` (append a frame by column name), :meth:`transaction`,
+    :meth:`table_exists` and :attr:`dialect` (the spellings that differ between databases).
+    SQL is written with ``?`` or ``$name`` parameters. The DuckDB connection itself
+    (:attr:`con`) is for the DuckDB backend module only.
 
     Use :func:`open_store` rather than constructing this directly.
     """
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            try:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"Cannot create the folder for the store {self.path} ({exc.strerror}); "
-                    "check the path or set STEPPE_DB."
-                ) from None
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                holder = _LOCK_HOLDER.search(str(exc))
-                who = f" ({holder.group(1)})" if holder else ""
-                raise StoreBusyError(
-                    f"The store {self.path} is in use by another process{who}; wait for it to "
-                    "finish or point STEPPE_DB at another file."
-                ) from None
-            raise StoreError(
-                f"Cannot open the store {self.path} ({exc}); check the path or set STEPPE_DB."
-            ) from None
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"Cannot open the store {self.path} ({exc}); check the path or set STEPPE_DB."
-            ) from None
+        self.backend: Backend = connect_backend(self.path, read_only=read_only)
+        self.dialect: Dialect = self.backend.dialect
         self._depth = 0
         self.closed = False
         self.snapshot_of: str | None = None  # the busy store this private copy was taken from
         self._scratch: Path | None = None
 
+    @property
+    def con(self) -> Any:
+        """The DuckDB connection (DuckDB backend only; store modules use the methods below)."""
+        return self.backend.con  # type: ignore[attr-defined]
+
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
         if self.closed:
             return
-        self.con.close()
+        self.backend.close()
         self.closed = True
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
@@ -110,30 +110,25 @@ class Store:
     # -- schema ----------------------------------------------------------------------------
     def schema_version(self) -> int:
         """The highest applied migration, 0 for an empty file."""
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-        ).fetchone()[0]
-        if not exists:
+        if not self.table_exists("schema_migrations"):
             return 0
-        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+        return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_migrations") or 0)
 
     def migrate(self) -> list[str]:
         """Apply pending migrations, each in its own transaction; return their names."""
         current = self.schema_version()
         applied = []
-        for version, name, sql in _migrations():
+        for version, name, sql in _migrations(self.dialect.name):
             if version <= current:
                 continue
             with self.transaction():
-                self.con.execute(
+                self.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
                     "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                     "applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
                 )
-                self.con.execute(sql)
-                self.con.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
-                )
+                self.execute(sql)
+                self.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
             applied.append(f"{version:03d}_{name}")
         return applied
 
@@ -148,47 +143,53 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.con.begin()
+        self.backend.begin()
         self._depth = 1
         try:
             yield self
         except BaseException:
-            self.con.rollback()
+            self.backend.rollback()
             raise
         else:
-            self.con.commit()
+            self.backend.commit()
         finally:
             self._depth = 0
 
     # -- access ----------------------------------------------------------------------------
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-        return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+    def execute(self, sql: str, params: Params = None) -> Cursor:
+        """Run one statement; the cursor answers ``fetchone``/``fetchall``/``description``."""
+        return self.backend.execute(sql, params)
 
-    def df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement once per parameter row."""
+        self.backend.executemany(sql, rows)
+
+    def query(self, sql: str, params: Params = None) -> pd.DataFrame:
         """Run a query and return a pandas frame."""
-        return self.execute(sql, params).df()
+        return self.backend.query(sql, params)
 
-    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict]:
+    def rows(self, sql: str, params: Params = None) -> list[dict]:
         """Run a query and return a list of dicts (column name to Python value)."""
         cur = self.execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def insert_df(self, table: str, frame: pd.DataFrame) -> int:
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        """The first column of the first row of a query (None when it returns no row)."""
+        row = self.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
         """Append a frame to a table by column name; return the row count."""
-        if frame.empty:
-            return 0
-        view = f"_steppe_insert_{table}"
-        self.con.register(view, frame)
-        try:
-            cols = ", ".join(f'"{c}"' for c in frame.columns)
-            self.con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM "{view}"')
-        finally:
-            self.con.unregister(view)
-        return len(frame)
+        return self.backend.insert_frame(table, frame)
 
+    def frame_as_table(self, name: str, frame: pd.DataFrame) -> AbstractContextManager[str]:
+        """``frame`` readable in SQL as table ``name`` inside the block."""
+        return self.backend.frame_as_table(name, frame)
 
-_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?\(PID \d+\))")
+    def table_exists(self, table: str) -> bool:
+        return self.backend.table_exists(table)
+
 
 _DEFAULT: dict[str, Store] = {}
 
@@ -216,6 +217,11 @@ def default_store() -> Store:
     if store is None or store.closed:
         store = _DEFAULT[path] = open_store(path)
     return store
+
+
+def open_defaults() -> list[Store]:
+    """The stores :func:`default_store` opened in this process that are still open."""
+    return [s for s in _DEFAULT.values() if not s.closed]
 
 
 def close_defaults() -> None:
@@ -250,7 +256,7 @@ def open_store(
     if migrate:
         try:
             store.migrate()
-        except duckdb.Error as exc:
+        except store.backend.error as exc:
             store.close()
             raise StoreError(
                 f"Cannot migrate the store {store.path} ({exc}); move the file aside and run "
@@ -265,7 +271,7 @@ def _wait(path: str, busy: StoreBusyError, wait: float | None) -> Store:
 
     limit = limits().lock_wait_s if wait is None else wait
     deadline = time.monotonic() + limit
-    holder = _LOCK_HOLDER.search(str(busy))
+    holder = LOCK_HOLDER.search(str(busy))
     who = holder.group(1) if holder else "another process"
     if limit > 0:
         notify(f"The store {path} is being written by {who}; waiting for it to finish (Ctrl-C to stop).")
@@ -293,7 +299,7 @@ def _snapshot(path: str, busy: StoreBusyError, attempts: int = 5) -> Store:
     """
     from steppe.config import scratch_root
 
-    holder = _LOCK_HOLDER.search(str(busy))
+    holder = LOCK_HOLDER.search(str(busy))
     who = holder.group(1) if holder else "another process"
     notify(
         f"The store {path} is being written by {who}; reading its last committed state "

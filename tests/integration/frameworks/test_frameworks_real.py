@@ -106,9 +106,11 @@ def test_li_for_uzbekistan(frameworks_store) -> None:
     assert list(contract) == ["country", "years", *parts]
 
 
-def test_ecdpm_on_auto_coded_seeds_and_speeches(frameworks_store) -> None:
-    """Coded by steppe's own auto-coder (texts suggest, TF-IDF and keywords, threshold 0.5) on the
-    seeds and the KAZ and UZB speeches of 2015-2024, read through the pseudo-coder 'auto'."""
+@pytest.fixture(scope="module")
+def auto_coded(frameworks_store) -> list[str]:
+    """The seeds and the KAZ and UZB speeches of 2015-2024, auto-coded with the ecdpm and drivers
+    codebooks (texts suggest, TF-IDF and keywords, threshold 0.5); returns their document ids.
+    A fixture, so each test that reads the codings gets them whichever tests the run selects."""
     from steppe.store import texts as sql
     from steppe.texts.suggest import suggest
 
@@ -116,6 +118,14 @@ def test_ecdpm_on_auto_coded_seeds_and_speeches(frameworks_store) -> None:
     docs += [d for d in sql.doc_ids(frameworks_store) if d[:3] in ("kaz", "uzb") and int(d[-4:]) >= 2015]
     for codebook in ("ecdpm", "drivers"):
         suggest(docs, codebook, store=frameworks_store)
+    return docs
+
+
+def test_ecdpm_on_auto_coded_seeds_and_speeches(frameworks_store, auto_coded) -> None:
+    """Coded by steppe's own auto-coder, read through the pseudo-coder 'auto'."""
+    from steppe.store import texts as sql
+
+    docs = auto_coded
     measures = ecdpm.ecdpm(coders=["auto"], doc_ids=docs, store=frameworks_store)
     dated = [m for m in measures if m.unit["year"] is not None]
     assert {m.unit["year"] for m in dated} <= set(range(2015, 2025)) and len(dated) >= 20
@@ -139,7 +149,7 @@ def test_ecdpm_on_auto_coded_seeds_and_speeches(frameworks_store) -> None:
 
 
 @pytest.mark.slow
-def test_every_framework_has_a_report_section_on_real_data(frameworks_store) -> None:
+def test_every_framework_has_a_report_section_on_real_data(frameworks_store, auto_coded) -> None:
     from steppe.frameworks import FRAMEWORKS, framework
     from steppe.store import texts as sql
     from steppe.texts.suggest import decide

@@ -11,5 +11,7 @@ def test_fresh_store_shows_the_kb_frameworks_and_leaves_out_the_rest(store) -> N
     assert [s.id for s in sections] == ["framework-regionness", "framework-openness-commitment"]
     html = sections[0].html()
     assert "Regionness (Hettne and Söderbaum)" in html and "<table>" in html
-    assert "Chart: Regionness level reached" in html and "Hettne, B. and Söderbaum, F. (2000)" in html
+    # the framework's chart is drawn by the chart layer (a plotly payload with its caption and source)
+    assert 'class="steppe-chart"' in html and "Regionness level reached" in html
+    assert "Hettne, B. and Söderbaum, F. (2000)" in html
     assert "known gap in" in sections[1].html()  # the KB's gaps about ECO, CSTO, EAEU and SCO

@@ -22,7 +22,7 @@ import pytest
 pytest.importorskip("pyfixest")
 
 from steppe.gravity.two_stage import rta_counterfactual
-from steppe.sources import agtpa
+from steppe.sources import yotov2016
 
 #: real files read in place: skip without ../shared, fail under CI=true (tests/conftest.py)
 pytestmark = pytest.mark.needs_shared("data/yotov_agtpa/results/ch2_app2_rta_effects")
@@ -54,7 +54,7 @@ def nafta_ge():
     from tests.conftest import SHARED_DATA
 
     folder = SHARED_DATA / "yotov_agtpa" / "results" / "ch2_app2_rta_effects"
-    frame = agtpa.read("agtpa_applications.csv.gz", SHARED_DATA)
+    frame = yotov2016.read_file(SHARED_DATA / "yotov_agtpa" / "agtpa_applications.csv.gz")
     ge, b_rta = rta_counterfactual(
         frame,
         years=range(1986, 2007, 4),

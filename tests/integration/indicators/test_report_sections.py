@@ -5,6 +5,7 @@ The peer charts use one dataset and view; the dependence table's headers all car
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -21,7 +22,9 @@ def trade_store(store, shared_data):
 
 
 def captions(html: str) -> list[str]:
-    return re.findall(r"<figcaption>(.*?)</figcaption>", html, flags=re.S)
+    """Caption texts without their links' markup."""
+    found = re.findall(r"<figcaption>(.*?)</figcaption>", html, flags=re.S)
+    return [re.sub(r"<[^>]+>", "", c) for c in found]
 
 
 def test_peer_charts_use_one_dataset_and_view(trade_store):
@@ -40,12 +43,19 @@ def test_peer_charts_use_one_dataset_and_view(trade_store):
 def test_dependence_table_in_percent_with_a_unit_in_every_header(trade_store):
     html = dependence_section(trade_store).html()
     table = re.search(r"<table>.*?</table>", html, flags=re.S).group(0)
-    headers = re.findall(r"<th>(.*?)</th>", table)
+    headers = re.findall(r"<th(?: class=num)?>(.*?)</th>", table)
     assert headers[:2] == ["state", "year"]
     assert all(re.search(r"\((% of trade|0-1 index)\)", h) for h in headers[2:]), headers
-    rows = re.findall(r"<tr><td>(\w+)</td><td>(\d+)</td><td>([\d.]+)</td>", table)
-    assert [r[0] for r in rows] == ["KAZ", "KGZ", "TJK", "TKM", "UZB", "C5"]
+    rows = re.findall(r"<tr><td>([\w ]+)</td><td>(\d+)</td><td class=num>([\d.]+)</td>", table)
+    names = ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan", "C5"]
+    assert [r[0] for r in rows] == names
     c5_china = float(next(r[2] for r in rows if r[0] == "C5"))
     assert 10 < c5_china < 30  # percent, not a fraction
-    titles = re.findall(r'class="chart-title">(.*?)<', html)
-    assert len(titles) == 4 and all("%" in t or "(0 to 1)" in t or "US$" in t for t in titles), titles
+    # every chart's value axis says its unit (shares drawn as percent)
+    payloads = [json.loads(p) for p in re.findall(r'class="steppe-chart-payload">(.*?)</script>', html)]
+    assert len(payloads) == 5  # China, Russia, EU27 lines, the six powers' bars, balance
+    for p in payloads:
+        layout = p["spec"]["layout"]
+        axis = layout["yaxis"] if p["kind"] == "line" else layout["xaxis"]
+        title = axis["title"]["text"]
+        assert "%" in title or "(0 to 1)" in title or "US$" in title, (p["title"], title)

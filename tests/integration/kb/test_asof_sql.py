@@ -61,14 +61,11 @@ def test_sql_rule_matches_python_reference(bare_store: Store, batch) -> None:
     )
     for column in ("s0", "s1", "e0", "e1", "d"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
-    bare_store.con.register("asof_cases", frame)
-    try:
+    with bare_store.frame_as_table("asof_cases", frame) as cases_table:
         got = bare_store.execute(
             "SELECT kb_status(s0, s1, sp, e0, e1, ep, d), kb_point_state(s0, s1, sp, d), "
-            "kb_point_state(e0, e1, ep, d) FROM asof_cases"
+            f"kb_point_state(e0, e1, ep, d) FROM {cases_table}"
         ).fetchall()
-    finally:
-        bare_store.con.unregister("asof_cases")
     for (start, end, day), (sql_status, sql_start, sql_end) in zip(batch, got, strict=True):
         assert sql_status == status(start, end, day), (start, end, day)
         assert sql_start == point_state(start, day)

@@ -10,7 +10,8 @@ linear, geometric), uncertainty and sensitivity (1.8). Details: ``docs/indicator
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,12 @@ class IndexResult:
     scores: pd.DataFrame  # unit, year, score, rank, <dimension ids>..., missing
     weights: dict[str, dict[str, float]]  # dimension -> indicator -> weight, and '_dimensions'
     choices: dict[str, str]
+    #: What the run used and lacked: ``trade_dataset_id``, ``trade_view``, ``missing``, ``blank``.
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scores, one row per unit-year (provenance in ``attrs``)."""
+        return self.scores
 
 
 def wide_panel(panel: pd.DataFrame, method: Methodology) -> pd.DataFrame:

@@ -16,7 +16,8 @@ artefact of the rescaling, not certainty. ``rescaling_bound`` marks those rows (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,12 @@ class SensitivityResult:
     first_order: dict[str, float]
     draws: int
     seed: int
+    #: What the run used and lacked: ``trade_dataset_id``, ``trade_view``, ``missing``, ``blank``.
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The intervals, one row per unit-year (provenance in ``attrs``)."""
+        return self.intervals
 
 
 def _first_order(y: np.ndarray, labels: np.ndarray) -> np.ndarray:

@@ -22,8 +22,8 @@ CREATE TABLE trade_flows (
     reporter VARCHAR NOT NULL,             -- 'exporter', 'importer' or 'reconciled'
     product VARCHAR NOT NULL,              -- 'TOTAL' or a product code in `classification`
     classification VARCHAR NOT NULL,       -- 'TOTAL', 'HS92', 'HS17', 'HS2', ...
-    value_usd DOUBLE,                      -- current US dollars (not thousands)
-    quantity DOUBLE,
+    value_usd DOUBLE PRECISION,                      -- current US dollars (not thousands)
+    quantity DOUBLE PRECISION,
     valuation VARCHAR                      -- 'fob', 'cif' or NULL when unknown
 );
 -- Country-year indicators (WDI and similar).
@@ -32,6 +32,6 @@ CREATE TABLE country_indicators (
     iso3 VARCHAR NOT NULL,
     year SMALLINT NOT NULL,
     indicator VARCHAR NOT NULL,            -- source code, e.g. NY.GDP.MKTP.CD
-    value DOUBLE,
+    value DOUBLE PRECISION,
     unit VARCHAR
 );

@@ -7,7 +7,7 @@ CREATE TABLE gravity_covariates (
     year SMALLINT,                         -- NULL = time-invariant
     iso_o VARCHAR NOT NULL,                -- origin ISO3
     iso_d VARCHAR NOT NULL,                -- destination ISO3
-    dist DOUBLE,                           -- km, population-weighted when the source has it
+    dist DOUBLE PRECISION,                           -- km, population-weighted when the source has it
     contig SMALLINT,                       -- 1 = common border
     comlang_off SMALLINT,                  -- 1 = common official language
     colony SMALLINT,                       -- 1 = ever in a colonial relationship
@@ -21,8 +21,8 @@ CREATE TABLE development_finance (
     recipient VARCHAR NOT NULL,            -- ISO3
     year SMALLINT NOT NULL,                -- commitment year
     flow_class VARCHAR NOT NULL,           -- 'oda', 'oof' or 'vague'
-    amount_usd DOUBLE,                     -- nominal US$ where the source gives it
-    amount_usd_constant DOUBLE,            -- constant US$ (base year in datasets.params)
+    amount_usd DOUBLE PRECISION,                     -- nominal US$ where the source gives it
+    amount_usd_constant DOUBLE PRECISION,            -- constant US$ (base year in datasets.params)
     project_id VARCHAR,                    -- NULL for country-year aggregates
     sector VARCHAR,
     status VARCHAR

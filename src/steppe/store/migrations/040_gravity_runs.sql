@@ -18,7 +18,7 @@ CREATE TABLE gravity_runs (
 CREATE TABLE gravity_coefficients (
     run_id VARCHAR NOT NULL,
     term VARCHAR NOT NULL,
-    estimate DOUBLE NOT NULL,
-    se DOUBLE,
+    estimate DOUBLE PRECISION NOT NULL,
+    se DOUBLE PRECISION,
     p_value DOUBLE
 );

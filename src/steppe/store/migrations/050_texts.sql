@@ -16,7 +16,7 @@ CREATE TABLE texts_documents (
     content_hash VARCHAR NOT NULL,
     minhash UBIGINT[] NOT NULL,
     near_duplicate_of VARCHAR,
-    near_duplicate_similarity DOUBLE,
+    near_duplicate_similarity DOUBLE PRECISION,
     added_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
 CREATE TABLE texts_segments (
@@ -78,9 +78,9 @@ CREATE TABLE texts_suggestions (
     doc_id VARCHAR NOT NULL,
     seg_no INTEGER NOT NULL,
     code VARCHAR NOT NULL,
-    confidence DOUBLE NOT NULL,
-    rule_score DOUBLE NOT NULL,
-    similarity DOUBLE NOT NULL,
+    confidence DOUBLE PRECISION NOT NULL,
+    rule_score DOUBLE PRECISION NOT NULL,
+    similarity DOUBLE PRECISION NOT NULL,
     reason VARCHAR NOT NULL,
     method VARCHAR NOT NULL,           -- 'tfidf' or 'embeddings' (plus codebook rules in both)
     created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,

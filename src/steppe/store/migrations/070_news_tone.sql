@@ -8,5 +8,5 @@ CREATE TABLE news_tone (
     actor VARCHAR,                         -- KB code the query was declared for; NULL for free keywords
     query VARCHAR NOT NULL,                -- the query sent (keywords and sourcecountry filter)
     source_country VARCHAR,                -- GDELT sourcecountry value as given; NULL = all sources
-    tone DOUBLE NOT NULL                   -- GDELT average tone of the matching articles
+    tone DOUBLE PRECISION NOT NULL                   -- GDELT average tone of the matching articles
 );

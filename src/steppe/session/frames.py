@@ -1,0 +1,137 @@
+"""Typed DataFrames for the session API: real dates, declared dtypes, provenance in ``attrs``.
+
+The analysis modules answer in rows (``list[dict]``) or frames whose dates are text at the
+precision a source gives (``1994``, ``1997-06``). A notebook wants one shape: a DataFrame whose
+dates are ``datetime64`` and whose text, flags and counts have pandas' own dtypes. A KB date
+known only to a year or a month becomes the first day of its window, and a ``<column>_precision``
+column beside it (``day``, ``month`` or ``year``) keeps what the source said, so that nothing is
+invented and :func:`steppe.kb.asof.text_of` writes it back exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+#: The dtype of each kind of value a column can hold (lists and mappings stay ``object``).
+TEXT, FLAG, COUNT, NUMBER, DAY = "string", "boolean", "Int64", "float64", "datetime64[ns]"
+
+
+def _kind(values: Sequence[Any]) -> str:
+    """The declared dtype for a column of Python values (None is missing in every kind)."""
+    present = [v for v in values if v is not None and not (isinstance(v, float) and v != v)]
+    if not present:
+        return "object"
+    if all(isinstance(v, bool) for v in present):
+        return FLAG
+    if all(isinstance(v, str) for v in present):
+        return TEXT
+    if all(isinstance(v, (date, datetime, pd.Timestamp)) for v in present):
+        return DAY
+    if all(isinstance(v, int) for v in present):
+        return COUNT
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return NUMBER
+    return "object"
+
+
+def _partial(values: Iterable[Any]) -> tuple[list[Any], list[str | None]]:
+    """KB date text (``1994``, ``1997-06``, ``1994-01-19``) as (first day, precision) pairs."""
+    from steppe.kb.asof import parse_partial
+
+    days: list[Any] = []
+    precisions: list[str | None] = []
+    for value in values:
+        if value is None or (isinstance(value, float) and value != value):
+            days.append(pd.NaT)
+            precisions.append(None)
+            continue
+        found = parse_partial(str(value))
+        days.append(pd.Timestamp(found.earliest))
+        precisions.append(found.precision)
+    return days, precisions
+
+
+def frame(
+    rows: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    *,
+    partial: Sequence[str] = (),
+    dates: Sequence[str] = (),
+    dtypes: Mapping[str, str] | None = None,
+    attrs: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """A typed frame from rows.
+
+    ``columns`` orders and completes the columns (an empty answer still has them); ``partial``
+    names KB date columns (text at its precision) that become ``datetime64`` plus
+    ``<name>_precision``; ``dates`` names ISO date columns; ``dtypes`` overrides the declared
+    dtype of a column; ``attrs`` is the provenance stored in ``frame.attrs``.
+    """
+    if isinstance(rows, pd.DataFrame):
+        raw = rows.astype(object).where(rows.notna(), None)
+        data: dict[str, list[Any]] = {c: list(raw[c]) for c in raw.columns}
+    else:
+        names = list(columns or [])
+        for row in rows:
+            names += [k for k in row if k not in names]
+        data = {c: [row.get(c) for row in rows] for c in names}
+    if columns:
+        order = list(columns) + [c for c in data if c not in columns]
+        data = {c: data.get(c, [None] * len(next(iter(data.values()), []))) for c in order}
+    out: dict[str, pd.Series] = {}
+    n = len(next(iter(data.values()), []))
+    for name, values in data.items():
+        wanted = (dtypes or {}).get(name)
+        if name in partial:
+            days, precisions = _partial(values)
+            out[name] = pd.Series(days, dtype=DAY)
+            out[f"{name}_precision"] = pd.Series(precisions, dtype=TEXT)
+            continue
+        if name in dates:
+            out[name] = pd.Series(
+                pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601"), dtype=DAY
+            )
+            continue
+        kind = wanted or _kind(values)
+        if kind == DAY:
+            out[name] = pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype=DAY)
+        elif kind == "object":
+            out[name] = pd.Series(values, dtype=object)
+        else:
+            out[name] = pd.Series([pd.NA if v is None else v for v in values], dtype=kind)
+    result = pd.DataFrame(out, index=pd.RangeIndex(n))
+    result.attrs.update(dict(attrs or {}))
+    return result
+
+
+def typed(source: pd.DataFrame, *, attrs: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """An analysis frame with text columns as ``string`` and provenance in ``attrs``.
+
+    Numbers keep their dtypes; object columns holding only text become ``string``, only flags
+    ``boolean``, only dates ``datetime64``; lists stay ``object``.
+    """
+    out = source.copy()
+    for name in out.columns:
+        column = out[name]
+        if column.dtype != object:
+            continue
+        values = [None if (not isinstance(v, (list, tuple, dict)) and pd.isna(v)) else v for v in column]
+        kind = _kind(values)
+        if kind == DAY:
+            out[name] = pd.to_datetime(pd.Series(values, index=out.index, dtype=object))
+        elif kind in (TEXT, FLAG):
+            out[name] = pd.Series([pd.NA if v is None else v for v in values], index=out.index, dtype=kind)
+    out.attrs.update(dict(source.attrs))
+    out.attrs.update(dict(attrs or {}))
+    return out
+
+
+def unique(source: pd.DataFrame, column: str) -> list[str]:
+    """The distinct non-missing values of ``column`` (sorted text), [] when there is no such column."""
+    if column not in source.columns:
+        return []
+    return sorted({str(v) for v in source[column].dropna()})

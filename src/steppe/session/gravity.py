@@ -1,0 +1,79 @@
+"""``session.gravity``: declared gravity specs, their estimates, stored runs and GE counterfactuals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from steppe.session.frames import frame
+
+if TYPE_CHECKING:
+    from steppe.gravity.estimate import GravityResult
+    from steppe.gravity.spec import GravitySpec
+    from steppe.session import Session
+
+
+class Gravity:
+    """Structural gravity (``steppe gravity ...``) for one session.
+
+    A spec is a bundled name (``gravity.examples()``), a YAML path, or a loaded
+    :class:`~steppe.gravity.spec.GravitySpec`. Results are :class:`GravityResult` objects
+    (``.coef()``, ``.se()``, ``.to_frame()`` of the coefficients).
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _spec(self, spec: str | Path | GravitySpec) -> GravitySpec:
+        from steppe.gravity.spec import load_spec
+
+        return load_spec(spec) if isinstance(spec, (str, Path)) else spec
+
+    def _mirror(self) -> str | None:
+        mirror = self._session.settings.mirror
+        return str(mirror) if mirror else None
+
+    def examples(self) -> pd.DataFrame:
+        """The example specs shipped with steppe (the Guide's applications)."""
+        from steppe.gravity.spec import examples
+
+        rows = [
+            {
+                "name": s.name,
+                "estimator": s.model.estimator,
+                "counterfactual": bool(s.counterfactual),
+                "title": s.title,
+            }
+            for s in examples()
+        ]
+        return frame(
+            rows, ("name", "estimator", "counterfactual", "title"), attrs={"query": "gravity.examples"}
+        )
+
+    def estimate(self, spec: str | Path | GravitySpec, *, save: bool = False) -> GravityResult:
+        """Estimate ``spec``: coefficients, standard errors, observations used and dropped.
+
+        With ``save`` the run is stored (the report shows the latest run of each spec).
+        """
+        from steppe.gravity.run import record, run_spec
+
+        self._session.ensure_kb()
+        result = run_spec(self._spec(spec), mirror=self._mirror(), store=self._session.store)
+        if save:
+            record(result, store=self._session.store)
+        return result
+
+    def counterfactual(self, spec: str | Path | GravitySpec) -> tuple[GravityResult, Any]:
+        """The spec's estimate and its general-equilibrium counterfactual (per-country % changes)."""
+        from steppe.gravity.run import run_counterfactual
+
+        self._session.ensure_kb()
+        return run_counterfactual(self._spec(spec), mirror=self._mirror(), store=self._session.store)
+
+    def runs(self) -> pd.DataFrame:
+        """The latest stored run of each spec."""
+        from steppe.store import gravity as runs
+
+        return frame(runs.latest_runs(self._session.store), attrs={"query": "gravity.runs"})

@@ -1,0 +1,78 @@
+"""SQL for coding together (migration 092): opened comparisons and adjudicated decisions.
+
+Portable SQL with ``?`` parameters. Callers group writes in ``store.transaction()``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from steppe.store.db import Store
+
+
+def open_comparison(store: Store, doc_id: str, codebook: str, editor: str) -> bool:
+    """Record that ``editor`` opened comparison of a document's codings; False if already open."""
+    found = store.execute(
+        "SELECT count(*) FROM texts_comparisons WHERE doc_id = ? AND codebook = ?", [doc_id, codebook]
+    ).fetchone()[0]
+    if found:
+        return False
+    store.execute(
+        "INSERT INTO texts_comparisons (doc_id, codebook, opened_by) VALUES (?, ?, ?)",
+        [doc_id, codebook, editor],
+    )
+    return True
+
+
+def comparisons(store: Store) -> list[dict[str, Any]]:
+    return store.rows(
+        "SELECT doc_id, codebook, opened_by, opened_at FROM texts_comparisons ORDER BY doc_id, codebook"
+    )
+
+
+def is_open(store: Store, doc_id: str, codebook: str) -> bool:
+    row = store.execute(
+        "SELECT count(*) FROM texts_comparisons WHERE doc_id = ? AND codebook = ?", [doc_id, codebook]
+    ).fetchone()
+    return bool(row[0])
+
+
+def supersede(store: Store, doc_id: str, seg_no: int, code: str) -> None:
+    """Mark the current decision on one unit (segment, code) as replaced."""
+    store.execute(
+        "UPDATE texts_adjudications SET superseded_at = current_timestamp WHERE doc_id = ? AND seg_no = ? "
+        "AND code = ? AND superseded_at IS NULL",
+        [doc_id, seg_no, code],
+    )
+
+
+def insert_adjudication(
+    store: Store, doc_id: str, seg_no: int, code: str, decision: str, editor: str, note: str | None
+) -> int:
+    return int(
+        store.execute(
+            "INSERT INTO texts_adjudications (doc_id, seg_no, code, decision, editor, note) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING adjudication_id",
+            [doc_id, seg_no, code, decision, editor, note],
+        ).fetchone()[0]
+    )
+
+
+def adjudications(
+    store: Store, doc_ids: list[str] | None = None, current: bool = True
+) -> list[dict[str, Any]]:
+    """Decisions, the current one per unit unless ``current`` is False (then the whole record)."""
+    where, params = ["TRUE"], []
+    if current:
+        where.append("superseded_at IS NULL")
+    rows = store.rows(
+        "SELECT adjudication_id, doc_id, seg_no, code, decision, editor, note, decided_at, superseded_at "
+        f"FROM texts_adjudications WHERE {' AND '.join(where)} "
+        "ORDER BY doc_id, seg_no, code, adjudication_id",
+        params,
+    )
+    if doc_ids is not None:
+        wanted = set(doc_ids)
+        rows = [r for r in rows if r["doc_id"] in wanted]
+    return rows
