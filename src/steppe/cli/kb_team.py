@@ -43,7 +43,7 @@ HISTORY_COLUMNS = [
 ]
 
 
-def _user(name: str):  # type: ignore[no-untyped-def]
+def _user(name: str):
     from steppe.kb.sync import kb_store
     from steppe.team.auth import Accounts
 

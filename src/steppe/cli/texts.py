@@ -58,7 +58,7 @@ def add(
     from steppe.dates import parse_date_text
     from steppe.texts.corpus import add_documents
 
-    meta = {"title": title, "author": author, "date": parse_date_text(date, "--date") if date else None,
+    meta = {"title": title, "author": author, "date": parse_date_text(date, "date") if date else None,
             "publisher": publisher, "kind": kind, "language": language}  # fmt: skip
     rows = add_documents(paths, meta=meta, fmt=as_format)
     if fmt is OutputFormat.json:

@@ -13,7 +13,7 @@ from steppe.cli.texts import app
 AS_OPTION = typer.Option(..., "--as", help="Your account name (an editor; see 'steppe users list').")
 
 
-def _user(name: str):  # type: ignore[no-untyped-def]
+def _user(name: str):
     from steppe.store import open_store
     from steppe.team.auth import Accounts
 

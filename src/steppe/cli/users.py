@@ -23,7 +23,7 @@ PASSWORD_STDIN = typer.Option(
 USER_COLUMNS = ["name", "role", "tokens", "created_at", "created_by", "role_changed_at"]
 
 
-def _accounts():  # type: ignore[no-untyped-def]
+def _accounts():
     from steppe.team.auth import Accounts
 
     return Accounts()

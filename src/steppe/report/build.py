@@ -120,6 +120,11 @@ class Options:
         return section in self.sections
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
 def parse_sections(text: str | None) -> frozenset[str] | None:
     """``trade,dependence`` -> the section ids; one sentence naming the known ones otherwise."""
     if text is None or not text.strip():
@@ -504,7 +509,7 @@ def events_section(source: Context | Store) -> Section:
             "sources.",
         )
     )
-    rows = sorted(frame.to_dict(orient="records"), key=lambda e: str(e["start"]), reverse=True)
+    rows = sorted(_records(frame), key=lambda e: str(e["start"]), reverse=True)
     for r in rows:
         r["organisations"] = [ctx.org_names.get(o, o) for o in (r.get("orgs") or [])]
     sec.add(f"<details><summary>All {len(rows)} events, newest first, with their sources</summary>")
@@ -755,7 +760,7 @@ def dependence_section(source: Context | Store) -> Section:
         )
         if html:
             sec.add(html)
-        rows = last.to_dict(orient="records")
+        rows = _records(last)
         for r in rows:
             r["state"] = charts.label(r["country"])
         sec.add(
@@ -876,7 +881,7 @@ def index_section(source: Context | Store) -> Section:
             chart_id=ctx.chart_id("index-latest"),
         )
         sec.add(_chart_html(chart, "Dot: score as declared; bar: 5th-95th percentile band. " + how))
-        rows = last.to_dict(orient="records")
+        rows = _records(last)
         for r in rows:
             r["state"] = charts.label(r["unit"])
         pinned = bool(last["band_note"].notna().any())
@@ -947,7 +952,7 @@ def gravity_section(source: Context | Store) -> Section | None:
     )
     for run in runs:
         provenance = run.get("provenance") or {}
-        source = "; ".join(f"{k}: {v}" for k, v in sorted(provenance.items()) if v not in (None, "", [], {}))
+        origin = "; ".join(f"{k}: {v}" for k, v in sorted(provenance.items()) if v not in (None, "", [], {}))
         dropped = run.get("dropped") or {}
         dropped_text = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items()) if v)
         sec.add(
@@ -971,7 +976,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                 title=f"{run['spec_name']}: coefficients with 95% intervals",
                 x_title="Coefficient",
                 reference=0,
-                source=source or None,
+                source=origin or None,
                 keep=["se", "p_value"],
                 chart_id=ctx.chart_id("gravity"),
             )
@@ -979,7 +984,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                 _chart_html(
                     chart,
                     "Estimate and estimate ± 1.96 standard errors. Source: "
-                    + escape(source or "not recorded")
+                    + escape(origin or "not recorded")
                     + ".",
                 )
             )
@@ -994,7 +999,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                         num("p_value", "p-value", 4),
                     ],
                 ),
-                "Source: " + escape(source or "not recorded") + ".",
+                "Source: " + escape(origin or "not recorded") + ".",
             )
         )
     return sec
@@ -1257,7 +1262,7 @@ def central_asia(
         span = (min(got), max(got)) if got else None
     else:
         span = tuple(years) if years else None  # type: ignore[assignment]
-    chosen = parse_sections(",".join(sections) if sections and not isinstance(sections, str) else sections)
+    chosen = parse_sections(sections if sections is None or isinstance(sections, str) else ",".join(sections))
     store = kb_store(store)
     options = Options(years=span, countries=parse_countries(countries, store), sections=chosen)
     ctx = Context(store, options, draws, seed)

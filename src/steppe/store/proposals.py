@@ -108,7 +108,8 @@ def changes(
 ) -> list[dict[str, Any]]:
     """The audit log, oldest first; ``org`` and ``country`` match any organisation or country the
     change is about, ``author`` the proposer or the reviewer."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if org:
         where.append("(' ' || coalesce(org, '') || ' ') LIKE ?")
         params.append(f"% {org} %")

@@ -21,6 +21,7 @@ be looked up). Sign-ins are rate limited per (account, client) in a bounded wind
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import hmac
 import re
@@ -106,7 +107,7 @@ def check_password(password: str) -> str:
 
 
 # -- hashing ---------------------------------------------------------------------------------
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher():
     try:
         from argon2 import PasswordHasher
     except ImportError:  # pragma: no cover - argon2-cffi is a core dependency
@@ -318,7 +319,7 @@ class Accounts:
             sql.insert_token(self.store, name, label, digest(token))
         return token
 
-    def tokens(self, name: str | None = None) -> list[dict]:
+    def tokens(self, name: str | None = None) -> builtins.list[dict]:
         return sql.tokens(self.store, name)
 
     def revoke_token(self, token_id: int) -> None:

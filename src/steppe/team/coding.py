@@ -149,6 +149,7 @@ def disagreements(
     segments = texts_sql.segments(st, doc_ids).set_index(["doc_id", "seg_no"])["text"]
     decided = {(a["doc_id"], a["seg_no"], a["code"]): a for a in adj_sql.adjudications(st, doc_ids)}
     out = []
+    seg_no: Any  # a group key: the segment number column
     for (doc_id, seg_no, key), group in frame.groupby(["doc_id", "seg_no", "code"], sort=True):
         applied = sorted(set(group["coder"]))
         if len(applied) == len(coders):
