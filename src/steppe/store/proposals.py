@@ -45,7 +45,8 @@ def proposal(store: Store, proposal_id: int) -> dict[str, Any] | None:
 
 
 def proposals(store: Store, status: str | None = None, author: str | None = None) -> list[dict[str, Any]]:
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if status:
         where.append("status = ?")
         params.append(status)
