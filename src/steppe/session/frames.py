@@ -72,8 +72,11 @@ def frame(
     dtype of a column; ``attrs`` is the provenance stored in ``frame.attrs``.
     """
     if isinstance(rows, pd.DataFrame):
-        raw = rows.astype(object).where(rows.notna(), None)
-        data: dict[str, list[Any]] = {c: list(raw[c]) for c in raw.columns}
+        missing = rows.isna()
+        data: dict[str, list[Any]] = {
+            str(c): [None if gone else v for v, gone in zip(rows[c].astype(object), missing[c], strict=True)]
+            for c in rows.columns
+        }
     else:
         names = list(columns or [])
         for row in rows:

@@ -31,9 +31,16 @@ class Gravity:
 
         return load_spec(spec) if isinstance(spec, (str, Path)) else spec
 
-    def _mirror(self) -> str | None:
-        mirror = self._session.settings.mirror
-        return str(mirror) if mirror else None
+    def _prepared(self, spec: str | Path | GravitySpec) -> GravitySpec:
+        """The spec, its Guide file fetched first ('steppe fetch yotov2016') when the session has a
+        mirror: a spec reads its data from the store; the same file again adds nothing."""
+        from steppe.gravity.run import GUIDE_SOURCE
+
+        declared = self._spec(spec)
+        self._session.ensure_kb()
+        if self._session.settings.mirror and declared.data.source == "agtpa" and declared.data.file:
+            self._session.fetch(GUIDE_SOURCE, dataset=declared.data.file)
+        return declared
 
     def examples(self) -> pd.DataFrame:
         """The example specs shipped with steppe (the Guide's applications)."""
@@ -59,8 +66,7 @@ class Gravity:
         """
         from steppe.gravity.run import record, run_spec
 
-        self._session.ensure_kb()
-        result = run_spec(self._spec(spec), mirror=self._mirror(), store=self._session.store)
+        result = run_spec(self._prepared(spec), store=self._session.store)
         if save:
             record(result, store=self._session.store)
         return result
@@ -69,8 +75,7 @@ class Gravity:
         """The spec's estimate and its general-equilibrium counterfactual (per-country % changes)."""
         from steppe.gravity.run import run_counterfactual
 
-        self._session.ensure_kb()
-        return run_counterfactual(self._spec(spec), mirror=self._mirror(), store=self._session.store)
+        return run_counterfactual(self._prepared(spec), store=self._session.store)
 
     def runs(self) -> pd.DataFrame:
         """The latest stored run of each spec."""

@@ -48,7 +48,7 @@ class Indicators:
             "query": f"indicators.{name}",
             "parameters": asked,
             "dataset_ids": unique(result, "dataset_id"),
-            "view": (unique(result, "view") or [asked.get("view")])[0] if "view" in asked else None,
+            "view": next(iter(unique(result, "view")), asked.get("view")) if "view" in asked else None,
             "kb_fingerprint": self._session.kb_fingerprint,
             "store": self._session.store.path,
         }
@@ -176,14 +176,15 @@ class Indicators:
     ) -> pd.DataFrame:
         """Each member's dependence on the external powers (trade, and the covariates stored)."""
         from steppe.indicators.dependence import dependence
+        from steppe.indicators.views import check_view
 
         span = year_span(years, "years")
         self._session.ensure_kb()
         result = dependence(
             span,
             dataset=dataset,
-            view=view,
-            region=region,  # type: ignore[arg-type]
+            view=check_view(view),
+            region=region,
             store=self._session.store,
         )
         asked = {"region": region, "years": list(span) if span else None, "dataset": dataset, "view": view}

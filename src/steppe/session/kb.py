@@ -277,13 +277,11 @@ class KB:
         )
 
     def reconcile_cow_igo(self, orgs: list[str] | str | None = None) -> pd.DataFrame:
-        """Country-years where the KB and the COW IGO data (from the session's mirror) disagree."""
+        """Country-years where the KB and the stored COW IGO data disagree (``fetch("cow_igo")``
+        stores them; this only reads)."""
         from steppe.kb import queries
 
-        mirror = self._session.settings.mirror
-        rows = queries.reconcile_cow_igo(
-            str(mirror) if mirror else None, _names(orgs), store=self._session.store
-        )
+        rows = queries.reconcile_cow_igo(_names(orgs), store=self._session.store)
         return frame(
             rows,
             ("ioname", "country", "year", "cow", "kb", "kb_roles", "explained_by"),

@@ -94,7 +94,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 def data_of(request: Request) -> WebData:
-    return request.app.state.data  # type: ignore[no-any-return]
+    return request.app.state.data
 
 
 # -- pages -----------------------------------------------------------------------------------------
