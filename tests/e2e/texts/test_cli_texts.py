@@ -1,4 +1,4 @@
-"""`steppe texts ...` as a subprocess: JSON contracts, errors without tracebacks."""
+"""`steppe texts ...` in-process (tests/e2e/cli_inprocess.py): JSON contracts, errors without tracebacks."""
 
 from __future__ import annotations
 
