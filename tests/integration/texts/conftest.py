@@ -8,6 +8,15 @@ import pytest
 
 from tests.conftest import require_shared
 
+#: Texts written for the tests (tests/fixtures/texts): what needs no particular real document.
+NOTES = Path(__file__).resolve().parents[2] / "fixtures" / "texts"
+
+
+@pytest.fixture
+def notes() -> list[Path]:
+    """Two short texts written for the tests: a corridor note and a water note (other wording)."""
+    return [NOTES / "corridor_note.txt", NOTES / "water_note.txt"]
+
 
 @pytest.fixture
 def seeds(shared_seeds: Path) -> list[Path]:
