@@ -205,6 +205,7 @@ def adjudicate(
             "('steppe texts compare-coders'): adjudication follows the comparison."
         )
     with st.transaction():
+        adj_sql.lock_comparison(st, doc_id, _codebook(key))
         adj_sql.supersede(st, doc_id, seg_no, key)
         adjudication_id = adj_sql.insert_adjudication(st, doc_id, seg_no, key, decision, editor.name, note)
         live = texts_sql.live_coding(st, doc_id, seg_no, key, ADJUDICATED)

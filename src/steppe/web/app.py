@@ -18,7 +18,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from steppe import __version__
-from steppe.errors import NotFoundError, SteppeError, StoreBusyError, UsageError
+from steppe.errors import (
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    SteppeError,
+    StoreBusyError,
+    UsageError,
+    ValidationError,
+)
 from steppe.web.auth import Accounts
 from steppe.web.data import WebData
 
@@ -29,8 +37,12 @@ IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 def status_of(exc: SteppeError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
-    if isinstance(exc, UsageError):
+    if isinstance(exc, UsageError | ValidationError):
         return 422
+    if isinstance(exc, AuthenticationError):
+        return 401
+    if isinstance(exc, PermissionDeniedError):
+        return 403
     if isinstance(exc, StoreBusyError):
         return 503
     return 409
@@ -46,13 +58,17 @@ def create_app(
     accounts: Accounts | None = None,
     prepare: bool = True,
 ) -> FastAPI:
-    """The app over the store at ``db`` (default: STEPPE_DB). Read-only unless ``accounts`` are given.
+    """The app over the store at ``db`` (default: STEPPE_DB). Read-only unless the store has team
+    accounts (``steppe users add``): then sign-ins, API tokens and the team endpoints are live
+    (:mod:`steppe.web.team`). ``accounts`` replaces the store's accounts (tests).
 
     ``prepare`` creates the store if missing and loads the bundled knowledge base first (the only
     write the server makes, the same as ``steppe init``).
     """
     from steppe import charts
-    from steppe.web import api, pages
+    from steppe.web import api, pages, team_pages
+    from steppe.web.team import TeamAccounts
+    from steppe.web.team import router as team_api
 
     data = WebData(db)
     if prepare:
@@ -71,7 +87,8 @@ def create_app(
         swagger_ui_parameters={"syntaxHighlight": False},
     )
     app.state.data = data
-    app.state.accounts = accounts
+    app.state.team = TeamAccounts(data)
+    app.state.accounts = accounts if accounts is not None else app.state.team
     runtime = f"/static/plotly-{charts.runtime_version()}.min.js"
     app.state.runtime_url = runtime
 
@@ -122,6 +139,8 @@ def create_app(
         return pages.error_page(request, 422, detail)
 
     app.include_router(api.router)
+    app.include_router(team_api)
+    app.include_router(team_pages.router)
     app.include_router(pages.router)
     return app
 

@@ -14,17 +14,23 @@ threads, and the analysis is pandas-bound anyway.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from steppe.errors import NotFoundError, SteppeError
+
+if TYPE_CHECKING:
+    from steppe.session.team import Team
 
 T = TypeVar("T")
 
@@ -40,6 +46,18 @@ FETCH: dict[str, str] = {
 }
 #: Roles that count as belonging for the shared-membership network (full ties only).
 FULL_ROLES = ("founding_member", "member", "party", "signatory")
+#: Seconds without a team request after which the server closes the store it writes to.
+TEAM_IDLE_S = 2.0
+#: Servers holding a store open for team requests: closed at exit, before daemon threads stop,
+#: so that no database call is cut off mid-way.
+_OPEN: weakref.WeakSet[WebData] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_all() -> None:
+    for data in list(_OPEN):
+        data.release()
+
 TRADE_SOURCES = ("imf_dots", "comtrade", "baci")
 
 
@@ -62,6 +80,9 @@ class WebData:
 
         self.db_path = Path(settings(db=db).db_path)
         self._lock = threading.RLock()
+        self._team_lock = threading.RLock()
+        self._team_session: Any = None
+        self._team_used = 0.0
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._cache_stamp: tuple[Any, ...] | None = None
         self.hits = 0
@@ -79,6 +100,47 @@ class WebData:
             yield session
         finally:
             session.close()
+
+    @contextmanager
+    def team(self) -> Iterator[Team]:
+        """Team mode's reads and writes (``session.team``), one operation at a time.
+
+        The store is opened for writing at the first team request and kept open while requests
+        keep coming (opening a DuckDB file costs about a tenth of a second; the twenty coders of
+        tests/e2e/web/test_team_concurrency.py would wait on it); it is closed once no team
+        request came for TEAM_IDLE_S seconds, so the server does not hold the store while it
+        idles and ``steppe users add`` in a terminal still works. A writing process elsewhere is
+        waited for, up to STEPPE_LOCK_WAIT seconds.
+        """
+        import steppe
+
+        with self._team_lock:
+            if self._team_session is None:
+                self._team_session = steppe.connect(db=self.db_path)
+                _OPEN.add(self)
+                threading.Thread(target=self._release_when_idle, daemon=True).start()
+            self._team_used = time.monotonic()
+            try:
+                yield self._team_session.team
+            finally:
+                self._team_used = time.monotonic()
+
+    def release(self) -> None:
+        """Close the store team requests write to (idle, or the process ends)."""
+        with self._team_lock:
+            if self._team_session is not None:
+                self._team_session.close()
+                self._team_session = None
+
+    def _release_when_idle(self) -> None:
+        while True:
+            time.sleep(TEAM_IDLE_S / 4)
+            with self._team_lock:
+                if self._team_session is None:
+                    return
+                if time.monotonic() - self._team_used >= TEAM_IDLE_S:
+                    self.release()
+                    return
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[Any], T]) -> T:
         """``compute(session)`` once per key and store state; errors are cached too."""

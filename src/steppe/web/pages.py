@@ -64,11 +64,16 @@ def env() -> Environment:
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    from steppe.web.team import team_mode, who
+
     runtime = request.app.state.runtime_url
     try:
         starter = [d for d in data_of(request).datasets() if views.is_starter(d)]
     except SteppeError:  # an error page about the store itself still renders
         starter = []
+    context.setdefault("me", who(request))
+    context.setdefault("csrf", context["me"].csrf)
+    context.setdefault("team_mode", team_mode(request))
     html = (
         env()
         .get_template(template)
@@ -274,9 +279,11 @@ def texts_compare(
 
 @router.get("/texts/{doc_id}", response_class=HTMLResponse)
 def document(request: Request, doc_id: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
+    from steppe.web.team import visible
+
     found = data_of(request).document(doc_id)
     segments = found["segments"].to_dict(orient="records")
-    codings = found["codings"]
+    codings = visible(request, found["codings"])
     by_segment: dict[int, list[dict[str, Any]]] = {}
     for c in codings.to_dict(orient="records"):
         by_segment.setdefault(int(c["seg_no"]), []).append(c)
