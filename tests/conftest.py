@@ -19,9 +19,9 @@ SHARED = Path(os.environ.get("STEPPE_TEST_SHARED") or REPO.parent / "shared")
 SHARED_DATA = SHARED / "data"
 SHARED_SEEDS = SHARED / "seeds"
 #: The fixtures that read ../shared; a test using one (directly or through another fixture) is
-#: marked ``needs_shared``. ``frameworks_store`` and ``guide_store`` are built from it
-#: (tests/integration/frameworks, tests/integration/gravity).
-SHARED_FIXTURES = ("shared_root", "shared_data", "shared_seeds", "frameworks_store", "guide_store")
+#: marked ``needs_shared``. ``frameworks_store``, ``guide_store`` and ``web_db`` are built from
+#: it (tests/integration/frameworks, tests/integration/gravity, tests/e2e/web).
+SHARED_FIXTURES = ("shared_root", "shared_data", "shared_seeds", "frameworks_store", "guide_store", "web_db")
 
 
 def in_ci() -> bool:
