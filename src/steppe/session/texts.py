@@ -90,7 +90,7 @@ class Texts:
 
         result = sql.segments(self._store, [doc])
         if result.empty:
-            raise NotFoundError(f"Unknown document '{doc}'; texts.list() shows the ids.", params=("doc",))
+            raise NotFoundError(f"Unknown document '{doc}'; the list of documents shows the ids.")
         return self._frame(result, "segments")
 
     def import_qdpx(self, path: str | Path) -> dict[str, Any]:
