@@ -31,9 +31,7 @@ def _empty(store) -> None:
         assert store.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0, table
 
 
-def test_gravity_hmr_over_http_equals_mirror(
-    store, server: LocalServer, tmp_path: Path, monkeypatch
-) -> None:
+def test_gravity_hmr_over_http_equals_mirror(store, server: LocalServer, tmp_path: Path, monkeypatch) -> None:
     files = tmp_path / "files"
     formats.hmr_csv(files)
     server.folders["/files"] = files
@@ -243,9 +241,7 @@ def test_http_storms_give_up_with_one_error(store, server: LocalServer, status: 
     _empty(store)
 
 
-def test_retry_after_is_honoured_then_the_fetch_succeeds(
-    store, server: LocalServer, tmp_path: Path
-) -> None:
+def test_retry_after_is_honoured_then_the_fetch_succeeds(store, server: LocalServer, tmp_path: Path) -> None:
     formats.gcdf_country_year_csv(tmp_path / "files")
     server.folders["/files"] = tmp_path / "files"
     server.fail_first = [(429, {"Retry-After": "1"}), (503, {})]
