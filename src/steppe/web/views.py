@@ -333,6 +333,10 @@ def trade_view(
                 chart_id="trade",
             )
         else:
+            if indicator == "intensity" and dataset is None:
+                # intensity divides by world trade: by default the dataset that is a world matrix,
+                # the one the region comparison chooses
+                dataset = world_dataset(data, region, view_name, years)
             frame = data.indicator(indicator, region, dataset=dataset, view=view_name, years=years)
             view.chart = _member_chart(frame, indicator, names.get(region, region), data, title_years)
             shown = frame
@@ -344,6 +348,15 @@ def trade_view(
         return view
     view.sources = dataset_links(data, shown["dataset_id"].unique() if "dataset_id" in shown else [])
     return view
+
+
+def world_dataset(data: WebData, region: str, view: str, years: tuple[int, int] | None) -> str | None:
+    """The stored dataset the session API compares regions on (a world matrix where one is stored)."""
+    try:
+        ids = data.compare([region], dataset=None, view=view, years=years)["dataset_id"].dropna()
+    except SteppeError:
+        return None
+    return str(ids.iloc[0]) if len(ids) else None
 
 
 def _no_numbers(frame: pd.DataFrame, indicator: str) -> str:

@@ -30,6 +30,7 @@ PAGES = {
     "organisation-sco": "/institutions/sco",
     "trade": "/trade",
     "trade-members": "/trade?indicator=members&region=c5&view=reconciled",
+    "trade-intensity": "/trade?indicator=intensity",
     "dependence": "/dependence?country=KAZ",
     "index": "/index",
     "gravity": "/gravity",
