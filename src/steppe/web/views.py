@@ -864,3 +864,34 @@ def framework_links(data: WebData, view: View) -> View:
     if "knowledge base" in text.lower() or not view.sources:
         view.sources.append(Link("steppe knowledge base: every source it cites", "/sources#kb"))
     return view
+
+
+# -- texts -------------------------------------------------------------------------------------------
+def compare_chart(
+    rows: list[dict[str, Any]], a: dict[str, Any], b: dict[str, Any], codebook: str
+) -> Chart | None:
+    """Two documents' code profiles as grouped bars (share of each document's segments per code)."""
+    if not rows:
+        return None
+    label_a = f"A: {a.get('title') or a['doc_id']}"[:60]
+    label_b = f"B: {b.get('title') or b['doc_id']}"[:60]
+    long = pd.DataFrame(
+        [
+            {"code": r.get("name") or r["code"], "document": label, "share": r[f"{side}_share"]}
+            for r in rows
+            for side, label in (("a", label_a), ("b", label_b))
+        ]
+    )
+    return charts.bars(
+        long,
+        category="code",
+        value="share",
+        series="document",
+        orientation="h",
+        title=f"Share of each document's segments coded with each {codebook} code",
+        value_title="Share of the document's segments",
+        unit="share",
+        order="given",
+        source=f"stored codings of codebook {codebook} (steppe texts)",
+        chart_id="texts-compare",
+    )
