@@ -451,13 +451,16 @@ def _member_chart(
             y="exporter",
             value="intensity",
             title=f"Trade intensity between members of {region_name}, {last}",
-            value_title="Intensity (1 = as expected from world shares)",
+            value_title="Intensity",
             unit="number",
             x_title="importer",
             y_title="exporter",
             names=names,
-            midpoint=1.0,
             source=src,
+            caption=(
+                "Trade intensity: the exporter's share of its exports going to the importer over the "
+                "importer's share of world imports; 1 = as much as the importer's weight in world trade."
+            ),
             keep=("year", "dataset_id", "view"),
             chart_id="trade",
         )
