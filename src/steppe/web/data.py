@@ -63,6 +63,7 @@ _OPEN: weakref.WeakSet[WebData] = weakref.WeakSet()
 def _release_all() -> None:
     for data in list(_OPEN):
         data.release()
+        data.close()
 
 
 TRADE_SOURCES = ("imf_dots", "comtrade", "baci")
@@ -114,6 +115,7 @@ class WebData:
         if self._open is None:
             self._open = _Session.open(self.db_path)
             self._opened_at = now
+            _OPEN.add(self)  # closed at exit, before daemon threads stop
         try:
             yield self._open
         finally:

@@ -265,9 +265,11 @@ def texts_compare(
         problem = None if a != b else "Pick two different documents to compare."
     except NotFoundError as exc:
         rows, problem = [], str(exc)
+    chart = views.compare_chart(rows, docs[a], docs[b], codebook) if rows else None
     return render(
         request,
         "compare.html",
+        chart_html=chart.to_html() if chart is not None else "",
         title="Compare documents",
         a=docs[a],
         b=docs[b],
