@@ -23,7 +23,7 @@ def _progress(enabled: bool) -> Iterator[object]:
         BarColumn(),
         TextColumn("{task.fields[amount]}"),
         TimeRemainingColumn(),
-        console=err_console,
+        console=err_console.real,
         transient=True,
     )
     tasks: dict[str, int] = {}

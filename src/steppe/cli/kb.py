@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, err_console
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, warn
 from steppe.kb import queries
 from steppe.kb.schema import ATTRIBUTES
 from steppe.kb.validate import validate_kb
@@ -27,7 +26,7 @@ UNCERTAIN_NOTE = (
 def warn_gaps(orgs: list[str] | None = None, countries: list[str] | None = None) -> None:
     """Print one warning line per organisation or country with a known gap, on stderr."""
     for line in queries.gap_warnings(orgs, countries):
-        err_console.print(f"Warning: {line}", markup=False, highlight=False, soft_wrap=True)
+        warn(f"Warning: {line}")
 
 
 def _marked(rows: list[dict], fmt: OutputFormat) -> list[dict]:
@@ -109,6 +108,8 @@ def overlap(
         if fmt is OutputFormat.csv:
             emit(rows, fmt, ["country", *result.organisations])
         else:
+            from rich.table import Table
+
             table = Table(title=f"Memberships as of {result.as_of.isoformat()}")
             table.add_column("country")
             for o in result.organisations:
@@ -205,6 +206,8 @@ def orgs(
     for r in flat:
         held = [a for a in BINDING if (r.get(a) or "").startswith("yes")]
         r["binding"] = "; ".join(a.replace("_", " ") + ("?" if r[a].endswith("?") else "") for a in held)
+    from rich.table import Table
+
     table = Table(title="Organisations and formats (attributes holding today; ? = uncertain)")
     for header in ("slug", "name", "founded", "dissolved", "initiators", *ORG_COLUMNS.values()):
         table.add_column(header)

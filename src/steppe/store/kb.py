@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 if TYPE_CHECKING:
+    import pandas as pd
+
     from steppe.kb.loader import KnowledgeBase
     from steppe.store.db import Store
 
@@ -64,6 +64,8 @@ def _point(alias: str, field: str, param: str) -> str:
 
 
 def _store_frame(kb: KnowledgeBase, name: str) -> pd.DataFrame:
+    import pandas as pd
+
     """One KB table as the store holds it: partial dates split into their window columns."""
     frame = kb.frame(name)
     for field, (earliest, latest, precision) in _WINDOWS.get(name, {}).items():
