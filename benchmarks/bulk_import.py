@@ -12,7 +12,7 @@ release, values and quantities random, made for this benchmark only), then
   as it goes, then one grouped pass for duplicate keys);
 - baseline ``pandas.read_csv+insert``: for each yearly CSV in the zip, ``pandas.read_csv``,
   the same transformations (codes to ISO3, k padded to 6 digits, v x 1000, q 'NA' -> null)
-  and ``Store.insert_df`` into a fresh store.
+  and ``Store.insert_frame`` into a fresh store.
 
 Both run in this process, steppe first, so ``peak_rss_mib`` (the process peak after the steppe
 import) is steppe's own; the baseline's peak is printed beside it. The generator runs in a
@@ -159,7 +159,7 @@ def run_baseline(archive: Path, db: Path) -> tuple[float, int]:
                         "valuation": "fob",
                     }
                 ).dropna(subset=["exporter", "importer"])
-                total += store.insert_df("trade_flows", out)
+                total += store.insert_frame("trade_flows", out)
     elapsed = time.perf_counter() - start
     store.close()
     return elapsed, total

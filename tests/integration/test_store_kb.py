@@ -78,7 +78,7 @@ def test_failure_mid_load_rolls_back(store: Store, kb_copy: Path, monkeypatch) -
     before = kb_sql.counts(store)
     with (kb_copy / "memberships.csv").open("a") as fh:
         fh.write("sco,TUR,observer,2030-01-01,,low,wiki-sco,\n")
-    original = Store.insert_df
+    original = Store.insert_frame
     calls = {"n": 0}
 
     def failing_insert(self, table, frame):
@@ -87,10 +87,10 @@ def test_failure_mid_load_rolls_back(store: Store, kb_copy: Path, monkeypatch) -
             raise RuntimeError("disk full")
         return original(self, table, frame)
 
-    monkeypatch.setattr(Store, "insert_df", failing_insert)
+    monkeypatch.setattr(Store, "insert_frame", failing_insert)
     with pytest.raises(RuntimeError):
         ensure_kb(store, kb_copy)
-    monkeypatch.setattr(Store, "insert_df", original)
+    monkeypatch.setattr(Store, "insert_frame", original)
     assert calls["n"] >= 3
     assert kb_sql.counts(store) == before
     assert len(queries.members("sco", "2018-01-01", store=store)) == 8

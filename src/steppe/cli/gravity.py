@@ -12,8 +12,25 @@ app = typer.Typer(
 )
 
 MIRROR_OPTION = typer.Option(
-    None, "--mirror", help="Folder holding the data files (e.g. ../shared/data); default STEPPE_MIRROR."
+    None,
+    "--mirror",
+    help="First fetch the spec's Guide file from this folder (e.g. ../shared/data); default STEPPE_MIRROR.",
 )
+
+
+def _fetch_guide_file(spec: object, mirror: str | None) -> None:
+    """A spec on one of the Guide's files: fetch it into the store first ('steppe fetch yotov2016')
+    when a mirror is named here or in STEPPE_MIRROR; the same file again adds nothing."""
+    from steppe.config import settings
+    from steppe.gravity.run import GUIDE_SOURCE
+    from steppe.gravity.spec import GravitySpec
+
+    assert isinstance(spec, GravitySpec)
+    if spec.data.source != "agtpa" or not spec.data.file or (mirror is None and settings().mirror is None):
+        return
+    from steppe.sources import fetch
+
+    fetch(GUIDE_SOURCE, mirror=mirror, dataset=spec.data.file)
 
 
 @app.command()
@@ -46,7 +63,9 @@ def estimate(
     from steppe.gravity.run import record, run_spec
     from steppe.gravity.spec import load_spec
 
-    result = run_spec(load_spec(spec), mirror=mirror)
+    declared = load_spec(spec)
+    _fetch_guide_file(declared, mirror)
+    result = run_spec(declared)
     if store:
         record(result)
     if fmt is OutputFormat.json:
@@ -72,7 +91,9 @@ def counterfactual(
     from steppe.gravity.run import run_counterfactual
     from steppe.gravity.spec import load_spec
 
-    _, ge = run_counterfactual(load_spec(spec), mirror=mirror)
+    declared = load_spec(spec)
+    _fetch_guide_file(declared, mirror)
+    _, ge = run_counterfactual(declared)
     rows = ge.rows()
     if fmt is OutputFormat.json:
         emit_json(

@@ -420,16 +420,25 @@ app.add_typer(reconcile_app, name="reconcile")
 
 @reconcile_app.command("cow-igo")
 def reconcile_cow_igo(
-    mirror: str = typer.Option(None, "--mirror", help="Folder holding cow_igo_v3/ (default STEPPE_MIRROR)."),
+    mirror: str = typer.Option(
+        None,
+        "--mirror",
+        help="Fetch COW IGO from this folder (holding cow_igo_v3/) first, as 'steppe fetch cow_igo'.",
+    ),
     orgs: str = typer.Option(None, "--orgs", help="Comma-separated COW abbreviations or KB organisations."),
     unexplained: bool = typer.Option(
         False, "--unexplained", help="Only disagreements no contested fact explains."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Country-years where the KB and the Correlates of War IGO data disagree, and why."""
+    """Country-years where the KB and the Correlates of War IGO data disagree, and why (reads the COW data
+    'steppe fetch cow_igo' stored)."""
     wanted = [o.strip() for o in orgs.split(",") if o.strip()] if orgs else None
-    rows = queries.reconcile_cow_igo(mirror, wanted)
+    if mirror is not None:
+        from steppe.sources import fetch
+
+        fetch("cow_igo", mirror=mirror)
+    rows = queries.reconcile_cow_igo(wanted)
     if unexplained:
         rows = [r for r in rows if r["explained_by"] is None]
     emit(

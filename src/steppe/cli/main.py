@@ -33,6 +33,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
     "gravity": ("steppe.cli.gravity", "app", True, ()),
     "texts": ("steppe.cli.texts", "app", True, ("steppe.cli.texts_team",)),
     "frameworks": ("steppe.cli.frameworks", "app", True, ()),
+    "serve": ("steppe.cli.serve", "serve", False, ()),
     "users": ("steppe.cli.users", "app", True, ()),
 }
 #: Options of the root that take a value.

@@ -51,7 +51,10 @@ DEFAULT_AS_OF = "01-01"
 #: Fixed effects the panel knows how to build, by name.
 FIXED_EFFECTS = ("exporter", "importer", "year", "exporter_year", "importer_year", "pair", "pair_intra")
 
-MembershipLookup = Callable[[str, list[str] | None], list[dict[str, Any]]]
+#: (org, roles, days) -> the (country, day) pairs in which the country certainly holds one of
+#: ``roles`` (None: full membership) in ``org`` under the KB's as-of rule. The store answers it
+#: with the rule's one definition in SQL (:func:`steppe.gravity.run.membership_lookup`).
+MembershipLookup = Callable[[str, list[str] | None, list[date]], set[tuple[str, date]]]
 
 
 @dataclass
@@ -140,37 +143,34 @@ def _as_of_day(year: int, month_day: str) -> date:
 
 
 def _member_matrix(
-    frame: pd.DataFrame, periods: list[dict[str, Any]], month_day: str
+    frame: pd.DataFrame, members: set[tuple[str, date]], month_day: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Whether exporter and importer each hold a listed role as of ``month_day`` of the row's year.
+    """Whether exporter and importer each are certain members on ``month_day`` of the row's year.
 
-    Membership is read with the KB's as-of rule (:func:`steppe.kb.asof.status`; dates may be
-    ``1994``, ``1997-06`` or ``1994-01-19``). Only a membership *certain* on the as-of day counts:
-    a year-precision start in year t is uncertain on 1 January of t, so its dummy is 0 in t and 1
-    from t+1 (as for a day-precision accession after 1 January); a year-precision end in year t
-    makes it 0 from t on (1 January of t lies in the end's window). See docs/gravity.md.
+    ``members`` is what the membership lookup returned for the as-of days of the frame's years
+    (dates in the KB may be ``1994``, ``1997-06`` or ``1994-01-19``). Only a membership *certain*
+    on the as-of day counts: a year-precision start in year t is uncertain on 1 January of t, so
+    its dummy is 0 in t and 1 from t+1 (as for a day-precision accession after 1 January); a
+    year-precision end in year t makes it 0 from t on. See docs/gravity.md.
     """
-    from steppe.kb.asof import status
-
-    years = np.sort(frame["year"].unique())
-    member: dict[tuple[str, int], bool] = {}
-    for p in periods:
-        for y in years:
-            day = _as_of_day(int(y), month_day)
-            if status(p["start"], p.get("end"), day) == "yes":
-                member[(p["country"], int(y))] = True
     yrs = frame["year"].to_numpy()
+    days = {int(y): _as_of_day(int(y), month_day) for y in np.unique(yrs)}
     exp_in = np.fromiter(
-        (member.get((c, int(y)), False) for c, y in zip(frame["exporter"].to_numpy(), yrs, strict=True)),
+        ((c, days[int(y)]) in members for c, y in zip(frame["exporter"].to_numpy(), yrs, strict=True)),
         dtype=bool,
         count=len(frame),
     )
     imp_in = np.fromiter(
-        (member.get((c, int(y)), False) for c, y in zip(frame["importer"].to_numpy(), yrs, strict=True)),
+        ((c, days[int(y)]) in members for c, y in zip(frame["importer"].to_numpy(), yrs, strict=True)),
         dtype=bool,
         count=len(frame),
     )
     return exp_in, imp_in
+
+
+def as_of_days(frame: pd.DataFrame, month_day: str = DEFAULT_AS_OF) -> list[date]:
+    """The as-of day of each year of ``frame`` (membership dummies read membership on it)."""
+    return [_as_of_day(int(y), month_day) for y in sorted(frame["year"].unique())]
 
 
 def add_term(
@@ -255,8 +255,9 @@ def add_term(
     else:  # membership dummies
         if memberships is None:
             raise UsageError(f"Term '{name}' needs the knowledge base for '{arg}'; run it with a store.")
-        periods = memberships(str(arg), spec.get("roles"))
-        exp_in, imp_in = _member_matrix(frame, periods, str(spec.get("as_of", DEFAULT_AS_OF)))
+        month_day = str(spec.get("as_of", DEFAULT_AS_OF))
+        members = memberships(str(arg), spec.get("roles"), as_of_days(frame, month_day))
+        exp_in, imp_in = _member_matrix(frame, members, month_day)
         international = frame["international"].to_numpy() == 1
         if kind == "both_members":
             values = exp_in & imp_in & international
@@ -282,10 +283,10 @@ def build_panel(
 ) -> Panel:
     """Standardise ``frame``, compute ``terms`` on all of it, then cut the sample.
 
-    ``memberships(org, roles)`` returns KB membership periods (``country``, ``start``,
-    ``end``) for membership dummies; a pair is "both members in year t" when both hold a
-    listed role on the as-of day of year t (default 1 January; start <= day < end), and
-    domestic pairs are never counted as members of an agreement with themselves.
+    ``memberships(org, roles, days)`` says which countries certainly hold a listed role on each
+    as-of day (:data:`MembershipLookup`); a pair is "both members in year t" when both do on
+    the as-of day of year t (default 1 January; start <= day < end), and domestic pairs are
+    never counted as members of an agreement with themselves.
     """
     out = standardise(frame, trade)
     term_columns: dict[str, list[str]] = {}

@@ -6,7 +6,7 @@ the command line and the report call it and add nothing but printing and storing
 
 from __future__ import annotations
 
-import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +18,18 @@ from steppe.gravity.panel import MembershipLookup, Panel, build_panel
 from steppe.gravity.spec import GravitySpec
 
 
-def load_frame(
-    spec: GravitySpec, mirror: str | os.PathLike[str] | None = None, store: Any = None
-) -> pd.DataFrame:
-    """The bilateral frame a spec names, with ``attrs['provenance']``."""
+def load_frame(spec: GravitySpec, store: Any = None) -> pd.DataFrame:
+    """The bilateral frame a spec names, with ``attrs['provenance']``.
+
+    Outside data comes from the store: the Guide's files (``source: agtpa``) as fetched by
+    ``steppe fetch yotov2016``, bilateral trade and covariates (``source: store``) as fetched by
+    their connectors; a ``csv`` file is the user's own.
+    """
     data = spec.data
     if data.source == "agtpa":
-        from steppe.sources import agtpa
-
         if not data.file:
             raise UsageError(f"Spec '{spec.name}': an agtpa data section needs 'file:'.")
-        return agtpa.read(data.file, mirror)
+        return guide_frame(data.file, store)
     if data.source == "csv":
         if not data.path:
             raise UsageError(f"Spec '{spec.name}': a csv data section needs 'path:'.")
@@ -43,6 +44,40 @@ def load_frame(
     from steppe.gravity.stored import stored_frame
 
     return stored_frame(spec.data, store)
+
+
+#: The connector that stores the Guide's application files.
+GUIDE_SOURCE = "yotov2016"
+
+
+def guide_frame(file: str, store: Any = None) -> pd.DataFrame:
+    """One of the Guide's application files as stored by ``steppe fetch yotov2016 --dataset FILE``."""
+    from steppe.store import data as store_data
+    from steppe.store import open_store
+
+    own = store is None
+    target = open_store() if own else store
+    try:
+        frame = store_data.gravity_panel(target, f"{GUIDE_SOURCE}:{file}")
+        info = store_data.dataset_info(target, frame.attrs["dataset_id"])
+    except NotFoundError:
+        raise NotFoundError(
+            f"The Guide's file '{file}' is not in the store; run 'steppe fetch {GUIDE_SOURCE} "
+            f"--dataset {file} --mirror DIR' first, DIR holding yotov_agtpa/{file} (from the Guide's "
+            "AdvancedGuideFiles.zip, https://vi.unctad.org/tpa)."
+        ) from None
+    finally:
+        if own:
+            target.close()
+    frame.attrs["provenance"] = {
+        "source": GUIDE_SOURCE,
+        "dataset_id": info["dataset_id"],
+        "file": file,
+        "sha256": info["content_hash"],
+        "location": info["location"],
+        "reference": info["params"].get("reference"),
+    }
+    return frame
 
 
 def _read_csv(spec: GravitySpec, path: Path) -> pd.DataFrame:
@@ -79,20 +114,15 @@ def _read_csv(spec: GravitySpec, path: Path) -> pd.DataFrame:
 
 
 def membership_lookup(store: Any = None) -> MembershipLookup:
-    """A function (org, roles) -> KB membership periods, resolving names through the KB."""
+    """A function (org, roles, days) -> (country, day) pairs of certain membership, answered by
+    the store with the as-of rule's SQL definition; names resolve through the KB."""
     from steppe.kb import queries
 
-    def lookup(org: str, roles: list[str] | None) -> list[dict[str, Any]]:
+    def lookup(org: str, roles: list[str] | None, days: list[date]) -> set[tuple[str, date]]:
         slug = queries.resolve_org(org, store=store)
-        wanted = set(roles) if roles else None
-        periods = queries.timeline(org=slug, store=store)
-        if wanted is None:
-            from steppe.kb.schema import FULL_MEMBERSHIP
-
-            wanted = set(FULL_MEMBERSHIP)
-        else:
-            queries._check_roles(list(wanted))
-        return [p for p in periods if p["role"] in wanted]
+        found = queries.member_statuses([slug], days, roles, store=store)
+        certain = found[found["status"] == "yes"]
+        return set(zip(certain["country"], certain["day"], strict=True))
 
     return lookup
 
@@ -115,20 +145,16 @@ def build(spec: GravitySpec, frame: pd.DataFrame, store: Any = None) -> Panel:
     )
 
 
-def run_spec(
-    spec: GravitySpec, mirror: str | os.PathLike[str] | None = None, store: Any = None
-) -> GravityResult:
+def run_spec(spec: GravitySpec, store: Any = None) -> GravityResult:
     """Load, build and estimate one spec."""
-    frame = load_frame(spec, mirror, store)
+    frame = load_frame(spec, store)
     panel = build(spec, frame, store)
     result = estimate(panel, spec.model, spec.name)
     result.spec_path = spec.path
     return result
 
 
-def run_counterfactual(
-    spec: GravitySpec, mirror: str | os.PathLike[str] | None = None, store: Any = None
-) -> tuple[GravityResult, Any]:
+def run_counterfactual(spec: GravitySpec, store: Any = None) -> tuple[GravityResult, Any]:
     """Estimate a spec, then its declared counterfactual (``counterfactual:`` section).
 
     ``set: {term: value}`` replaces a regressor's value for every international pair, or only
@@ -143,7 +169,7 @@ def run_counterfactual(
     cf = spec.counterfactual
     if not cf or not isinstance(cf.get("set"), dict):
         raise UsageError(f"Spec '{spec.name}' has no 'counterfactual:' section with 'set: {{term: value}}'.")
-    frame = load_frame(spec, mirror, store)
+    frame = load_frame(spec, store)
     panel = build(spec, frame, store)
     result = estimate(panel, spec.model, spec.name)
     data = panel.frame

@@ -631,22 +631,22 @@ def diff(
 
 
 def reconcile_cow_igo(
-    mirror: str | None = None, orgs: list[str] | None = None, *, store: Store | None = None
+    orgs: list[str] | None = None, *, dataset: str | None = None, store: Store | None = None
 ) -> list[dict[str, Any]]:
     """Country-years where the KB and COW IGO v3 disagree, each with its contested explanation.
 
-    Imports the COW file from the mirror into the store (with provenance) when it changed.
-    ``orgs`` restricts to COW abbreviations (``SCO``) or KB organisations (``sco``).
+    Reads the stored COW IGO data (``steppe fetch cow_igo`` loads it; ``dataset`` picks an
+    edition, default the pinned, else the newest) and writes nothing. ``orgs`` restricts to COW
+    abbreviations (``SCO``) or KB organisations (``sco``).
     """
     import pandas as pd
 
     from steppe.kb.reconcile import COW_TO_KB, reconcile
-    from steppe.sources import cow_igo
-    from steppe.store import cow_igo as cow_sql
+    from steppe.store import cow_igo as store_cow_igo
 
     store = kb_store(store)
-    data, _ = cow_igo.load(mirror, store)
-    stored = cow_sql.memberships(store, cow_igo.DATASET_ID)
+    stored = store_cow_igo.memberships(store, dataset)
+    system_years = store_cow_igo.system_years(store, stored.attrs["dataset_id"])
     ionames = None
     if orgs:
         ionames = []
@@ -667,7 +667,7 @@ def reconcile_cow_igo(
         stored,
         membership_frame(store),
         pd.DataFrame(kb_sql.contested(store), columns=["id", "subject"]),
-        system_years=data.system_years,
+        system_years=system_years,
         ionames=ionames,
     )
     return frame.to_dict(orient="records")

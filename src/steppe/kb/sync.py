@@ -10,8 +10,10 @@ from __future__ import annotations
 import weakref
 from pathlib import Path
 
+import pandas as pd
+
 from steppe import __version__
-from steppe.kb.loader import fingerprint, load_kb
+from steppe.kb.loader import KnowledgeBase, fingerprint, load_kb
 from steppe.store import Store, default_store
 from steppe.store import kb as kb_sql
 
@@ -45,14 +47,29 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
     from steppe.team.proposals import replay
 
     kb = load_kb(path)
+    tables = {name: store_frame(kb, name) for name in kb_sql.KB_TABLES}
     with store.transaction():  # the effective KB: the files, then every approved proposal (team mode)
-        kb_sql.replace_kb(store, kb, __version__)
+        kb_sql.replace_kb(store, tables, kb.fingerprint, str(kb.kb_dir), __version__)
         replay(store)
     if before is None:  # a new store: real numbers before any fetch (steppe.starter)
         from steppe import starter
 
         starter.ensure(store)
     return True
+
+
+def store_frame(kb: KnowledgeBase, name: str) -> pd.DataFrame:
+    """One KB table as the store holds it: each partial date split into its window columns
+    (earliest day, latest day, precision; :data:`steppe.store.kb.WINDOWS`)."""
+    frame = kb.frame(name)
+    for field, (earliest, latest, precision) in kb_sql.WINDOWS.get(name, {}).items():
+        values = frame.pop(field) if field in frame.columns else pd.Series([None] * len(frame))
+        frame[earliest] = [v.earliest if v is not None else None for v in values]
+        frame[latest] = [v.latest if v is not None else None for v in values]
+        frame[precision] = [v.precision if v is not None else None for v in values]
+    if name == "sources":
+        frame["date"] = [v.text if v is not None else None for v in frame["date"]]
+    return frame
 
 
 def kb_store(store: Store | None = None) -> Store:

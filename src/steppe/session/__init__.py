@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from steppe.session.index import Index
     from steppe.session.indicators import Indicators
     from steppe.session.kb import KB
+    from steppe.session.team import Team
     from steppe.session.texts import Texts
     from steppe.sources import FetchResult
     from steppe.store import Store
@@ -129,6 +130,13 @@ class Session:
         from steppe.session.index import Index
 
         return Index(self)
+
+    @cached_property
+    def team(self) -> Team:
+        """Team mode: accounts, KB proposals with review, coding together (docs/team.md)."""
+        from steppe.session.team import Team
+
+        return Team(self)
 
     @cached_property
     def frameworks(self) -> Frameworks:

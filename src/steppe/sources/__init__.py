@@ -4,7 +4,8 @@
 >>> fetch("imf_dots", mirror=Path("../shared/data"))       # doctest: +SKIP
 FetchResult(dataset_id='imf_dots:dots:sha256-…', source='imf_dots', edition=…, rows=…, loaded=True)
 
-Source ids: ``wdi``, ``imf_dots``, ``comtrade``, ``baci``, ``aiddata``, ``gravity``, ``gdelt``. Each lives
+Source ids: ``wdi``, ``imf_dots``, ``comtrade``, ``baci``, ``aiddata``, ``gravity``, ``gdelt``,
+``cow_igo``, ``yotov2016``. Each lives
 in its own module here; :mod:`steppe.store.data` has the readers analysis modules use.
 """
 
@@ -33,6 +34,8 @@ SOURCES: dict[str, str] = {
     "aiddata": "steppe.sources.aiddata",
     "gravity": "steppe.sources.gravity",
     "gdelt": "steppe.sources.gdelt",
+    "cow_igo": "steppe.sources.cow_igo",
+    "yotov2016": "steppe.sources.yotov2016",
 }
 
 

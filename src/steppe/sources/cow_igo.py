@@ -14,16 +14,18 @@ Peace Research 57(3): 492-503.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from steppe.codes import to_iso3
 from steppe.errors import DataError, NotFoundError, UsageError
+from steppe.sources.connector import FetchContext, Payload, content_hash
+from steppe.sources.validation import SourceSchema, TableRules
 
+SOURCE = "cow_igo"
+DATASETS = ("state_year_long",)
 FOLDER = "cow_igo_v3"
 MEMBERSHIP_FILE = "igo_membership_central_asia_and_partners_long.csv"
 STATES_FILE = "states2016.csv"
@@ -31,6 +33,21 @@ EDITION = "3.0"
 DATASET_ID = f"cow_igo:state_year_long:{EDITION}"
 STATUS_LABELS = {1: "full", 2: "associate", 3: "observer"}
 _REQUIRED = ("ccode", "year", "ioname", "status")
+
+#: Validation (docs/validation.md): COW covers 1815-2014; country numbers map to ISO3 where
+#: one exists (historical states keep a NULL iso3), so codes are not checked as ISO3 here.
+SCHEMA = SourceSchema(
+    source=SOURCE,
+    years=(1815, 2014),
+    tables={
+        "cow_igo_memberships": TableRules(
+            key=("ioname", "ccode", "year"), required=("ioname", "ccode", "year", "status")
+        ),
+        "cow_igo_states": TableRules(
+            key=("ccode", "styear"), required=("ccode", "styear", "endyear"), year=None
+        ),
+    },
+)
 
 
 @dataclass
@@ -43,28 +60,44 @@ class CowIgo:
     content_hash: str
 
 
-def mirror_folder(mirror: str | os.PathLike[str] | None = None) -> Path:
-    """The ``cow_igo_v3`` folder inside ``mirror`` (else STEPPE_MIRROR); one sentence if absent."""
-    from steppe.config import settings
+def read(ctx: FetchContext, *, dataset: str = "state_year_long") -> Payload:
+    """The COW IGO v3 state-year memberships (and the state system years) from the mirror.
 
-    base = Path(mirror).expanduser() if mirror else settings().mirror
-    if base is None:
-        raise UsageError(
-            "No mirror folder given: pass --mirror DIR or set STEPPE_MIRROR to a folder that holds "
-            f"{FOLDER}/{MEMBERSHIP_FILE} (../shared/data works)."
-        )
-    folder = base / FOLDER
-    if not (folder / MEMBERSHIP_FILE).is_file():
-        raise NotFoundError(
-            f"{folder / MEMBERSHIP_FILE} does not exist; point --mirror (or STEPPE_MIRROR) at a folder "
-            f"with a {FOLDER}/ subfolder holding the COW IGO v3 files."
-        )
-    return folder
+    The mirror layout is ``cow_igo_v3/igo_membership_central_asia_and_partners_long.csv`` and
+    ``cow_igo_v3/states2016.csv`` (see ../shared/data/cow_igo_v3/PROVENANCE.md); without a
+    mirror, ``--base-url`` serves the same layout.
+    """
+    if dataset not in DATASETS:
+        raise UsageError(f"Unknown cow_igo dataset '{dataset}'; use one of: {', '.join(DATASETS)}.")
+    members = ctx.obtain(f"{FOLDER}/{MEMBERSHIP_FILE}")
+    paths = [members]
+    states: Path | None = None
+    try:
+        states = ctx.obtain(f"{FOLDER}/{STATES_FILE}")
+        paths.append(states)
+    except NotFoundError:
+        states = None  # optional: without it every absent row reads as "not a member"
+    data = read_cow_igo(members, states)
+    frames = {"cow_igo_memberships": data.memberships}
+    if data.system_years is not None:
+        frames["cow_igo_states"] = data.system_years[["ccode", "iso3", "styear", "endyear"]]
+    return Payload(
+        dataset=dataset,
+        edition=EDITION,
+        content_hash=content_hash(paths),
+        frames=frames,
+        params={
+            "files": [p.name for p in paths],
+            "reference": "Pevehouse, Nordstrom, McManus and Jamison (2020), Tracking Organizations in "
+            "the World: The Correlates of War IGO Version 3.0 Datasets, Journal of Peace Research 57(3)",
+            "status": "1 full member, 2 associate, 3 observer; absent rows: no membership",
+        },
+    )
 
 
-def read_cow_igo(folder: Path) -> CowIgo:
-    """Read the long state-year file (and states2016.csv when present) into tidy frames."""
-    path = (folder / MEMBERSHIP_FILE).resolve()
+def read_cow_igo(path: Path, states: Path | None = None) -> CowIgo:
+    """Read the long state-year file (and states2016.csv when given) into tidy frames."""
+    path = path.resolve()
     data = path.read_bytes()
     frame = pd.read_csv(path, dtype={"ioname": str, "orgname": str, "state": str})
     missing = [c for c in _REQUIRED if c not in frame.columns]
@@ -88,30 +121,8 @@ def read_cow_igo(folder: Path) -> CowIgo:
         }
     )
     system = None
-    states = folder / STATES_FILE
-    if states.is_file():
+    if states is not None and states.is_file():
         raw = pd.read_csv(states)
         system = raw[["ccode", "styear", "endyear"]].copy()
         system["iso3"] = to_iso3(system["ccode"], "cow")
     return CowIgo(out, system, str(path), hashlib.sha256(data).hexdigest())
-
-
-def load(mirror: str | os.PathLike[str] | None = None, store=None) -> tuple[CowIgo, int]:
-    """Read the mirror and store its rows with provenance (skipped when the same bytes are stored)."""
-    from steppe.store import cow_igo as cow_sql
-    from steppe.store import open_store
-
-    data = read_cow_igo(mirror_folder(mirror))
-    target = store if store is not None else open_store()
-    if cow_sql.stored_hash(target, DATASET_ID) == data.content_hash:
-        return data, 0
-    rows = cow_sql.replace_dataset(
-        target,
-        DATASET_ID,
-        data.memberships,
-        edition=EDITION,
-        location=data.location,
-        content_hash=data.content_hash,
-        retrieved_at=datetime.now(UTC),
-    )
-    return data, rows

@@ -1,62 +1,45 @@
-"""SQL for the imported Correlates of War IGO memberships and their provenance row."""
+"""Readers of the Correlates of War IGO tables (filled by ``steppe fetch cow_igo``).
+
+The rows are loaded by the connector :mod:`steppe.sources.cow_igo` through
+:func:`steppe.store.data.load_dataset` (provenance in ``datasets``); which stored edition is
+read follows the store's one default-dataset rule (:func:`steppe.store.data.resolve_dataset`).
+"""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from steppe.errors import NotFoundError
+from steppe.store.data import resolve_dataset
+
 if TYPE_CHECKING:
     from steppe.store.db import Store
 
-
-def stored_hash(store: Store, dataset_id: str) -> str | None:
-    """Content hash of the stored edition of ``dataset_id``, None when not loaded."""
-    row = store.execute("SELECT content_hash FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchone()
-    return row[0] if row else None
+FETCH = "steppe fetch cow_igo --mirror DIR (a folder holding cow_igo_v3/)"
 
 
-def replace_dataset(
-    store: Store,
-    dataset_id: str,
-    rows: pd.DataFrame,
-    *,
-    edition: str,
-    location: str,
-    content_hash: str,
-    retrieved_at: datetime,
-) -> int:
-    """Swap the stored COW rows and their datasets row in one transaction; return the row count."""
-    frame = rows.assign(dataset_id=dataset_id)[
-        ["dataset_id", "ioname", "orgname", "ccode", "iso3", "year", "status"]
-    ]
-    with store.transaction():
-        store.execute("DELETE FROM cow_igo_memberships WHERE dataset_id = ?", [dataset_id])
-        store.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
-        count = store.insert_df("cow_igo_memberships", frame)
-        store.execute(
-            "INSERT INTO datasets (dataset_id, source, dataset, edition, params, location, retrieved_at, "
-            "content_hash, rows, tables) VALUES (?, 'cow_igo', 'state_year_long', ?, ?, ?, ?, ?, ?, ?)",
-            [
-                dataset_id,
-                edition,
-                json.dumps({"file": location.rsplit("/", 1)[-1]}),
-                location,
-                retrieved_at,
-                content_hash,
-                count,
-                ["cow_igo_memberships"],
-            ],
-        )
-    return count
-
-
-def memberships(store: Store, dataset_id: str) -> pd.DataFrame:
-    """The stored rows of one COW edition."""
-    return store.df(
+def memberships(store: Store, dataset: str | None = None) -> pd.DataFrame:
+    """The state-year rows of one COW edition (default: the pinned, else the newest), with
+    ``attrs['dataset_id']``."""
+    try:
+        dataset_id = resolve_dataset(store, "cow_igo_memberships", dataset or "cow_igo")
+    except NotFoundError:
+        raise NotFoundError(f"No COW IGO data is stored; run '{FETCH}' first.") from None
+    frame = store.query(
         "SELECT ioname, orgname, ccode, iso3, year, status FROM cow_igo_memberships "
         "WHERE dataset_id = ? ORDER BY ioname, iso3, year",
         [dataset_id],
     )
+    frame.attrs["dataset_id"] = dataset_id
+    return frame
+
+
+def system_years(store: Store, dataset_id: str) -> pd.DataFrame | None:
+    """The state system spans (ccode, iso3, styear, endyear) stored with a COW edition, or None."""
+    frame = store.query(
+        "SELECT ccode, iso3, styear, endyear FROM cow_igo_states WHERE dataset_id = ? ORDER BY ccode, styear",
+        [dataset_id],
+    )
+    return frame if len(frame) else None

@@ -85,9 +85,12 @@ FACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "news_tone": ("period_start", "resolution", "actor", "query", "source_country", "tone"),
+    "cow_igo_memberships": ("ioname", "orgname", "ccode", "iso3", "year", "status"),
+    "cow_igo_states": ("ccode", "iso3", "styear", "endyear"),
+    "gravity_panels": ("line", "exporter", "importer", "year", "pair_id", "variable", "value"),
 }
 #: Tables whose rows only annotate other rows; not counted in ``datasets.rows``.
-_ANNOTATION_TABLES = frozenset({"trade_flow_flags"})
+_ANNOTATION_TABLES = frozenset({"trade_flow_flags", "cow_igo_states"})
 
 #: A bulk loader: writes rows for ``dataset_id`` straight from files with SQL, returns the count.
 BulkLoader = Callable[["Store", str], int]
@@ -207,7 +210,7 @@ def load_dataset(
         for table, frame in frames.items():
             out = frame.loc[:, list(frame.columns)].copy()
             out.insert(0, "dataset_id", dataset_id)
-            n = store.insert_df(table, out)
+            n = store.insert_frame(table, out)
             if table not in _ANNOTATION_TABLES:
                 rows += n
             if n:
@@ -417,7 +420,7 @@ def _read(
     store: Store, table: str, columns: str, dataset: str | None, where: Where, order: str
 ) -> pd.DataFrame:
     dataset_id = resolve_dataset(store, table, dataset, where)
-    return store.df(
+    return store.query(
         f"SELECT {columns} FROM {table} t WHERE t.dataset_id = ? AND {where.sql()} ORDER BY {order}",
         [dataset_id, *where.args],
     )
@@ -458,7 +461,7 @@ def trade_flows(
     if classification is not None:
         where.add("t.classification = ?", classification)
     dataset_id = resolve_dataset(store, "trade_flows", dataset, where)
-    return store.df(
+    return store.query(
         "SELECT t.dataset_id, t.year, t.exporter, t.importer, t.reporter, t.product, t.classification, "
         "t.value_usd, t.quantity, t.valuation, f.flag FROM trade_flows t LEFT JOIN trade_flow_flags f "
         "ON f.dataset_id = t.dataset_id AND f.year = t.year AND f.exporter = t.exporter "
@@ -519,6 +522,33 @@ def gravity_covariates(
         where,
         "t.year NULLS FIRST, t.iso_o, t.iso_d",
     )
+
+
+def gravity_panel(store: Store, dataset: str) -> pd.DataFrame:
+    """One stored application panel (``gravity_panels``, e.g. 'yotov2016:Chapter1Application1.dta')
+    as the file's wide frame, in the file's order: exporter, importer, pair_id (when the file has
+    it), year and one float column per variable. ``attrs['dataset_id']`` says which edition.
+    """
+    dataset_id = resolve_dataset(store, "gravity_panels", dataset)
+    declared = _stored_params(store, dataset_id).get("variables")  # the file's column order
+    stored = {r[0] for r in store.execute(
+        "SELECT DISTINCT variable FROM gravity_panels WHERE dataset_id = ?", [dataset_id]
+    ).fetchall()}  # fmt: skip
+    variables = [v for v in declared or [] if v in stored] + sorted(stored - set(declared or []))
+    wide = ", ".join(f'max(CASE WHEN variable = ? THEN value END) AS "{i}"' for i in range(len(variables)))
+    frame = store.query(
+        f"SELECT exporter, importer, min(pair_id) AS pair_id, year, {wide} FROM gravity_panels "
+        "WHERE dataset_id = ? GROUP BY line, exporter, importer, year ORDER BY line",
+        [*variables, dataset_id],
+    )
+    frame.columns = ["exporter", "importer", "pair_id", "year", *variables]
+    if frame["pair_id"].isna().all():
+        frame = frame.drop(columns="pair_id")
+    else:
+        frame["pair_id"] = frame["pair_id"].astype("int64")
+    frame["year"] = frame["year"].astype("int64")
+    frame.attrs["dataset_id"] = dataset_id
+    return frame
 
 
 def development_finance(

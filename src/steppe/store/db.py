@@ -191,10 +191,6 @@ class Store:
     def table_exists(self, table: str) -> bool:
         return self.backend.table_exists(table)
 
-    #: Older names of :meth:`query` and :meth:`insert_frame`, kept for callers outside steppe.
-    df = query
-    insert_df = insert_frame
-
 
 _DEFAULT: dict[str, Store] = {}
 

@@ -44,7 +44,7 @@ def save_run(store: Store, run: dict[str, Any], coefficients: pd.DataFrame) -> s
                 "p_value": coefficients["p"].to_numpy(dtype=float),
             }
         )
-        store.insert_df("gravity_coefficients", frame)
+        store.insert_frame("gravity_coefficients", frame)
     return run_id
 
 

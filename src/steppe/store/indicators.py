@@ -57,7 +57,7 @@ def trade_rows(
         params["product"] = product
     else:
         where.append("product <> 'TOTAL'")
-    return store.df(
+    return store.query(
         "SELECT year, exporter, importer, reporter, product, value_usd, valuation FROM trade_flows WHERE "
         + " AND ".join(where),
         params,
@@ -96,7 +96,7 @@ def partner_import_rows(
     if years is not None:
         where.append("year BETWEEN $first AND $last")
         params.update(first=years[0], last=years[1])
-    return store.df(
+    return store.query(
         "SELECT year, exporter, importer, reporter, product, value_usd, valuation FROM trade_flows WHERE "
         + " AND ".join(where),
         params,
@@ -118,7 +118,7 @@ def country_indicator_rows(
     if years is not None:
         where.append("c.year BETWEEN $first AND $last")
         params.update(first=years[0], last=years[1])
-    return store.df(
+    return store.query(
         "SELECT c.dataset_id, d.source, c.iso3, c.year, c.indicator, c.value, c.unit "
         "FROM country_indicators c LEFT JOIN datasets d USING (dataset_id) WHERE "
         + " AND ".join(where)
@@ -140,7 +140,7 @@ def finance_by_recipient_year(
     if years is not None:
         where.append("year BETWEEN $first AND $last")
         params.update(first=years[0], last=years[1])
-    return store.df(
+    return store.query(
         "SELECT dataset_id, recipient, year, flow_class, sum(amount_usd) AS amount_usd, "
         "sum(amount_usd_constant) AS amount_usd_constant FROM development_finance WHERE "
         + " AND ".join(where)

@@ -9,14 +9,13 @@ them back at their precision.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for (fast CLI start-up)
     import pandas as pd
 
-    from steppe.kb.loader import KnowledgeBase
     from steppe.store.db import Store
 
 KB_TABLES = (
@@ -30,8 +29,8 @@ KB_TABLES = (
     "gaps",
 )
 
-#: Partial-date fields of each table -> (earliest, latest, precision) columns in the store.
-_WINDOWS: dict[str, dict[str, tuple[str, str, str]]] = {
+#: Partial-date fields of each KB table -> its (earliest, latest, precision) columns in the store.
+WINDOWS: dict[str, dict[str, tuple[str, str, str]]] = {
     "memberships": {
         "start": ("start_date", "start_latest", "start_precision"),
         "end": ("end_date", "end_latest", "end_precision"),
@@ -53,29 +52,14 @@ _WINDOWS: dict[str, dict[str, tuple[str, str, str]]] = {
 
 def _status(alias: str, param: str = "$as_of") -> str:
     """The as-of rule (macro ``kb_status``) for the period columns of table alias ``alias``."""
-    cols = ", ".join(f"{alias}.{c}" for f in ("start", "end") for c in _WINDOWS["memberships"][f])
+    cols = ", ".join(f"{alias}.{c}" for f in ("start", "end") for c in WINDOWS["memberships"][f])
     return f"kb_status({cols}, {param})"
 
 
 def _point(alias: str, field: str, param: str) -> str:
     """Whether the change dated by ``field`` has happened on ``param`` (macro ``kb_point_state``)."""
-    earliest, latest, precision = _WINDOWS["memberships"][field]
+    earliest, latest, precision = WINDOWS["memberships"][field]
     return f"kb_point_state({alias}.{earliest}, {alias}.{latest}, {alias}.{precision}, {param})"
-
-
-def _store_frame(kb: KnowledgeBase, name: str) -> pd.DataFrame:
-    import pandas as pd
-
-    """One KB table as the store holds it: partial dates split into their window columns."""
-    frame = kb.frame(name)
-    for field, (earliest, latest, precision) in _WINDOWS.get(name, {}).items():
-        values = frame.pop(field) if field in frame.columns else pd.Series([None] * len(frame))
-        frame[earliest] = [v.earliest if v is not None else None for v in values]
-        frame[latest] = [v.latest if v is not None else None for v in values]
-        frame[precision] = [v.precision if v is not None else None for v in values]
-    if name == "sources":
-        frame["date"] = [v.text if v is not None else None for v in frame["date"]]
-    return frame
 
 
 def loaded_fingerprint(store: Store) -> str | None:
@@ -84,18 +68,25 @@ def loaded_fingerprint(store: Store) -> str | None:
     return row[0] if row else None
 
 
-def replace_kb(store: Store, kb: KnowledgeBase, steppe_version: str) -> dict[str, int]:
-    """Swap the stored KB for ``kb`` in one transaction; on any failure nothing changes."""
+def replace_kb(
+    store: Store, tables: Mapping[str, pd.DataFrame], fingerprint: str, kb_dir: str, steppe_version: str
+) -> dict[str, int]:
+    """Swap the stored KB for ``tables`` (one frame per name of :data:`KB_TABLES`, partial dates
+    already split into their :data:`WINDOWS` columns) in one transaction; on any failure nothing
+    changes."""
+    missing = [name for name in KB_TABLES if name not in tables]
+    if missing:
+        raise ValueError(f"replace_kb needs every KB table; missing {', '.join(missing)}")
     counts = {}
     with store.transaction():
         for name in KB_TABLES:
             store.execute(f"DELETE FROM kb_{name}")
         for name in KB_TABLES:
-            counts[name] = store.insert_df(f"kb_{name}", _store_frame(kb, name))
+            counts[name] = store.insert_frame(f"kb_{name}", tables[name])
         store.execute("DELETE FROM kb_meta")
         store.execute(
             "INSERT INTO kb_meta (fingerprint, kb_dir, steppe_version) VALUES (?, ?, ?)",
-            [kb.fingerprint, str(kb.kb_dir), steppe_version],
+            [fingerprint, kb_dir, steppe_version],
         )
     return counts
 
@@ -197,7 +188,7 @@ def statuses(
         if values:
             where.append(f"list_contains(${name}s, m.{name})")
             params[f"{name}s"] = list(values)
-    return store.df(
+    return store.query(
         f"SELECT d.day, m.org, m.country, m.role, {_status('m', 'd.day')} AS status "
         "FROM kb_memberships m, (SELECT unnest($days) AS day) d WHERE "
         + " AND ".join(where)
@@ -235,7 +226,7 @@ def changes(
         params["org"] = org
     parts = []
     for point in ("start", "end"):
-        earliest, _, precision = _WINDOWS["memberships"][point]
+        earliest, _, precision = WINDOWS["memberships"][point]
         on_first, on_last = _point("m", point, "$first"), _point("m", point, "$last")
         parts.append(
             f"SELECT '{point}' AS point, m.org, m.country, m.role, m.{earliest} AS day, "
@@ -325,7 +316,7 @@ def sources(store: Store, source_id: str | None) -> list[dict]:
 
 def membership_frame(store: Store) -> pd.DataFrame:
     """Every membership row with its date windows (earliest, latest, precision columns)."""
-    return store.df(
+    return store.query(
         "SELECT org, country, role, start_date, start_latest, start_precision, end_date, end_latest, "
         "end_precision, confidence, sources FROM kb_memberships ORDER BY org, country, start_date"
     )
@@ -333,7 +324,7 @@ def membership_frame(store: Store) -> pd.DataFrame:
 
 def organisation_frame(store: Store) -> pd.DataFrame:
     """Every organisation with its founding and dissolution windows, initiators and secretariat."""
-    frame = store.df(
+    frame = store.query(
         "SELECT slug, name, kind, founded, founded_latest, founded_precision, dissolved, "
         "dissolved_latest, dissolved_precision, initiators, secretariat, secretariat_host "
         "FROM kb_organisations ORDER BY slug"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from steppe.kb.loader import KnowledgeBase
+    import pandas as pd
+
     from steppe.store.db import Store
 
 #: Columns that identify a row of each table a proposal may change (``IS NOT DISTINCT FROM``,
@@ -44,7 +45,8 @@ def proposal(store: Store, proposal_id: int) -> dict[str, Any] | None:
 
 
 def proposals(store: Store, status: str | None = None, author: str | None = None) -> list[dict[str, Any]]:
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if status:
         where.append("status = ?")
         params.append(status)
@@ -107,7 +109,8 @@ def changes(
 ) -> list[dict[str, Any]]:
     """The audit log, oldest first; ``org`` and ``country`` match any organisation or country the
     change is about, ``author`` the proposer or the reviewer."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if org:
         where.append("(' ' || coalesce(org, '') || ' ') LIKE ?")
         params.append(f"% {org} %")
@@ -149,8 +152,7 @@ def delete_source(store: Store, source_id: str) -> None:
     store.execute("DELETE FROM kb_sources WHERE id = ?", [source_id])
 
 
-def insert_kb_rows(store: Store, kb: KnowledgeBase, table: str) -> int:
-    """Add the rows ``kb`` holds for ``table``, dates split into their window columns."""
-    from steppe.store.kb import _store_frame
-
-    return store.insert_df(f"kb_{table}", _store_frame(kb, table))
+def insert_kb_rows(store: Store, table: str, frame: pd.DataFrame) -> int:
+    """Add KB rows to ``kb_<table>`` (a frame as :func:`steppe.kb.sync.store_frame` makes it:
+    dates split into their window columns)."""
+    return store.insert_frame(f"kb_{table}", frame)

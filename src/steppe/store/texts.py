@@ -40,7 +40,7 @@ def insert_document(store: Store, row: dict[str, Any]) -> None:
 
 
 def insert_frame(store: Store, table: str, frame: pd.DataFrame) -> int:
-    return store.insert_df(table, frame)
+    return store.insert_frame(table, frame)
 
 
 def documents(store: Store) -> list[dict]:
@@ -51,6 +51,11 @@ def documents(store: Store) -> list[dict]:
     )
 
 
+def segment_count(store: Store, doc_id: str) -> int:
+    """How many segments one stored document has."""
+    return int(store.scalar("SELECT count(*) FROM texts_segments WHERE doc_id = ?", [doc_id]) or 0)
+
+
 def document(store: Store, doc_id: str) -> dict | None:
     found = store.rows("SELECT * FROM texts_documents WHERE doc_id = ?", [doc_id])
     return found[0] if found else None
@@ -58,12 +63,12 @@ def document(store: Store, doc_id: str) -> dict | None:
 
 def segments(store: Store, doc_ids: list[str] | None = None) -> pd.DataFrame:
     if doc_ids:
-        return store.df(
+        return store.query(
             "SELECT doc_id, seg_no, start_pos, end_pos, text FROM texts_segments "
             "WHERE list_contains(?, doc_id) ORDER BY doc_id, seg_no",
             [doc_ids],
         )
-    return store.df(
+    return store.query(
         "SELECT doc_id, seg_no, start_pos, end_pos, text FROM texts_segments ORDER BY doc_id, seg_no"
     )
 
@@ -85,7 +90,7 @@ def replace_codebook(store: Store, meta: dict[str, Any], codes: pd.DataFrame) ->
         "INSERT INTO texts_codebooks (codebook, name, version, source, path) VALUES (?, ?, ?, ?, ?)",
         [meta["codebook"], meta["name"], meta.get("version"), meta["source"], meta.get("path")],
     )
-    store.insert_df("texts_codes", codes)
+    store.insert_frame("texts_codes", codes)
 
 
 def ensure_codebook_row(store: Store, codebook: str, name: str, source: str) -> None:
@@ -174,7 +179,7 @@ def codings(
     if coders:
         where.append("list_contains($coders, c.coder)")
         params["coders"] = coders
-    return store.df(
+    return store.query(
         "SELECT c.coding_id, c.doc_id, c.seg_no, c.start_pos, c.end_pos, c.code, c.coder, c.origin, c.memo, "
         "c.suggestion_id, c.created_at, c.removed_at, c.removed_by FROM texts_codings c WHERE "
         + " AND ".join(where)
@@ -210,7 +215,7 @@ def suggestions(
     elif status in ("accepted", "rejected"):
         where.append("decision = $status")
         params["status"] = status
-    return store.df(
+    return store.query(
         "SELECT suggestion_id, doc_id, seg_no, code, confidence, rule_score, similarity, reason, method, "
         "created_at, decision, decided_by, decided_at FROM texts_suggestions WHERE "
         + " AND ".join(where)

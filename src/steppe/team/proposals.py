@@ -223,8 +223,10 @@ def _apply(store: Store, table: str, target: str | None, row: Row, source: Row) 
                 sql.delete_row(store, table, _key_columns(table, current))
     sql.delete_source(store, source["id"])
     kb = KnowledgeBase(Path("."), {"sources": [source], table: [row]}, "")
-    sql.insert_kb_rows(store, kb, "sources")
-    sql.insert_kb_rows(store, kb, table)
+    from steppe.kb.sync import store_frame
+
+    sql.insert_kb_rows(store, "sources", store_frame(kb, "sources"))
+    sql.insert_kb_rows(store, table, store_frame(kb, table))
 
 
 def replay(store: Store) -> int:

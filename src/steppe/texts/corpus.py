@@ -393,11 +393,7 @@ def add_documents(
             digest = doc.content_hash
             if digest in known_hashes:
                 existing = known_hashes[digest]
-                n = int(
-                    st.execute("SELECT count(*) FROM texts_segments WHERE doc_id = ?", [existing]).fetchone()[
-                        0
-                    ]
-                )
+                n = sql.segment_count(st, existing)
                 results.append(
                     {"id": existing, "path": doc.path, "segments": n, "duplicate_of": existing,
                      "near_duplicate_of": None, "similarity": 1.0}

@@ -22,7 +22,7 @@ import pytest
 pytest.importorskip("pyfixest")
 
 from steppe.gravity.two_stage import rta_counterfactual
-from steppe.sources import agtpa
+from steppe.sources import yotov2016
 
 
 def _effect_of_policy(change: pd.Series) -> pd.Series:
@@ -53,7 +53,7 @@ def nafta_ge():
     folder = SHARED_DATA / "yotov_agtpa" / "results" / "ch2_app2_rta_effects"
     if not folder.is_dir():
         pytest.skip("../shared/data/yotov_agtpa is not beside the checkout")
-    frame = agtpa.read("agtpa_applications.csv.gz", SHARED_DATA)
+    frame = yotov2016.read_file(SHARED_DATA / "yotov_agtpa" / "agtpa_applications.csv.gz")
     ge, b_rta = rta_counterfactual(
         frame,
         years=range(1986, 2007, 4),

@@ -32,13 +32,14 @@ PAIRS = [
 
 
 @pytest.fixture(scope="module")
-def border_ge(request):
+def border_ge(request, guide_store):
     from tests.conftest import SHARED_DATA
 
     folder = SHARED_DATA / "yotov_agtpa" / "results" / "ch2_app1_trade_without_border"
     if not folder.is_dir():
         pytest.skip("../shared/data/yotov_agtpa is not beside the checkout")
-    _, ge = run_counterfactual(load_spec("yotov-2016-ch2-trade-without-borders"), mirror=SHARED_DATA)
+    spec = load_spec("yotov-2016-ch2-trade-without-borders")
+    _, ge = run_counterfactual(spec, store=guide_store(spec.data.file))
     stata = {
         kind: pd.read_stata(folder / f"1_TradeWithoutBorder_FULL_{kind}.dta").set_index("country")
         for kind in ("PROD", "CONS")

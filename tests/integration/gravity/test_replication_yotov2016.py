@@ -58,16 +58,13 @@ def _params():
 
 
 @pytest.fixture(scope="module")
-def results():
-    from tests.conftest import SHARED_DATA
-
-    if not (SHARED_DATA / "yotov_agtpa").is_dir():
-        pytest.skip("../shared/data/yotov_agtpa is not beside the checkout")
+def results(guide_store):
     cache: dict[str, object] = {}
 
     def get(name: str):
         if name not in cache:
-            cache[name] = run_spec(load_spec(name), mirror=SHARED_DATA)
+            spec = load_spec(name)
+            cache[name] = run_spec(spec, store=guide_store(spec.data.file))
         return cache[name]
 
     return get

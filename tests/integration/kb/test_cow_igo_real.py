@@ -4,27 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from steppe.kb import queries
-from steppe.sources import cow_igo
-from steppe.store import cow_igo as cow_sql
+from steppe.sources import cow_igo, fetch
+from steppe.store import cow_igo as store_cow_igo
+
+
+@pytest.fixture
+def store(shared_data: Path, store):
+    """The test store with COW IGO v3 fetched from ../shared/data."""
+    fetch("cow_igo", mirror=shared_data, store=store)
+    return store
 
 
 def test_import_stores_rows_with_provenance(shared_data: Path, store) -> None:
-    data, rows = cow_igo.load(shared_data, store)
-    assert rows == 39292  # PROVENANCE.md: 39,292 rows
-    assert data.memberships["iso3"].notna().all()
     stored = store.rows("SELECT * FROM datasets WHERE dataset_id = ?", [cow_igo.DATASET_ID])
     assert stored[0]["source"] == "cow_igo" and stored[0]["edition"] == "3.0"
-    assert stored[0]["rows"] == 39292 and stored[0]["content_hash"] == data.content_hash
-    kaz = cow_sql.memberships(store, cow_igo.DATASET_ID).query("iso3 == 'KAZ' and year == 2014")
+    assert stored[0]["rows"] == 39292  # PROVENANCE.md: 39,292 rows
+    rows = store_cow_igo.memberships(store)
+    assert rows["iso3"].notna().all() and rows.attrs["dataset_id"] == cow_igo.DATASET_ID
+    kaz = rows.query("iso3 == 'KAZ' and year == 2014")
     assert len(kaz) == 56  # PROVENANCE.md: Kazakhstan 2014 belongs to 56 IGOs
     assert {"CIS", "CSTO", "EAEC", "SCO", "ECO", "CICA", "OSCE", "AsDB"} <= set(kaz["ioname"])
-    _, again = cow_igo.load(shared_data, store)
-    assert again == 0  # same bytes: not reloaded
+    assert not fetch("cow_igo", mirror=shared_data, store=store).loaded  # same bytes: not reloaded
 
 
 def test_every_disagreement_is_explained(shared_data: Path, store) -> None:
-    rows = queries.reconcile_cow_igo(str(shared_data), store=store)
+    rows = queries.reconcile_cow_igo(store=store)
     unexplained = {
         (r["ioname"], r["country"], r["year"], r["cow"], r["kb"]) for r in rows if not r["explained_by"]
     }
@@ -44,14 +51,14 @@ def test_every_disagreement_is_explained(shared_data: Path, store) -> None:
 def test_year_precision_rows_agree_with_cow_in_their_year(shared_data: Path, store) -> None:
     # ADB: KAZ and KGZ joined in 1994, UZB in 1995, TJK in 1998 (year precision); ECO's founders 1985.
     # COW codes the year of accession as a member year, and so does the KB for a year-precision start.
-    rows = queries.reconcile_cow_igo(str(shared_data), ["AsDB", "ECO"], store=store)
+    rows = queries.reconcile_cow_igo(["AsDB", "ECO"], store=store)
     wanted = {("AsDB", c) for c in ("KAZ", "KGZ", "UZB", "TJK", "TKM")}
     wanted |= {("ECO", c) for c in ("IRN", "PAK", "TUR")}
     assert not [r for r in rows if (r["ioname"], r["country"]) in wanted]
 
 
 def test_kb_agrees_with_cow_on_core_memberships(shared_data: Path, store) -> None:
-    rows = queries.reconcile_cow_igo(str(shared_data), ["CIS", "OSCE", "sco"], store=store)
+    rows = queries.reconcile_cow_igo(["CIS", "OSCE", "sco"], store=store)
     # CIS: Turkmenistan's associate status from 2005 matches COW year by year.
     assert not [r for r in rows if r["ioname"] == "CIS"]
     assert {r["country"] for r in rows if r["ioname"] == "SCO"} == {"AFG", "IND", "IRN", "MNG", "PAK"}

@@ -29,7 +29,7 @@ from pathlib import Path
 from steppe.store.db import Store
 
 marker, release = Path(sys.argv[1]), Path(sys.argv[2])
-insert = Store.insert_df
+insert = Store.insert_frame
 
 def held_insert(self, table, frame):
     n = insert(self, table, frame)
@@ -40,7 +40,7 @@ def held_insert(self, table, frame):
             time.sleep(0.05)
     return n
 
-Store.insert_df = held_insert
+Store.insert_frame = held_insert
 from steppe.cli.main import main
 sys.exit(main(["fetch", "comtrade", "--mirror", sys.argv[3], "--years", "2019", "--no-progress"]))
 """

@@ -98,7 +98,7 @@ from steppe.store.db import Store
 
 db, mirror, marker = sys.argv[1:4]
 store = open_store(db)
-insert = Store.insert_df
+insert = Store.insert_frame
 
 def slow_insert(self, table, frame):
     n = insert(self, table, frame)
@@ -107,7 +107,7 @@ def slow_insert(self, table, frame):
     time.sleep(120)
     return n
 
-Store.insert_df = slow_insert
+Store.insert_frame = slow_insert
 fetch("imf_dots", store=store, mirror=mirror)
 """
 

@@ -43,7 +43,7 @@ def test_imf_dots_both_views_in_dollars_with_estimate_flag(store, shared_data: P
     assert (flags["flag"] == "estimate").sum() > 100
     assert set(flags["flag"].dropna()) == {"estimate"}
     # IMF country groups are not countries: none survives as a code.
-    codes = store.df(
+    codes = store.query(
         "SELECT DISTINCT exporter AS c FROM trade_flows UNION SELECT DISTINCT importer FROM trade_flows"
     )
     assert codes["c"].str.fullmatch(r"[A-Z]{3}").all()
@@ -92,7 +92,7 @@ def test_comtrade_exports_with_world_totals(store, shared_data: Path) -> None:
 
 def test_comtrade_years_option_reads_only_those_files(store, shared_data: Path) -> None:
     result = fetch("comtrade", store=store, mirror=shared_data, years="2019:2020")
-    years = store.df("SELECT DISTINCT year FROM trade_flows ORDER BY year")["year"].tolist()
+    years = store.query("SELECT DISTINCT year FROM trade_flows ORDER BY year")["year"].tolist()
     assert years == [2019, 2020]
     assert len(data.dataset_info(store, result.dataset_id)["params"]["files"]) == 2
 
@@ -109,7 +109,7 @@ def test_wdi_bulk_and_gdp(store, shared_data: Path) -> None:
     assert _one(fdi, year=2024).value == pytest.approx(-0.68e9, rel=1e-2)
     assert len(fdi) == 33  # 1992-2024
     # aggregates (regions, income groups) are not countries; the world total is kept
-    assert "ECS" not in set(store.df("SELECT DISTINCT iso3 FROM country_indicators")["iso3"])
+    assert "ECS" not in set(store.query("SELECT DISTINCT iso3 FROM country_indicators")["iso3"])
     assert not data.country_indicators(store, "BX.TRF.PWKR.CD.DT", countries="WLD").empty
     assert bulk.edition.startswith("sha256-")  # the FDI extract has no "Last Updated Date"
     gdp = fetch("wdi", store=store, mirror=shared_data, dataset="gdp")
@@ -124,7 +124,7 @@ def test_aiddata_country_year(store, shared_data: Path) -> None:
     kaz = data.development_finance(store, recipients="KAZ", years=2008, flow_class="oof")
     assert kaz.amount_usd_constant.iloc[0] == pytest.approx(12_552_952_613.8)
     assert kaz.project_id.isna().all() and kaz.amount_usd.isna().all()
-    assert set(store.df("SELECT DISTINCT flow_class FROM development_finance")["flow_class"]) == {
+    assert set(store.query("SELECT DISTINCT flow_class FROM development_finance")["flow_class"]) == {
         "oda",
         "oof",
         "vague",

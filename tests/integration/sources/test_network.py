@@ -141,7 +141,7 @@ def test_wdi_through_wbgapi_and_its_cache(store, server: LocalServer, shared_dat
     tjk = data.country_indicators(store, "BX.TRF.PWKR.CD.DT", countries="TJK", years=2024)
     assert tjk.value.iloc[0] == pytest.approx(6.80e9, rel=1e-3)
     assert tjk.unit.iloc[0] == "current US$"
-    assert "ECS" not in set(store.df("SELECT iso3 FROM country_indicators")["iso3"])
+    assert "ECS" not in set(store.query("SELECT iso3 FROM country_indicators")["iso3"])
     assert any("/series/BX.TRF.PWKR.CD.DT/country/KGZ;TJK;UZB/time/all" in r for r in server.requests)
     count = len(server.requests)
     again = fetch("wdi", store=store, base_url=f"{server.url}/v2", **opts)

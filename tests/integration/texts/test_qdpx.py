@@ -46,12 +46,12 @@ def test_round_trip_preserves_every_code_and_segment(project, tmp_path: Path) ->
     other = open_store(tmp_path / "other.duckdb")
     result = import_qdpx(out, store=other)
     assert result["documents"] == 2
-    before, after = project.df(CODED_SQL), other.df(CODED_SQL)
+    before, after = project.query(CODED_SQL), other.query(CODED_SQL)
     assert len(before) > 5
     assert before.equals(after)
-    assert project.df(CODES_SQL).equals(other.df(CODES_SQL))
+    assert project.query(CODES_SQL).equals(other.query(CODES_SQL))
     seg_sql = "SELECT doc_id, seg_no, start_pos, end_pos, text FROM texts_segments ORDER BY ALL"
-    assert project.df(seg_sql).equals(other.df(seg_sql))
+    assert project.query(seg_sql).equals(other.query(seg_sql))
     other.close()
 
 

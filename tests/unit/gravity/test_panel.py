@@ -21,8 +21,11 @@ def _frame(countries=("AAA", "BBB", "CCC"), years=(2014, 2015, 2016)) -> pd.Data
 
 
 def _lookup(periods):
-    def lookup(org, roles):
-        return periods
+    """A membership lookup over fixed periods, answered with the as-of rule's Python reference."""
+    from steppe.kb.asof import status
+
+    def lookup(org, roles, days):
+        return {(p["country"], d) for p in periods for d in days if status(p["start"], p["end"], d) == "yes"}
 
     return lookup
 
@@ -98,9 +101,9 @@ def test_lags_reproduce_the_guide_file(shared_data):
     # The Guide's rta_lag4/rta_lead4 were built by the authors from their agreement history; a
     # plain 4-year shift of the file's own rta column reproduces 99.3% of the lags and 95.2% of the leads
     # (e.g. CYP-ESP 1990 has rta_lag4 = 1 while rta in 1986 is 0).
-    from steppe.sources import agtpa
+    from steppe.sources import yotov2016
 
-    frame = agtpa.read("agtpa_applications.csv.gz", shared_data)
+    frame = yotov2016.read_file(shared_data / "yotov_agtpa" / "agtpa_applications.csv.gz")
     panel = build_panel(
         frame, {"my_lag4": {"lag": "rta", "years": 4}, "my_lead4": {"lead": "rta", "years": 4}}
     )

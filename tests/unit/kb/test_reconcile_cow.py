@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from steppe.errors import DataError, NotFoundError, UsageError
+from steppe.errors import DataError, NotFoundError
 from steppe.kb.loader import load_kb
 from steppe.kb.reconcile import COW_TO_KB, KB_TO_COW, Mapping, reconcile
 from steppe.kb.schema import ROLES
@@ -50,7 +50,8 @@ def mirror(tmp_path: Path) -> Path:
 
 
 def test_importer_reads_and_maps_codes(mirror: Path) -> None:
-    data = cow_igo.read_cow_igo(cow_igo.mirror_folder(mirror))
+    folder = mirror / "cow_igo_v3"
+    data = cow_igo.read_cow_igo(folder / cow_igo.MEMBERSHIP_FILE, folder / cow_igo.STATES_FILE)
     assert len(data.memberships) == 14
     assert dict(zip(data.memberships["ccode"], data.memberships["iso3"], strict=True)) == {
         705: "KAZ",
@@ -65,14 +66,31 @@ def test_importer_rejects_unknown_status(mirror: Path) -> None:
     path = mirror / "cow_igo_v3" / cow_igo.MEMBERSHIP_FILE
     path.write_text(LONG + "705,kazakhstan,2004,HOME,Home format,7,odd\n", encoding="utf-8")
     with pytest.raises(DataError, match="status 7"):
-        cow_igo.read_cow_igo(mirror / "cow_igo_v3")
+        cow_igo.read_cow_igo(path)
 
 
-def test_mirror_must_be_given_and_exist(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="--mirror"):
-        cow_igo.mirror_folder(None)
-    with pytest.raises(NotFoundError, match="does not exist"):
-        cow_igo.mirror_folder(tmp_path)
+def test_fetch_stores_rows_with_provenance_and_reconcile_only_reads(mirror: Path, store) -> None:
+    from steppe.kb import queries
+    from steppe.sources import fetch
+
+    with pytest.raises(NotFoundError, match="steppe fetch cow_igo"):
+        queries.reconcile_cow_igo(store=store)  # nothing stored: reading never imports
+    result = fetch("cow_igo", mirror=mirror, store=store)
+    assert result.dataset_id == cow_igo.DATASET_ID and result.rows == 14 and result.loaded
+    row = store.rows("SELECT * FROM datasets WHERE dataset_id = ?", [cow_igo.DATASET_ID])[0]
+    assert sorted(row["tables"]) == ["cow_igo_memberships", "cow_igo_states"]
+    assert "states2016.csv" in row["location"]
+    before = store.scalar("SELECT count(*) FROM datasets")
+    queries.reconcile_cow_igo(store=store)
+    assert store.scalar("SELECT count(*) FROM datasets") == before
+    assert not fetch("cow_igo", mirror=mirror, store=store).loaded  # same bytes: nothing added
+
+
+def test_mirror_without_the_files_is_one_sentence(tmp_path: Path, store) -> None:
+    from steppe.sources import fetch
+
+    with pytest.raises(NotFoundError, match="cow_igo_v3/igo_membership"):
+        fetch("cow_igo", mirror=tmp_path, store=store)
 
 
 def test_every_role_maps_to_a_cow_code() -> None:
@@ -87,7 +105,9 @@ def test_mapping_points_at_bundled_organisations() -> None:
 
 
 def test_disagreements_by_hand(mirror: Path, tiny_kb: Path) -> None:
-    data = cow_igo.read_cow_igo(mirror / "cow_igo_v3")
+    data = cow_igo.read_cow_igo(
+        mirror / "cow_igo_v3" / cow_igo.MEMBERSHIP_FILE, mirror / "cow_igo_v3" / cow_igo.STATES_FILE
+    )
     kb = load_kb(tiny_kb)
     contested = pd.DataFrame(
         [{"id": "mix-associate", "subject": "cow_igo:MIX:*:2000-2001"}], columns=["id", "subject"]
@@ -120,7 +140,9 @@ def test_disagreements_by_hand(mirror: Path, tiny_kb: Path) -> None:
 
 
 def test_system_years_limit_the_comparison(mirror: Path, tiny_kb: Path) -> None:
-    data = cow_igo.read_cow_igo(mirror / "cow_igo_v3")
+    data = cow_igo.read_cow_igo(
+        mirror / "cow_igo_v3" / cow_igo.MEMBERSHIP_FILE, mirror / "cow_igo_v3" / cow_igo.STATES_FILE
+    )
     system = data.system_years.copy()
     system.loc[system["iso3"] == "KAZ", "styear"] = 1996  # KAZ not in the system in 1995
     out = reconcile(
