@@ -126,3 +126,22 @@ def test_json_commands_start_without_pandas(tmp_path):
     assert flags == "0 0 False False False False", done.stderr
     assert int(count) >= 4
     assert Path(env["STEPPE_DB"]).exists()
+
+
+def test_xlsx_from_any_table_command(capsysbinary, store):
+    """A command that draws its own table (kb overlap) gives a workbook too, numbers as numbers."""
+    from openpyxl import load_workbook
+
+    from steppe.cli.main import main
+
+    assert main(["kb", "overlap", "--as-of", "2016-01-01", "--format", "xlsx"]) == 0
+    out = capsysbinary.readouterr().out
+    assert out[:2] == b"PK"  # a zip: the xlsx container
+    book = load_workbook(io.BytesIO(out))
+    sheet = book.worksheets[0]
+    assert sheet.title.startswith("Memberships as of 2016-01-01")
+    assert [c.value for c in sheet["A"]][1:6] == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+    assert main(["kb", "members", "sco", "--as-of", "2018-01-01", "--format", "xlsx"]) == 0
+    rows = list(load_workbook(io.BytesIO(capsysbinary.readouterr().out)).worksheets[0].values)
+    assert rows[0] == ("country", "role", "start", "end", "uncertain", "sources")
+    assert {r[0] for r in rows[1:]} >= {"KAZ", "KGZ", "TJK", "UZB", "CHN", "RUS", "IND", "PAK"}
