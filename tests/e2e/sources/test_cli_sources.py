@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-FETCH_KEYS = ["dataset_id", "source", "edition", "rows", "loaded", "location"]
+FETCH_KEYS = ["dataset_id", "source", "edition", "rows", "loaded", "location", "replaced_starter"]
 LIST_KEYS = [
     "dataset_id",
     "source",
