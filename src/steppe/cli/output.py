@@ -326,8 +326,8 @@ def emit(
             no_wrap=ident,
             min_width=longest if ident else None,
         )
-    for row in cells:
-        table.add_row(*(Text(row[cols.index(c)]) for c in shown))
+    for line in cells:
+        table.add_row(*(Text(line[cols.index(c)]) for c in shown))
     console.print(table, crop=False)  # ids wider than the terminal wrap on screen, never cut
     if dropped:
         warn(

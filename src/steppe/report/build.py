@@ -20,7 +20,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -77,7 +77,7 @@ REGION_NAMES = {
 
 #: The view the peer comparison uses: a world matrix with non-reporters (Turkmenistan in
 #: Comtrade) filled from their partners' import reports, so that the C5 is measured at all.
-PEER_VIEW = "reconciled"
+PEER_VIEW: Final = "reconciled"
 
 #: Sources by the name a reader knows them by (cards, captions).
 SOURCE_NAMES = {
@@ -322,6 +322,11 @@ class Context:
             return None
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts keyed by column name (for tables)."""
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
+
+
 def as_context(source: Context | Store) -> Context:
     """A section builder's context: given, or a default one (every section, every year) for a store."""
     return source if isinstance(source, Context) else Context(source, Options(), draws=200, seed=0)
@@ -501,7 +506,7 @@ def events_section(source: Context | Store) -> Section:
             "sources.",
         )
     )
-    rows = sorted(frame.to_dict(orient="records"), key=lambda e: str(e["start"]), reverse=True)
+    rows = sorted(records(frame), key=lambda e: str(e["start"]), reverse=True)
     for r in rows:
         r["organisations"] = [ctx.org_names.get(o, o) for o in (r.get("orgs") or [])]
     sec.add(f"<details><summary>All {len(rows)} events, newest first, with their sources</summary>")
@@ -752,7 +757,7 @@ def dependence_section(source: Context | Store) -> Section:
         )
         if html:
             sec.add(html)
-        rows = last.to_dict(orient="records")
+        rows = records(last)
         for r in rows:
             r["state"] = charts.label(r["country"])
         sec.add(
@@ -873,7 +878,7 @@ def index_section(source: Context | Store) -> Section:
             chart_id=ctx.chart_id("index-latest"),
         )
         sec.add(_chart_html(chart, "Dot: score as declared; bar: 5th-95th percentile band. " + how))
-        rows = last.to_dict(orient="records")
+        rows = records(last)
         for r in rows:
             r["state"] = charts.label(r["unit"])
         pinned = bool(last["band_note"].notna().any())
@@ -944,7 +949,7 @@ def gravity_section(source: Context | Store) -> Section | None:
     )
     for run in runs:
         provenance = run.get("provenance") or {}
-        source = "; ".join(f"{k}: {v}" for k, v in sorted(provenance.items()) if v not in (None, "", [], {}))
+        origin = "; ".join(f"{k}: {v}" for k, v in sorted(provenance.items()) if v not in (None, "", [], {}))
         dropped = run.get("dropped") or {}
         dropped_text = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items()) if v)
         sec.add(
@@ -968,7 +973,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                 title=f"{run['spec_name']}: coefficients with 95% intervals",
                 x_title="Coefficient",
                 reference=0,
-                source=source or None,
+                source=origin or None,
                 keep=["se", "p_value"],
                 chart_id=ctx.chart_id("gravity"),
             )
@@ -976,7 +981,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                 _chart_html(
                     chart,
                     "Estimate and estimate ± 1.96 standard errors. Source: "
-                    + escape(source or "not recorded")
+                    + escape(origin or "not recorded")
                     + ".",
                 )
             )
@@ -991,7 +996,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                         num("p_value", "p-value", 4),
                     ],
                 ),
-                "Source: " + escape(source or "not recorded") + ".",
+                "Source: " + escape(origin or "not recorded") + ".",
             )
         )
     return sec
@@ -1253,8 +1258,9 @@ def central_asia(
         got = parse_years(years)
         span = (min(got), max(got)) if got else None
     else:
-        span = tuple(years) if years else None  # type: ignore[assignment]
-    chosen = parse_sections(",".join(sections) if sections and not isinstance(sections, str) else sections)
+        span = (int(years[0]), int(years[1])) if years else None
+    asked = sections if sections is None or isinstance(sections, str) else ",".join(sections)
+    chosen = parse_sections(asked)
     store = kb_store(store)
     options = Options(years=span, countries=parse_countries(countries, store), sections=chosen)
     ctx = Context(store, options, draws, seed)
@@ -1285,10 +1291,7 @@ def central_asia(
         path,
         [s.id for s in done],
         {s.id: s.missing for s in done if s.missing},
-        starter=[
-            {k: d[k] for k in ("dataset_id", "source", "dataset", "edition")}
-            for d in ctx.starter
-        ],
+        starter=[{k: d[k] for k in ("dataset_id", "source", "dataset", "edition")} for d in ctx.starter],
         options={
             "years": list(span) if span else None,
             "countries": list(options.countries),
