@@ -33,9 +33,9 @@ def trade_datasets(store: Store, product: str | None = "TOTAL") -> list[dict[str
     return store.rows(
         "SELECT t.dataset_id, d.source, d.dataset, d.edition, min(t.year) AS first_year, "
         "max(t.year) AS last_year, count(DISTINCT t.year) AS years, count(*) AS rows, "
-        "list(DISTINCT t.reporter ORDER BY t.reporter) AS reporters "
+        f"{store.dialect.list_agg('t.reporter', distinct=True)} AS reporters "
         "FROM trade_flows t LEFT JOIN datasets d USING (dataset_id) "
-        f"{where} GROUP BY ALL ORDER BY t.dataset_id",
+        f"{where} GROUP BY t.dataset_id, d.source, d.dataset, d.edition ORDER BY t.dataset_id",
         {"product": product} if product else None,
     )
 
@@ -72,9 +72,9 @@ def trade_breadth(store: Store, min_partners: int, product: str = "TOTAL") -> di
         "CASE WHEN reporter = 'importer' THEN importer ELSE exporter END AS country, "
         "count(DISTINCT CASE WHEN reporter = 'importer' THEN exporter ELSE importer END) AS partners "
         "FROM trade_flows WHERE product = $product AND exporter <> 'WLD' AND importer <> 'WLD' "
-        "GROUP BY ALL), "
+        "GROUP BY 1, 2, 3), "
         "y AS (SELECT dataset_id, year, count(*) FILTER (WHERE partners >= $min) AS wide "
-        "FROM p GROUP BY ALL) "
+        "FROM p GROUP BY dataset_id, year) "
         "SELECT dataset_id, max(wide) AS wide FROM y GROUP BY dataset_id",
         {"product": product, "min": min_partners},
     )
@@ -91,7 +91,7 @@ def partner_import_rows(
     """Importers' reports (``reporter = 'importer'``) of flows from ``exporters`` in one dataset:
     the partner-reported flows that fill non-reporters in a reconciled matrix."""
     where = ["dataset_id = $dataset", "reporter = 'importer'", "product = $product",
-             "list_contains($exporters, exporter)"]  # fmt: skip
+             store.dialect.in_list("exporter", "$exporters")]  # fmt: skip
     params: dict[str, Any] = {"dataset": dataset_id, "product": product, "exporters": list(exporters)}
     if years is not None:
         where.append("year BETWEEN $first AND $last")
@@ -110,10 +110,10 @@ def country_indicator_rows(
     years: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """``country_indicators`` rows for some indicator codes, with the dataset's source."""
-    where = ["list_contains($codes, c.indicator)", eligible_sql("d")]
+    where = [store.dialect.in_list("c.indicator", "$codes"), eligible_sql("d")]
     params: dict[str, Any] = {"codes": list(indicators)}
     if countries:
-        where.append("list_contains($countries, c.iso3)")
+        where.append(store.dialect.in_list("c.iso3", "$countries"))
         params["countries"] = list(countries)
     if years is not None:
         where.append("c.year BETWEEN $first AND $last")
@@ -135,7 +135,7 @@ def finance_by_recipient_year(
         return pd.DataFrame(
             columns=["dataset_id", "recipient", "year", "flow_class", "amount_usd", "amount_usd_constant"]
         )
-    where = ["list_contains($countries, recipient)"]
+    where = [store.dialect.in_list("recipient", "$countries")]
     params: dict[str, Any] = {"countries": list(recipients)}
     if years is not None:
         where.append("year BETWEEN $first AND $last")
@@ -144,7 +144,7 @@ def finance_by_recipient_year(
         "SELECT dataset_id, recipient, year, flow_class, sum(amount_usd) AS amount_usd, "
         "sum(amount_usd_constant) AS amount_usd_constant FROM development_finance WHERE "
         + " AND ".join(where)
-        + " GROUP BY ALL ORDER BY recipient, year, flow_class",
+        + " GROUP BY dataset_id, recipient, year, flow_class ORDER BY recipient, year, flow_class",
         params,
     )
 

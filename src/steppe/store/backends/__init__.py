@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from steppe.config import is_server_url
 from steppe.errors import StoreError
 
 if TYPE_CHECKING:  # pandas loads only when a frame is asked for
@@ -117,12 +118,6 @@ class Backend(Protocol):
         ...
 
 
-def is_server_url(target: str | Path) -> bool:
-    """Whether ``target`` names a database server (``postgresql://...``) rather than a file."""
-    scheme = str(target).split("://", 1)[0].lower() if "://" in str(target) else ""
-    return scheme in SERVER_SCHEMES
-
-
 def connect(target: str | Path, *, read_only: bool = False) -> Backend:
     """Open the backend for ``target``: a server URL picks its backend, anything else is a DuckDB file."""
     text = str(target)
@@ -134,7 +129,8 @@ def connect(target: str | Path, *, read_only: bool = False) -> Backend:
             module = importlib.import_module(SERVER_SCHEMES[scheme])
         except ModuleNotFoundError:
             raise StoreError(
-                f"This steppe has no {scheme} backend yet; use a DuckDB file for --db (or STEPPE_DB)."
+                f"This steppe has no {scheme} backend yet; use a DuckDB file for db (or STEPPE_DB).",
+                params=("db",),
             ) from None
         backend: Backend = module.connect(text, read_only=read_only)
         return backend
