@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, err_console, warn
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, warn
 from steppe.cli.session import rows as rows_of
 from steppe.cli.session import session
 from steppe.kb.schema import ATTRIBUTES
