@@ -20,7 +20,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -41,6 +41,9 @@ from steppe.report.html import (
 )
 from steppe.report.html import sources as sources_col
 from steppe.store import Store
+
+if TYPE_CHECKING:
+    from steppe.indicators.views import View
 
 #: The sections every full report has, in order (``framework-<name>`` and ``gravity`` sections,
 #: when they have something to show, sit between ``index`` and ``appendix``).
@@ -77,7 +80,7 @@ REGION_NAMES = {
 
 #: The view the peer comparison uses: a world matrix with non-reporters (Turkmenistan in
 #: Comtrade) filled from their partners' import reports, so that the C5 is measured at all.
-PEER_VIEW: Final = "reconciled"
+PEER_VIEW: View = "reconciled"
 
 #: Sources by the name a reader knows them by (cards, captions).
 SOURCE_NAMES = {
@@ -115,6 +118,11 @@ class Options:
         if section.startswith("framework-"):
             return "frameworks" in self.sections or section in self.sections
         return section in self.sections
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def parse_sections(text: str | None) -> frozenset[str] | None:
@@ -324,11 +332,6 @@ class Context:
             return None
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame's rows as dicts keyed by column name (for tables)."""
-    return [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
-
-
 def as_context(source: Context | Store) -> Context:
     """A section builder's context: given, or a default one (every section, every year) for a store."""
     return source if isinstance(source, Context) else Context(source, Options(), draws=200, seed=0)
@@ -508,7 +511,7 @@ def events_section(source: Context | Store) -> Section:
             "sources.",
         )
     )
-    rows = sorted(records(frame), key=lambda e: str(e["start"]), reverse=True)
+    rows = sorted(_records(frame), key=lambda e: str(e["start"]), reverse=True)
     for r in rows:
         r["organisations"] = [ctx.org_names.get(o, o) for o in (r.get("orgs") or [])]
     sec.add(f"<details><summary>All {len(rows)} events, newest first, with their sources</summary>")
@@ -759,7 +762,7 @@ def dependence_section(source: Context | Store) -> Section:
         )
         if html:
             sec.add(html)
-        rows = records(last)
+        rows = _records(last)
         for r in rows:
             r["state"] = charts.label(r["country"])
         sec.add(
@@ -880,7 +883,7 @@ def index_section(source: Context | Store) -> Section:
             chart_id=ctx.chart_id("index-latest"),
         )
         sec.add(_chart_html(chart, "Dot: score as declared; bar: 5th-95th percentile band. " + how))
-        rows = records(last)
+        rows = _records(last)
         for r in rows:
             r["state"] = charts.label(r["unit"])
         pinned = bool(last["band_note"].notna().any())
@@ -1265,9 +1268,8 @@ def central_asia(
         got = parse_years(years)
         span = (min(got), max(got)) if got else None
     else:
-        span = (int(years[0]), int(years[1])) if years else None
-    asked = sections if sections is None or isinstance(sections, str) else ",".join(sections)
-    chosen = parse_sections(asked)
+        span = tuple(years) if years else None  # type: ignore[assignment]
+    chosen = parse_sections(sections if sections is None or isinstance(sections, str) else ",".join(sections))
     store = kb_store(store)
     options = Options(years=span, countries=parse_countries(countries, store), sections=chosen)
     ctx = Context(store, options, draws, seed)
