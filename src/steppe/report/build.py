@@ -1301,10 +1301,7 @@ def central_asia(
         path,
         [s.id for s in done],
         {s.id: s.missing for s in done if s.missing},
-        starter=[
-            {k: d[k] for k in ("dataset_id", "source", "dataset", "edition")}
-            for d in ctx.starter
-        ],
+        starter=[{k: d[k] for k in ("dataset_id", "source", "dataset", "edition")} for d in ctx.starter],
         options={
             "years": list(span) if span else None,
             "countries": list(options.countries),
