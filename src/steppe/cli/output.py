@@ -421,7 +421,7 @@ def workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> byte
     from openpyxl.styles import Font
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     taken: set[str] = set()
     for title, columns, rows in sheets or [("rows", [], [])]:
         sheet = book.create_sheet(_sheet_title(title, taken))
