@@ -115,12 +115,12 @@ def init(
     """Create the store and load the bundled knowledge base."""
     from steppe.config import settings
     from steppe.kb.sync import ensure_kb
-    from steppe.store import kb as kb_sql
+    from steppe.store import kb as store_kb
     from steppe.store import open_store
 
     with open_store() as store:
         loaded = ensure_kb(store, force=force)
-        counts = kb_sql.counts(store)
+        counts = store_kb.counts(store)
     what = "loaded" if loaded else "already current"
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
     console.print(f"Store {settings().db_path}: knowledge base {what} ({summary}).")
@@ -205,15 +205,15 @@ def _usage_hint(exc: Exception) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; errors are one sentence on stderr, never a traceback."""
     from steppe.config import debug
-    from steppe.store import db
+    from steppe.store import db as store_db
 
     args = list(sys.argv[1:] if argv is None else argv)
     path, root_options = command_path(args)
     _DEBUG[0] = "--debug" in root_options
-    db.notify = lambda text: _say(f"Note: {text}")
+    store_db.notify = lambda text: _say(f"Note: {text}")
     code = 0
     try:
-        with db.reading(path in READ_ONLY):
+        with store_db.reading(path in READ_ONLY):
             result = app(args=args, prog_name="steppe", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except SteppeError as exc:
@@ -246,10 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         code = 1
     finally:
-        db.notify = db.log.info
+        store_db.notify = store_db.log.info
         if code == 0:
             _starter_note(path)
-        db.close_defaults()
+        store_db.close_defaults()
     return code
 
 
@@ -262,9 +262,9 @@ def _starter_note(path: tuple[str, ...]) -> None:
     if not path or path[0] not in _DATA_COMMANDS:
         return
     from steppe.starter import describe, starter_datasets
-    from steppe.store import db
+    from steppe.store import db as store_db
 
-    for store in db.open_defaults():
+    for store in store_db.open_defaults():
         rows = starter_datasets(store)
         if rows:
             _say(

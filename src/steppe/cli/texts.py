@@ -71,10 +71,10 @@ def add(
 def list_documents(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Documents in the store with their metadata and segment counts."""
     from steppe.store import open_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     emit(
-        sql.documents(open_store()),
+        store_texts.documents(open_store()),
         fmt,
         ["doc_id", "title", "author", "date", "kind", "format", "segments", "near_duplicate_of"],
         empty="No documents yet; add some with 'steppe texts add PATH'.",
@@ -89,9 +89,9 @@ def segments(
     """A document's segments with their character offsets into the stored text."""
     from steppe.errors import NotFoundError
     from steppe.store import open_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
-    frame = sql.segments(open_store(), [doc])
+    frame = store_texts.segments(open_store(), [doc])
     if frame.empty:
         raise NotFoundError(f"Unknown document '{doc}'; run 'steppe texts list' to see the ids.")
     emit(_records(frame), fmt, ["doc_id", "seg_no", "start_pos", "end_pos", "text"])
@@ -128,10 +128,10 @@ def codebook_load(
 def codebook_list(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Codebooks in the store and those shipped with steppe."""
     from steppe.store import open_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
     from steppe.texts.codebook import bundled_codebooks
 
-    stored = {r["codebook"]: r for r in sql.codebooks(open_store())}
+    stored = {r["codebook"]: r for r in store_texts.codebooks(open_store())}
     rows = [dict(r, loaded=True) for r in stored.values()]
     rows += [
         {"codebook": b, "name": None, "codes": None, "loaded": False}
@@ -148,9 +148,9 @@ def codebook_codes(
 ) -> None:
     """Codes with their parents, definitions and keywords."""
     from steppe.store import open_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
-    emit(sql.codes(open_store(), codebook), fmt, ["code", "parent", "name", "definition", "keywords"])
+    emit(store_texts.codes(open_store(), codebook), fmt, ["code", "parent", "name", "definition", "keywords"])
 
 
 # -- manual coding ---------------------------------------------------------------------------
@@ -240,9 +240,9 @@ def suggest_list(
 ) -> None:
     """Stored suggestions and their decisions."""
     from steppe.store import open_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
-    frame = sql.suggestions(open_store(), doc or None, status)
+    frame = store_texts.suggestions(open_store(), doc or None, status)
     emit(
         _records(frame),
         fmt,

@@ -160,17 +160,17 @@ def ecdpm(
     code when nothing is coded with both codebooks.
     """
     from steppe.store import open_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
     from steppe.texts.query import coded
 
     if years is not None and years[1] < years[0]:
         raise UsageError(f"The years {years[0]}:{years[1]} end before they start.")
     st = store if store is not None else open_store()
-    known = sql.doc_ids(st)
+    known = store_texts.doc_ids(st)
     for d in doc_ids or []:
         if d not in known:
             raise NotFoundError(f"Unknown document '{d}'; run 'steppe texts list' to see the ids.")
-    documents = {d["doc_id"]: d for d in sql.documents(st)}
+    documents = {d["doc_id"]: d for d in store_texts.documents(st)}
     doc_years = {d: year_of(v.get("date")) for d, v in documents.items()}
     frame = coded(st, list(doc_ids) if doc_ids else None, list(coders) if coders else None)
     if years is not None:
@@ -188,7 +188,7 @@ def ecdpm(
     params = declared(NAME)
     texts: dict[tuple[str, int], str] = {}
     wanted = sorted({p[0] for ps in table["passages"] for p in ps})
-    segs = sql.segments(st, wanted)
+    segs = store_texts.segments(st, wanted)
     for r in segs.itertuples(index=False):
         texts[(r.doc_id, int(r.seg_no))] = r.text
     method = method_id()
@@ -233,9 +233,9 @@ def ecdpm(
 def report_section(store: Store) -> Section | None:
     """Balance per year and factor group over the stored codings; None when nothing is coded."""
     from steppe import charts
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
-    if not sql.doc_ids(store):
+    if not store_texts.doc_ids(store):
         return None
     try:
         measures = ecdpm(store=store)

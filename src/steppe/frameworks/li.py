@@ -465,9 +465,7 @@ def _load(store: Store, years: tuple[int, int], prefer_world: bool) -> tuple[Tra
     from steppe.indicators.compute import FETCH_COMMANDS, load_trade
 
     try:
-        return load_trade(
-            None, years, declared(NAME)["view"], prefer_world=prefer_world, store=store
-        ), None
+        return load_trade(None, years, declared(NAME)["view"], prefer_world=prefer_world, store=store), None
     except NotFoundError:
         what = "trade_world" if prefer_world else "trade"
         return None, f"No bilateral trade is stored; run '{FETCH_COMMANDS[what]}' for this part."
@@ -578,9 +576,9 @@ def chart(result: LIResult) -> Any:
 # -- report hook -----------------------------------------------------------------------------------------
 def report_section(store: Store) -> Section | None:
     """For each C5 state: the shift test, its latest preferences, and its chart with events."""
-    from steppe.store import indicators as sql
+    from steppe.store import indicators as store_indicators
 
-    if not sql.trade_datasets(store):
+    if not store_indicators.trade_datasets(store):
         return None
     last = date.today().year - 1
     rows: list[dict[str, Any]] = []

@@ -168,11 +168,11 @@ def trade_evidence(
     """
     from steppe.errors import NotFoundError
     from steppe.indicators.compute import load_trade, regional_indicators
-    from steppe.store import indicators as sql
+    from steppe.store import indicators as store_indicators
 
     span = (min(years), max(years))
     candidates: dict[tuple[str, int], list[tuple[tuple, TradeYear]]] = {}
-    for d in sql.trade_datasets(store):
+    for d in store_indicators.trade_datasets(store):
         try:
             data: TradeData = load_trade(d["dataset_id"], span, view, store=store)  # type: ignore[arg-type]
         except NotFoundError:
@@ -211,14 +211,14 @@ def mirror_gaps(regions: Sequence[Region], years: Sequence[int], store: Store) -
     """Per region and year, the median |ln(imports reported / exports reported)| over member pairs,
     from the stored dataset with both exporters' and importers' reports (evidence, not a test)."""
     from steppe.indicators.compute import discrepancy
-    from steppe.store import indicators as sql
+    from steppe.store import indicators as store_indicators
 
     out: dict[tuple[str, int], dict] = {}
     span = (min(years), max(years))
-    for d in sql.trade_datasets(store):
+    for d in store_indicators.trade_datasets(store):
         if not {"exporter", "importer"} <= set(d["reporters"] or []):
             continue
-        rows = sql.trade_rows(store, d["dataset_id"], span)
+        rows = store_indicators.trade_rows(store, d["dataset_id"], span)
         everyone = set().union(
             *(set().union(*r.members_by_year.values()) for r in regions if r.members_by_year)
         )
@@ -685,7 +685,7 @@ def regionness(
     from steppe.indicators.views import check_view
     from steppe.kb.queries import gap_warnings
     from steppe.kb.sync import kb_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     params = declared(NAME)
     view = view or params["trade"]["view"]
@@ -702,7 +702,7 @@ def regionness(
     everyone = set().union(*(set().union(*r.members_by_year.values()) for r in regs if r.members_by_year))
     statements = state_statements(st, everyone)
     statements = statements[statements["year"].between(years[0], years[1])]
-    texts = sql.document_texts(st, list(statements["doc_id"]))
+    texts = store_texts.document_texts(st, list(statements["doc_id"]))
     rules = {int(k): str(v["rule"]) for k, v in params["levels"].items()}
     labels = level_names()
     method = method_id()

@@ -196,9 +196,9 @@ class Context:
 
     @cached_property
     def datasets(self) -> dict[str, dict[str, Any]]:
-        from steppe.store import indicators as sql
+        from steppe.store import indicators as store_indicators
 
-        return {d["dataset_id"]: d for d in sql.datasets(self.store)}
+        return {d["dataset_id"]: d for d in store_indicators.datasets(self.store)}
 
     @cached_property
     def starter(self) -> list[dict[str, Any]]:
@@ -932,9 +932,9 @@ def gravity_section(source: Context | Store) -> Section | None:
     """The latest stored structural-gravity run of each spec; None when no run is stored."""
     ctx = as_context(source)
     from steppe import charts
-    from steppe.store import gravity as gravity_sql
+    from steppe.store import gravity_runs as store_gravity_runs
 
-    runs = gravity_sql.latest_runs(ctx.store)
+    runs = store_gravity_runs.latest_runs(ctx.store)
     if not runs:
         return None
     sec = Section("gravity", "Structural gravity estimates")
@@ -1285,10 +1285,7 @@ def central_asia(
         path,
         [s.id for s in done],
         {s.id: s.missing for s in done if s.missing},
-        starter=[
-            {k: d[k] for k in ("dataset_id", "source", "dataset", "edition")}
-            for d in ctx.starter
-        ],
+        starter=[{k: d[k] for k in ("dataset_id", "source", "dataset", "edition")} for d in ctx.starter],
         options={
             "years": list(span) if span else None,
             "countries": list(options.countries),

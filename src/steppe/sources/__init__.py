@@ -102,7 +102,8 @@ def fetch(
     from steppe.config import settings
     from steppe.sources import validation
     from steppe.sources.connector import FetchContext, clean_stale_scratch
-    from steppe.store import data, default_store
+    from steppe.store import data as store_data
+    from steppe.store import default_store
 
     module = connector_for(source)
     _check_options(module, options)
@@ -112,7 +113,7 @@ def fetch(
         parse_years(str(options["years"]))
     waived = validation.check_allow(allow)
     if edition is not None:
-        edition = data.check_edition_name(edition)
+        edition = store_data.check_edition_name(edition)
     asked = _without_defaults(module, options)
     clean_stale_scratch()
     if mirror is not None:
@@ -142,7 +143,7 @@ def fetch(
         params["validation"] = ctx.bulk_notes  # bulk loaders add theirs while they run
         if edition is not None:
             params["edition_from_source"] = name
-        record = data.DatasetRecord(
+        record = store_data.DatasetRecord(
             source=module.SOURCE,
             dataset=payload.dataset,
             edition=edition or name,
@@ -151,11 +152,11 @@ def fetch(
             params=params,
         )
         target = store if store is not None else default_store()
-        outcome = data.load_dataset(
+        outcome = store_data.load_dataset(
             target, record, checked.frames, payload.bulk, new_edition=new_edition or edition is not None
         )
         # fresh data of this group are stored: the bundled snapshot's copy goes (steppe.starter)
-        replaced = data.retire_starter(target, record.source, record.dataset)
+        replaced = store_data.retire_starter(target, record.source, record.dataset)
     except DataError:
         ctx.discard_downloads()  # a download whose content was refused is never kept in the cache
         raise
@@ -193,9 +194,10 @@ def _without_defaults(module: ModuleType, options: dict[str, Any]) -> dict[str, 
 
 def list_datasets(store: Store | None = None, source: str | None = None) -> list[dict[str, Any]]:
     """Every stored dataset with its provenance, newest load first."""
-    from steppe.store import data, default_store
+    from steppe.store import data as store_data
+    from steppe.store import default_store
 
-    return data.list_datasets(store if store is not None else default_store(), source)
+    return store_data.list_datasets(store if store is not None else default_store(), source)
 
 
 __all__ = ["SOURCES", "FetchResult", "connector_for", "fetch", "list_datasets"]

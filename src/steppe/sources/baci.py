@@ -180,7 +180,7 @@ def _load(
     cls: str,
 ) -> int:
     """Stream each yearly member to a scratch file and bulk-insert it; return the rows stored."""
-    from steppe.store.data import insert_baci_csv
+    from steppe.store.data import BulkRuleBroken, insert_baci_csv
 
     total = 0
     dropped = 0
@@ -204,9 +204,12 @@ def _load(
                     SOURCE, [Problem(label, found.line if found else None, "text", None, "holds a NUL byte")]
                 )
             year = int(_MEMBER.search(name).group(2))
-            inserted = insert_baci_csv(
-                store, dataset_id, scratch, countries, cls, label=label, year=year, allow=ctx.allow
-            )
+            try:
+                inserted = insert_baci_csv(
+                    store, dataset_id, scratch, countries, cls, label=label, year=year, allow=ctx.allow
+                )
+            except BulkRuleBroken as broken:
+                raise _baci_refusal(scratch, label, broken.rule, year) from None
             if inserted == 0 and _data_lines(scratch) == 0:
                 raise refuse(
                     SOURCE,
@@ -255,3 +258,41 @@ def _data_lines(path: Path) -> int:
     with path.open("rb") as fh:
         fh.readline()
         return sum(1 for line in fh if line.strip())
+
+
+def _baci_refusal(path: Path, label: str | None, rule: str, year: int | None) -> Exception:
+    """The refusal for a BACI row that broke ``rule``: find its line with a plain read of the file."""
+    import math
+
+    def broken(row: dict[str, str]) -> tuple[str, str] | None:
+        def number(text: str | None) -> float | None:
+            try:
+                return float(text) if text is not None and text.strip() not in ("", "NA") else None
+            except ValueError:
+                return None
+
+        v, q = number(row.get("v")), number((row.get("q") or "").strip())
+        if rule == "coverage" and year is not None and (row.get("t") or "").strip() != str(year):
+            return "t", f"year {row.get('t')!r} in the file of year {year}"
+        if rule == "required" and not (row.get("k") or "").strip():
+            return "k", "the product code is empty; this field is required"
+        if rule == "required" and v is None:
+            return "v", "the value is empty; this field is required"
+        if rule == "finite":
+            for name, x in (("v", v), ("q", q)):
+                if x is not None and not math.isfinite(x):
+                    return name, f"{row.get(name)!r} is not a finite number"
+        if rule == "sign":
+            for name, x in (("v", v), ("q", q)):
+                if x is not None and x < 0:
+                    return name, f"{row.get(name)!r} is negative; this amount cannot be"
+        return None
+
+    where = label or str(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for row in reader:
+            found = broken(row)
+            if found:
+                return refuse("baci", [Problem(where, reader.line_num, rule, found[0], found[1])])
+    return refuse("baci", [Problem(where, None, rule, None, "a row breaks this rule")])

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from steppe.dates import parse_years
-from steppe.errors import NotFoundError, StoreError, UsageError
+from steppe.errors import DataError, NotFoundError, StoreError, UsageError
 from steppe.store.backends import duckdb as duckdb_sql
 from steppe.store.where import Where
 
@@ -634,11 +634,10 @@ def insert_baci_csv(
 
     The validation rules are checked in the same pass (the bulk path's copy of
     :mod:`steppe.sources.validation`): t is the file's ``year`` (coverage), v and q are finite
-    (finite) and not negative (sign), k is present (required). A broken row raises a
-    :class:`~steppe.errors.RefusedLoad` naming the file, line and rule (the line is found by a
-    second read of the file, only then); ``allow`` waives overridable rules.
+    (finite) and not negative (sign), k is present (required). A broken row raises
+    :class:`BulkRuleBroken` with the rule (the connector finds the line by a second read of the
+    file, only then, and refuses the load); ``allow`` waives overridable rules.
     """
-    from steppe.errors import DataError
 
     def fail(rule: str) -> str:
         return f"error('{_RULE_MARK}{rule}')"
@@ -677,7 +676,8 @@ def insert_baci_csv(
         text = str(exc)
         rule = re.search(re.escape(_RULE_MARK) + r"(\w+)", text)
         if rule:
-            raise _baci_refusal(path, label, rule.group(1), year) from None
+            broken = rule.group(1)
+            raise BulkRuleBroken(broken, f"baci: {label or path} breaks rule {broken}") from None
         line = _DUCKDB_LINE.search(text)
         column = _DUCKDB_COLUMN.search(text)
         where = f" line {line.group(1)}" if line else ""
@@ -701,45 +701,13 @@ def insert_baci_csv(
 _RULE_MARK = "steppe-rule:"
 
 
-def _baci_refusal(path: Path, label: str | None, rule: str, year: int | None) -> Exception:
-    """The refusal for a BACI row that broke ``rule``: find its line with a plain read of the file."""
-    import csv
-    import math
+class BulkRuleBroken(DataError):
+    """A row of a bulk file broke validation rule ``rule`` while streaming into the store; the
+    connector finds the row (a plain read of the file) and refuses the load in its words."""
 
-    from steppe.sources.validation import Problem, refuse
-
-    def broken(row: dict[str, str]) -> tuple[str, str] | None:
-        def number(text: str | None) -> float | None:
-            try:
-                return float(text) if text is not None and text.strip() not in ("", "NA") else None
-            except ValueError:
-                return None
-
-        v, q = number(row.get("v")), number((row.get("q") or "").strip())
-        if rule == "coverage" and year is not None and (row.get("t") or "").strip() != str(year):
-            return "t", f"year {row.get('t')!r} in the file of year {year}"
-        if rule == "required" and not (row.get("k") or "").strip():
-            return "k", "the product code is empty; this field is required"
-        if rule == "required" and v is None:
-            return "v", "the value is empty; this field is required"
-        if rule == "finite":
-            for name, x in (("v", v), ("q", q)):
-                if x is not None and not math.isfinite(x):
-                    return name, f"{row.get(name)!r} is not a finite number"
-        if rule == "sign":
-            for name, x in (("v", v), ("q", q)):
-                if x is not None and x < 0:
-                    return name, f"{row.get(name)!r} is negative; this amount cannot be"
-        return None
-
-    where = label or str(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
-            found = broken(row)
-            if found:
-                return refuse("baci", [Problem(where, reader.line_num, rule, found[0], found[1])])
-    return refuse("baci", [Problem(where, None, rule, None, "a row breaks this rule")])
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 def bulk_duplicates(
@@ -800,10 +768,8 @@ def export_parquet(store: Store, dataset_id: str, folder: Path, stem: str) -> di
             continue
         name = f"{stem}.{table}.parquet"
         cols = ", ".join(columns)
-        store.execute(
-            f"COPY (SELECT {cols} FROM {table} WHERE dataset_id = {_sql_text(dataset_id)} "
-            f"ORDER BY {cols}) TO {_sql_text(str(Path(folder) / name))} (FORMAT parquet, COMPRESSION zstd)"
-        )
+        query = f"SELECT {cols} FROM {table} WHERE dataset_id = {_sql_text(dataset_id)} ORDER BY {cols}"
+        store.execute(duckdb_sql.copy_to_parquet_sql(query, _sql_text(str(Path(folder) / name))))
         out[table] = name
     return out
 
@@ -818,7 +784,7 @@ def parquet_loader(table: str, path: Path) -> BulkLoader:
         before = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
         store.execute(
             f"INSERT INTO {table} (dataset_id, {cols}) "
-            f"SELECT ?, {cols} FROM read_parquet({_sql_text(str(path))})",
+            f"SELECT ?, {cols} FROM {duckdb_sql.read_parquet_sql(_sql_text(str(path)))}",
             [dataset_id],
         )
         after = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
