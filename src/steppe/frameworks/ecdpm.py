@@ -1,7 +1,8 @@
 """ECDPM drivers and blockers: per year, the balance of driver and blocker codes per factor group.
 
 ECDPM's political-economy approach to regional integration (Byiers, Vanheukelom and Kingombe
-2015; Vanheukelom, Byiers, Bilal and Woolfrey 2016), as seed 002 (section 2.2.4) summarises it,
+2015; Vanheukelom, Byiers, Bilal and Woolfrey 2016), as the master's thesis on Central Asian
+regional integration (section 2.2.4) summarises it,
 sorts the factors that enable or disable integration into five groups (lenses): foundational and
 structural factors, institutions (the rules of the game), actors and agency, sectoral
 characteristics, and external factors. This measure counts, in the coded corpus, the passages
@@ -325,7 +326,7 @@ def report_section(store: Store) -> Section | None:
             "regional "
             "integration in Africa: what drives and constrains regional organisations? ECDPM synthesis "
             "report.",
-            "Seed 002 (master's thesis), section 2.2.4.",
+            "The master's thesis on Central Asian regional integration, section 2.2.4.",
         ),
         charts=figures,
     )

@@ -1,7 +1,9 @@
-"""Liberal Intergovernmentalism (Moravcsik 1993, 1998; seed 000): preferences, bargaining power,
+"""Liberal Intergovernmentalism (Moravcsik 1993, 1998; as read by the journal article
+doi:10.33687/jsas.011.03.4981): preferences, bargaining power,
 institutional choice, and whether shifts in regional commitment follow shifts in interdependence.
 
-Seed 000 reads Central Asian integration through LI's three stages: national preferences formed
+The journal article doi:10.33687/jsas.011.03.4981 reads Central Asian integration through LI's
+three stages: national preferences formed
 domestically (above all by economic interdependence), interstate bargaining shaped by asymmetric
 interdependence, and institutional choice (pooling and delegation to make commitments credible).
 Per Central Asian state and year (``data/li.yaml``; docs/frameworks.md, "Liberal

@@ -1,7 +1,8 @@
 """Regionness (Hettne and Söderbaum 2000): the level a region reaches in a year, with its evidence.
 
 Hettne's hierarchy has five levels: (1) regional space, (2) regional complex, (3) regional
-society, (4) regional community, (5) region-state. Seed 002 (thesis, section 1.1) places
+society, (4) regional community, (5) region-state. The master's thesis on Central Asian
+regional integration (section 1.1) places
 Central Asia at level 3. This module scores each level from declared tests on the KB, the
 stored trade data and the stored UN speeches (``data/regionness.yaml`` holds every test and
 threshold with its reasoning; docs/frameworks.md, "Regionness", declares the method):
@@ -851,14 +852,16 @@ def report_section(store: Store) -> Section | None:
             "when more than half of its declared tests with data pass (all three for the region-state) and "
             "every lower level is reached. Tests read the KB (formats of the members only, their attributes, "
             "clashes, summits), the stored trade data (reported view) and the members' UN speeches. "
-            f"The C5 in the mid-2010s: {reading or 'not measured'} (seed 002 places it at level 3)."
+            f"The C5 in the mid-2010s: {reading or 'not measured'} (the master's thesis on Central Asian "
+            "regional integration places it at level 3)."
         ),
         columns=["region", "year", "level", "level_name", *[f"score_{k}" for k in LEVELS], "view"],
         rows=rows,
         references=(
             "Hettne, B. and Söderbaum, F. (2000). Theorising the Rise of Regionness. New Political Economy "
             "5(3).",
-            "Seed 002 (master's thesis), section 1.1, after Naarajärvi (2012).",
+            "The master's thesis on Central Asian regional integration, section 1.1, after "
+            "Naarajärvi (2012).",
         ),
         notes=tuple(notes),
         charts=(chart, heat),

@@ -33,7 +33,8 @@ References: C.J. Hutto and E. Gilbert (2014), "VADER: A Parsimonious Rule-based 
 Sentiment Analysis of Social Media Text", Eighth International AAAI Conference on Weblogs and
 Social Media (ICWSM-14), Ann Arbor. A. García-Herrero and R. Schindowski (2023), "Global
 trends in countries' perceptions of the Belt and Road Initiative", Bruegel Working Paper
-04/2023 (GDELT article tone toward the BRI, the study seed 004 cites; compare
+04/2023 (GDELT article tone toward the BRI, the study that Gusseinov and Sultonazarov (CABAR)
+cite; compare
 ``steppe fetch gdelt``).
 """
 

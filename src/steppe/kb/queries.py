@@ -317,7 +317,8 @@ def delegation(
 ) -> list[dict[str, Any]]:
     """Per year, the formats active for the C5 and the share initiated by outside actors.
 
-    The "delegated institutionalisation" measure of seed 004; definitions in docs/kb.md and
+    The "delegated institutionalisation" measure of Gusseinov and Sultonazarov (CABAR); definitions
+    in docs/kb.md and
     :mod:`steppe.kb.delegation` (reference day 1 July; external = no C5 state among initiators).
     """
     from steppe.dates import parse_years

@@ -170,7 +170,8 @@ def compare(
     threshold: float = 0.5,
     store: Store | None = None,
 ) -> list[dict[str, Any]]:
-    """Two documents' code profiles side by side (the seed 004 exercise in one call).
+    """Two documents' code profiles side by side (the exercise of Gusseinov and Sultonazarov,
+    CABAR, in one call).
 
     For every code of ``codebook``: the share of each document's segments coded with it,
     the difference (A minus B), and where it appears (``both``, ``only A``, ``only B``,
