@@ -32,7 +32,7 @@ SOURCES: dict[str, str] = {
     "comtrade": "steppe.sources.comtrade",
     "baci": "steppe.sources.baci",
     "aiddata": "steppe.sources.aiddata",
-    "gravity": "steppe.sources.gravity",
+    "gravity": "steppe.sources.gravity_covariates",
     "gdelt": "steppe.sources.gdelt",
     "cow_igo": "steppe.sources.cow_igo",
     "yotov2016": "steppe.sources.yotov2016",
