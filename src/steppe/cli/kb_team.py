@@ -9,12 +9,16 @@ sign-ins. The rules (who may propose, who may review, the version check) are
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 
 from steppe.cli.kb import app
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json
 from steppe.errors import UsageError
+
+if TYPE_CHECKING:
+    from steppe.team.auth import User
 
 AS_OPTION = typer.Option(..., "--as", help="Your account name (see 'steppe users list').")
 PROPOSAL_COLUMNS = [
@@ -43,7 +47,7 @@ HISTORY_COLUMNS = [
 ]
 
 
-def _user(name: str):  # type: ignore[no-untyped-def]
+def _user(name: str) -> User:
     from steppe.kb.sync import kb_store
     from steppe.team.auth import Accounts
 

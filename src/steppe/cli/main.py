@@ -31,6 +31,7 @@ from steppe.cli import (
 )
 from steppe.cli.fetch import fetch
 from steppe.cli.output import console, err_console, printable
+from steppe.cli.serve import serve
 from steppe.errors import SteppeError
 
 app = typer.Typer(
@@ -49,6 +50,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(gravity.app, name="gravity")
 app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
+app.command()(serve)
 app.add_typer(users.app, name="users")
 
 # kb_team and texts_team add team-mode commands to `steppe kb` and `steppe texts` (docs/team.md)

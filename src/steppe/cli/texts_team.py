@@ -5,19 +5,24 @@ Acts as the account named by ``--as`` (an editor); the rules are :mod:`steppe.te
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json
 from steppe.cli.texts import app
 
+if TYPE_CHECKING:
+    from steppe.team.auth import User
+
 AS_OPTION = typer.Option(..., "--as", help="Your account name (an editor; see 'steppe users list').")
 
 
-def _user(name: str):  # type: ignore[no-untyped-def]
-    from steppe.store import open_store
+def _user(name: str) -> User:
+    from steppe.store import default_store
     from steppe.team.auth import Accounts
 
-    return Accounts(open_store()).as_user(name)
+    return Accounts(default_store()).as_user(name)
 
 
 @app.command("compare-coders")

@@ -9,11 +9,15 @@ the web app and its API are where accounts are checked.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, err_console
 from steppe.errors import UsageError
+
+if TYPE_CHECKING:
+    from steppe.team.auth import Accounts
 
 app = typer.Typer(help="Team accounts: add, list, remove, change roles, API tokens.", no_args_is_help=True)
 
@@ -23,7 +27,7 @@ PASSWORD_STDIN = typer.Option(
 USER_COLUMNS = ["name", "role", "tokens", "created_at", "created_by", "role_changed_at"]
 
 
-def _accounts():  # type: ignore[no-untyped-def]
+def _accounts() -> Accounts:
     from steppe.team.auth import Accounts
 
     return Accounts()
@@ -63,7 +67,7 @@ def add(
 def list_users(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Accounts with their roles (no secrets are stored to show)."""
     emit(
-        _accounts().list(),
+        _accounts().users(),
         fmt,
         USER_COLUMNS,
         empty="No accounts: team mode is off (the server is read-only).",

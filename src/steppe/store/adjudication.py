@@ -63,7 +63,8 @@ def adjudications(
     store: Store, doc_ids: list[str] | None = None, current: bool = True
 ) -> list[dict[str, Any]]:
     """Decisions, the current one per unit unless ``current`` is False (then the whole record)."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if current:
         where.append("superseded_at IS NULL")
     rows = store.rows(

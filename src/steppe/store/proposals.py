@@ -45,7 +45,8 @@ def proposal(store: Store, proposal_id: int) -> dict[str, Any] | None:
 
 
 def proposals(store: Store, status: str | None = None, author: str | None = None) -> list[dict[str, Any]]:
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if status:
         where.append("status = ?")
         params.append(status)
@@ -108,7 +109,8 @@ def changes(
 ) -> list[dict[str, Any]]:
     """The audit log, oldest first; ``org`` and ``country`` match any organisation or country the
     change is about, ``author`` the proposer or the reviewer."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if org:
         where.append("(' ' || coalesce(org, '') || ' ') LIKE ?")
         params.append(f"% {org} %")

@@ -19,7 +19,7 @@ Every coding row carries its coder (``texts_codings.coder``: the account name). 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -71,10 +71,18 @@ def visible_codings(
     coders' (actor recognition), plus every code of a codebook whose comparison an editor opened
     on that document."""
     st = _store(store)
-    frame = codings(doc_ids, store=st)
+    return filter_visible(codings(doc_ids, store=st), user, opened_comparisons(st))
+
+
+def opened_comparisons(store: Store) -> set[tuple[str, str]]:
+    """(doc_id, codebook) pairs whose comparison an editor opened."""
+    return {(r["doc_id"], r["codebook"]) for r in store_adjudication.comparisons(store)}
+
+
+def filter_visible(frame: pd.DataFrame, user: User, opened: set[tuple[str, str]]) -> pd.DataFrame:
+    """The rows of a codings frame (``doc_id``, ``code``, ``coder``) that ``user`` may see."""
     if user.authenticated and user.can("editor"):
         return frame
-    opened = {(r["doc_id"], r["codebook"]) for r in store_adjudication.comparisons(st)}
     own = frame["coder"].isin(MACHINE_CODERS)
     if user.authenticated:
         own = own | (frame["coder"] == user.name)
@@ -151,7 +159,8 @@ def disagreements(
         (a["doc_id"], a["seg_no"], a["code"]): a for a in store_adjudication.adjudications(st, doc_ids)
     }
     out = []
-    for (doc_id, seg_no, key), group in frame.groupby(["doc_id", "seg_no", "code"], sort=True):
+    for keys, group in frame.groupby(["doc_id", "seg_no", "code"], sort=True):
+        doc_id, seg_no, key = cast(tuple[str, int, str], keys)
         applied = sorted(set(group["coder"]))
         if len(applied) == len(coders):
             continue

@@ -22,6 +22,26 @@ def accounts(isolated_env: Path):
     store.close()
 
 
+def test_the_default_hash_is_argon2id_with_rfc_9106_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from steppe.team import auth
+
+    monkeypatch.setattr(auth, "HASH_PARAMETERS", {})
+    hashed = auth.hash_password(PASSWORD)
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert auth.verify_password(hashed, PASSWORD) and not auth.verify_password(hashed, PASSWORD + "!")
+
+
+def test_a_hash_with_older_parameters_is_renewed_at_sign_in(accounts: Accounts) -> None:
+    from steppe.team import auth
+
+    accounts.add("old", "coder", PASSWORD)
+    before = accounts.store.execute("SELECT password_hash FROM team_users").fetchone()[0]
+    auth.HASH_PARAMETERS["time_cost"] = 2  # the monkeypatched dict: restored after the test
+    accounts.verify("old", PASSWORD)
+    after = accounts.store.execute("SELECT password_hash FROM team_users").fetchone()[0]
+    assert ",t=1," in before and ",t=2," in after
+
+
 def test_passwords_are_stored_as_argon2id_hashes_only(accounts: Accounts) -> None:
     assert not accounts.enabled()
     accounts.add("alice", "editor", PASSWORD)
@@ -48,7 +68,7 @@ def test_names_roles_and_passwords_are_checked(accounts: Accounts) -> None:
     accounts.add("bob", "coder", PASSWORD)
     with pytest.raises(ConflictError, match="already exists"):
         accounts.add("bob", "reader", PASSWORD)
-    assert [u["name"] for u in accounts.list()] == ["bob"]
+    assert [u["name"] for u in accounts.users()] == ["bob"]
 
 
 def test_roles_change_and_the_last_admin_stays(accounts: Accounts) -> None:
@@ -60,7 +80,7 @@ def test_roles_change_and_the_last_admin_stays(accounts: Accounts) -> None:
         accounts.remove("root")
     assert accounts.set_role("carol", "admin")["role"] == "admin"
     accounts.remove("root")
-    assert [u["name"] for u in accounts.list()] == ["carol"]
+    assert [u["name"] for u in accounts.users()] == ["carol"]
     with pytest.raises(NotFoundError, match="No account named 'root'"):
         accounts.set_role("root", "reader")
 

@@ -1,0 +1,143 @@
+"""A store filled from the shared mirrors (once per session), the app over it, and a live server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_DATA, SHARED_SEEDS
+
+with warnings.catch_warnings():  # starlette's TestClient warns about httpx at import time
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+#: What the report tests load: the KB plus every mirror dataset the pages show.
+MIRROR_FETCHES = [
+    ("imf_dots", {}),
+    ("gravity", {}),
+    ("comtrade", {}),
+    ("aiddata", {}),
+    ("wdi", {}),
+    ("wdi", {"dataset": "gdp"}),
+]
+
+
+#: Two seed texts (read in place) for the texts pages, and one shipped gravity specification.
+SEED_TEXTS = ("000_05cae511a4d77df8.txt", "004_cb46a96fa8e4ee38.txt")
+GRAVITY_SPEC = "hmr-2006-sco-ppml"
+
+
+def fill_store(db: Path, mirror: Path, seeds: Path | None = None) -> Path:
+    """The KB, every mirror dataset the pages show, a stored gravity run and two coded seed texts."""
+    from steppe.gravity.run import record, run_spec
+    from steppe.gravity.spec import load_spec
+    from steppe.kb.sync import kb_store
+    from steppe.sources import fetch
+    from steppe.store import open_store
+    from steppe.texts.corpus import add_documents
+    from steppe.texts.query import compare
+
+    store = kb_store(open_store(db))
+    try:
+        for source, options in MIRROR_FETCHES:
+            fetch(source, store=store, mirror=mirror, **options)
+        record(run_spec(load_spec(GRAVITY_SPEC), mirror=mirror, store=store), store=store)
+        if seeds is not None and seeds.is_dir():
+            added = add_documents([seeds / name for name in SEED_TEXTS], store=store)
+            compare(added[0]["id"], added[1]["id"], store=store)  # auto-codes both (codebook priorities)
+    finally:
+        store.close()
+    if seeds is not None and seeds.is_dir():
+        import steppe
+
+        # an analyst accepts the confident suggestions: codings in their name (coder "reviewer")
+        with steppe.connect(db=db) as session:
+            found = session.texts.suggestions()
+            session.texts.decide(
+                [int(i) for i in found.loc[found["confidence"] >= 0.6, "suggestion_id"]],
+                "accepted",
+                "reviewer",
+            )
+    return db
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the KB and the mirror data, filled through the connectors once per session."""
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("../shared/data is missing: CI must have it beside the checkout")
+        pytest.skip("../shared/data is not beside the checkout")
+    return fill_store(tmp_path_factory.mktemp("web-store") / "steppe.duckdb", SHARED_DATA, SHARED_SEEDS)
+
+
+@pytest.fixture(scope="session")
+def web_app(web_db: Path):
+    from steppe.web.app import create_app
+
+    return create_app(web_db)
+
+
+@pytest.fixture(scope="session")
+def api(web_app) -> Iterator[TestClient]:
+    with TestClient(web_app) as client:
+        yield client
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(web_app) -> Iterator[str]:
+    """The app served by uvicorn on loopback in a thread; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start within 30 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser_page():
+    """A 1,400 px wide Chromium page recording console errors, page errors and every request."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from steppe.report.build import CHROMIUM_FLAGS, find_chromium
+
+    exe = find_chromium()
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("no chromium on PATH: .ci/run must install Debian's chromium")
+        pytest.skip("no chromium on PATH (.ci/run installs Debian's chromium)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=exe, args=[f for f in CHROMIUM_FLAGS if f != "--headless"]
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        pg = context.new_page()
+        pg.errors = []
+        pg.requests = []
+        pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+        pg.on("request", lambda r: pg.requests.append(r.url))
+        yield pg
+        context.close()
+        browser.close()
