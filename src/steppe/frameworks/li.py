@@ -578,9 +578,9 @@ def chart(result: LIResult) -> Any:
 # -- report hook -----------------------------------------------------------------------------------------
 def report_section(store: Store) -> Section | None:
     """For each C5 state: the shift test, its latest preferences, and its chart with events."""
-    from steppe.store import indicators as store_indicators
+    from steppe.store import data as store_data
 
-    if not store_indicators.trade_datasets(store):
+    if not store_data.trade_datasets(store):
         return None
     last = date.today().year - 1
     rows: list[dict[str, Any]] = []

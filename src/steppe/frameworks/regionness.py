@@ -165,15 +165,16 @@ def trade_evidence(
 
     Each stored total-trade dataset is read once in ``view``; a region-year is measured on a
     dataset that covers all its members (:mod:`steppe.indicators.compute`'s coverage guard),
-    a world matrix first (the intensity needs world trade), then the longest series.
+    a world matrix first (the intensity needs world trade), then the store's default rule (the
+    most recently loaded readable edition, :data:`steppe.store.data.NEWEST_FIRST`).
     """
     from steppe.errors import NotFoundError
     from steppe.indicators.compute import load_trade, regional_indicators
-    from steppe.store import indicators as store_indicators
+    from steppe.store import data as store_data
 
     span = (min(years), max(years))
     candidates: dict[tuple[str, int], list[tuple[tuple, TradeYear]]] = {}
-    for d in store_indicators.trade_datasets(store):
+    for d in store_data.trade_datasets(store):
         try:
             data: TradeData = load_trade(d["dataset_id"], span, view, store=store)  # type: ignore[arg-type]
         except NotFoundError:
@@ -203,7 +204,7 @@ def trade_evidence(
                     tuple(isolated),
                     row.get("reason"),
                 )
-                rank = (world, int(d["years"]), int(d["rows"]))
+                rank = (world, d["loaded_at"], d["dataset_id"])  # the store's rule: newest
                 candidates.setdefault((reg.id, year), []).append((rank, found))
     return {key: max(options, key=lambda o: o[0])[1] for key, options in candidates.items()}
 
@@ -212,14 +213,14 @@ def mirror_gaps(regions: Sequence[Region], years: Sequence[int], store: Store) -
     """Per region and year, the median |ln(imports reported / exports reported)| over member pairs,
     from the stored dataset with both exporters' and importers' reports (evidence, not a test)."""
     from steppe.indicators.compute import discrepancy
-    from steppe.store import indicators as store_indicators
+    from steppe.store import data as store_data
 
     out: dict[tuple[str, int], dict] = {}
     span = (min(years), max(years))
-    for d in store_indicators.trade_datasets(store):
+    for d in store_data.trade_datasets(store):
         if not {"exporter", "importer"} <= set(d["reporters"] or []):
             continue
-        rows = store_indicators.trade_rows(store, d["dataset_id"], span)
+        rows = store_data.trade_rows(store, d["dataset_id"], span)
         everyone = set().union(
             *(set().union(*r.members_by_year.values()) for r in regions if r.members_by_year)
         )

@@ -196,9 +196,9 @@ class Context:
 
     @cached_property
     def datasets(self) -> dict[str, dict[str, Any]]:
-        from steppe.store import indicators as store_indicators
+        from steppe.store import data as store_data
 
-        return {d["dataset_id"]: d for d in store_indicators.datasets(self.store)}
+        return {d["dataset_id"]: d for d in store_data.list_datasets(self.store)}
 
     @cached_property
     def starter(self) -> list[dict[str, Any]]:

@@ -607,6 +607,124 @@ def news_tone(
     )
 
 
+# -- readers for the indicators and the frameworks ------------------------------------------------
+
+#: ``product`` value of :func:`trade_datasets` / :func:`trade_rows` meaning product-level rows:
+#: every product but the 'TOTAL' row.
+PRODUCT_LEVEL = None
+
+#: The one default-dataset rule, in SQL: among the readable editions (:func:`eligible_sql`: a
+#: pinned edition hides the others of its group) the most recently loaded wins.
+NEWEST_FIRST = "d.loaded_at DESC, d.dataset_id DESC"
+
+
+def newest(candidates: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """:data:`NEWEST_FIRST` in Python: the most recently loaded of ``candidates`` (rows with
+    ``loaded_at`` and ``dataset_id``, already limited to readable editions)."""
+    return max(candidates, key=lambda d: (d["loaded_at"], d["dataset_id"]))
+
+
+def _product(where: Where, column: str, product: str | None) -> Where:
+    if product is None:
+        return where.add(f"{column} <> 'TOTAL'")
+    return where.equals(column, product)
+
+
+def trade_datasets(store: Store, product: str | None = "TOTAL") -> list[dict[str, Any]]:
+    """Readable datasets with rows in ``trade_flows`` for one product (:data:`PRODUCT_LEVEL`:
+    product-level rows): id, source, dataset, edition, loaded_at, first and last year, years,
+    rows, reporters; newest first (:data:`NEWEST_FIRST`)."""
+    where = _product(Where(store.dialect), "t.product", product).add(eligible_sql("d"))
+    reporters = store.dialect.list_agg("t.reporter", distinct=True)
+    return store.rows(
+        "SELECT t.dataset_id, d.source, d.dataset, d.edition, d.loaded_at, min(t.year) AS first_year, "
+        "max(t.year) AS last_year, count(DISTINCT t.year) AS years, count(*) AS rows, "
+        f"{reporters} AS reporters "
+        f"FROM trade_flows t JOIN datasets d ON d.dataset_id = t.dataset_id WHERE {where.sql()} "
+        f"GROUP BY t.dataset_id, d.source, d.dataset, d.edition, d.loaded_at ORDER BY {NEWEST_FIRST}",
+        where.args,
+    )
+
+
+_TRADE_ROW = "year, exporter, importer, reporter, product, value_usd, valuation"
+
+
+def trade_rows(
+    store: Store,
+    dataset_id: str,
+    years: tuple[int, int] | None = None,
+    product: str | None = "TOTAL",
+    *,
+    exporters: Sequence[str] | None = None,
+    reporter: str | None = None,
+) -> pd.DataFrame:
+    """Rows of one trade dataset (by exact id), optionally limited to years, one product
+    (:data:`PRODUCT_LEVEL`: product-level rows), exporters and one reporter."""
+    where = Where(store.dialect).equals("dataset_id", dataset_id).between("year", years)
+    _product(where, "product", product).any_of("exporter", exporters).equals("reporter", reporter)
+    return store.query(f"SELECT {_TRADE_ROW} FROM trade_flows WHERE {where.sql()}", where.args)
+
+
+def partner_import_rows(
+    store: Store,
+    dataset_id: str,
+    exporters: Sequence[str],
+    years: tuple[int, int] | None = None,
+    product: str = "TOTAL",
+) -> pd.DataFrame:
+    """Importers' reports (``reporter = 'importer'``) of flows from ``exporters`` in one dataset:
+    the partner-reported flows that fill non-reporters in a reconciled matrix."""
+    return trade_rows(store, dataset_id, years, product, exporters=list(exporters), reporter="importer")
+
+
+def trade_breadth(store: Store, min_partners: int, product: str = "TOTAL") -> dict[str, int]:
+    """Per dataset, the most countries in any one year that report flows with at least
+    ``min_partners`` partners (how close the dataset comes to a world matrix)."""
+    rows = store.rows(
+        "WITH p AS (SELECT dataset_id, year, "
+        "CASE WHEN reporter = 'importer' THEN importer ELSE exporter END AS country, "
+        "count(DISTINCT CASE WHEN reporter = 'importer' THEN exporter ELSE importer END) AS partners "
+        "FROM trade_flows WHERE product = ? AND exporter <> 'WLD' AND importer <> 'WLD' "
+        "GROUP BY dataset_id, year, CASE WHEN reporter = 'importer' THEN importer ELSE exporter END), "
+        "y AS (SELECT dataset_id, year, count(*) FILTER (WHERE partners >= ?) AS wide "
+        "FROM p GROUP BY dataset_id, year) "
+        "SELECT dataset_id, max(wide) AS wide FROM y GROUP BY dataset_id",
+        [product, min_partners],
+    )
+    return {r["dataset_id"]: int(r["wide"] or 0) for r in rows}
+
+
+def country_indicator_rows(
+    store: Store,
+    indicators: Sequence[str],
+    countries: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """``country_indicators`` rows for some indicator codes from every readable edition, with the
+    dataset's source (callers pick one dataset per indicator)."""
+    where = Where(store.dialect).any_of("c.indicator", list(indicators)).add(eligible_sql("d"))
+    where.any_of("c.iso3", list(countries) if countries else None).between("c.year", years)
+    return store.query(
+        "SELECT c.dataset_id, d.source, c.iso3, c.year, c.indicator, c.value, c.unit "
+        f"FROM country_indicators c JOIN datasets d ON d.dataset_id = c.dataset_id WHERE {where.sql()} "
+        "ORDER BY c.iso3, c.year",
+        where.args,
+    )
+
+
+def finance_by_recipient_year(
+    store: Store, recipients: Sequence[str], years: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """Development finance summed by dataset, recipient, year and flow class."""
+    where = Where(store.dialect).any_of("recipient", list(recipients)).between("year", years)
+    return store.query(
+        "SELECT dataset_id, recipient, year, flow_class, sum(amount_usd) AS amount_usd, "
+        f"sum(amount_usd_constant) AS amount_usd_constant FROM development_finance WHERE {where.sql()} "
+        "GROUP BY dataset_id, recipient, year, flow_class ORDER BY recipient, year, flow_class",
+        where.args,
+    )
+
+
 # -- bulk loads ------------------------------------------------------------------------------
 
 _DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")

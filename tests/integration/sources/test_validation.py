@@ -311,7 +311,7 @@ def test_baci_header_only_nul_and_duplicates(store, tmp_path: Path) -> None:
 
 def test_a_pin_also_steers_the_indicators(store, shared_data: Path, tmp_path: Path) -> None:
     """The indicators pick their trade dataset among the default editions only."""
-    from steppe.store import indicators as store_indicators
+    from steppe.store import data as store_data
 
     first = fetch("imf_dots", store=store, mirror=shared_data)
     rel = "imf_dots_1992_2020/dots_central_asia_extract.csv"
@@ -319,9 +319,9 @@ def test_a_pin_also_steers_the_indicators(store, shared_data: Path, tmp_path: Pa
     target.parent.mkdir(parents=True)
     target.write_text((shared_data / rel).read_text("utf-8-sig").replace(",7823.41", ",7823.5", 1), "utf-8")
     second = fetch("imf_dots", store=store, mirror=tmp_path / "m", new_edition=True)
-    assert {d["dataset_id"] for d in store_indicators.trade_datasets(store)} == {
+    assert {d["dataset_id"] for d in store_data.trade_datasets(store)} == {
         first.dataset_id,
         second.dataset_id,
     }
     store_data.pin(store, first.dataset_id)
-    assert [d["dataset_id"] for d in store_indicators.trade_datasets(store)] == [first.dataset_id]
+    assert [d["dataset_id"] for d in store_data.trade_datasets(store)] == [first.dataset_id]
