@@ -11,10 +11,15 @@ Reading (used by indicators, gravity, frameworks, reports): :func:`trade_flows`,
 that editions and sources are never mixed silently. Which dataset wins:
 
 - ``dataset`` is an exact ``dataset_id`` (``'imf_dots:dots:sha256-…'``): that one;
-- ``dataset`` is a source id (``'imf_dots'``) or ``'source:dataset'`` prefix: the most recently
-  loaded dataset of that source (or source and dataset) that has rows matching the filters;
-- ``dataset`` is None: the most recently loaded dataset of any source that has rows matching
-  the filters (for indicators: that holds the indicator asked for).
+- ``dataset`` is a source id (``'imf_dots'``) or ``'source:dataset'`` prefix: of that source
+  (or source and dataset), the pinned dataset, else the most recently loaded, that has rows
+  matching the filters;
+- ``dataset`` is None: the same over every source (for indicators: that holds the indicator
+  asked for).
+
+That is the store's one default-dataset rule (:data:`NEWEST_FIRST`, :func:`newest` for rows
+already read): pinned, else newest, among the readable editions. The indicators' choice of
+trade dataset and every reader use it.
 
 Editions: a (source, dataset) group may hold several editions. Its default is the pinned one
 (:func:`pin`, ``steppe data pin``) or else the most recently loaded; while a group has a pin,
@@ -286,6 +291,22 @@ def eligible_sql(alias: str = "d") -> str:
     )
 
 
+def pinned_sql(alias: str = "d") -> str:
+    """SQL expression: dataset ``alias`` is pinned (``steppe data pin``)."""
+    return f"EXISTS (SELECT 1 FROM dataset_pins p WHERE p.dataset_id = {alias}.dataset_id)"
+
+
+#: The one default-dataset rule, as an ORDER BY over readable datasets ``d``
+#: (:func:`eligible_sql`): a pinned edition first, else the most recently loaded.
+NEWEST_FIRST = f"{pinned_sql('d')} DESC, d.loaded_at DESC, d.dataset_id DESC"
+
+
+def newest(candidates: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """:data:`NEWEST_FIRST` in Python: of ``candidates`` (rows with ``pinned``, ``loaded_at`` and
+    ``dataset_id``, already limited to readable editions) a pinned one, else the newest."""
+    return max(candidates, key=lambda d: (bool(d.get("pinned")), d["loaded_at"], d["dataset_id"]))
+
+
 def editions(store: Store, source: str | None = None) -> list[dict[str, Any]]:
     """Every stored edition by source and dataset, with which one is the group's default and why."""
     sql = (
@@ -404,7 +425,7 @@ def resolve_dataset(store: Store, table: str, dataset: str | None, where: Where 
         f"SELECT d.dataset_id FROM datasets d WHERE {store.dialect.list_has('d.tables')} AND {cond} "
         f"AND {eligible_sql('d')} AND EXISTS "
         f"(SELECT 1 FROM {table} t WHERE t.dataset_id = d.dataset_id AND {where.sql()}) "
-        "ORDER BY d.loaded_at DESC, d.dataset_id DESC LIMIT 1",
+        f"ORDER BY {NEWEST_FIRST} LIMIT 1",
         [table, *args, *where.args],
     ).fetchall()
     if not found:
@@ -613,16 +634,6 @@ def news_tone(
 #: every product but the 'TOTAL' row.
 PRODUCT_LEVEL = None
 
-#: The one default-dataset rule, in SQL: among the readable editions (:func:`eligible_sql`: a
-#: pinned edition hides the others of its group) the most recently loaded wins.
-NEWEST_FIRST = "d.loaded_at DESC, d.dataset_id DESC"
-
-
-def newest(candidates: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
-    """:data:`NEWEST_FIRST` in Python: the most recently loaded of ``candidates`` (rows with
-    ``loaded_at`` and ``dataset_id``, already limited to readable editions)."""
-    return max(candidates, key=lambda d: (d["loaded_at"], d["dataset_id"]))
-
 
 def _product(where: Where, column: str, product: str | None) -> Where:
     if product is None:
@@ -632,16 +643,17 @@ def _product(where: Where, column: str, product: str | None) -> Where:
 
 def trade_datasets(store: Store, product: str | None = "TOTAL") -> list[dict[str, Any]]:
     """Readable datasets with rows in ``trade_flows`` for one product (:data:`PRODUCT_LEVEL`:
-    product-level rows): id, source, dataset, edition, loaded_at, first and last year, years,
-    rows, reporters; newest first (:data:`NEWEST_FIRST`)."""
+    product-level rows): id, source, dataset, edition, loaded_at, pinned, first and last year,
+    years, rows, reporters; the default first (:data:`NEWEST_FIRST`)."""
     where = _product(Where(store.dialect), "t.product", product).add(eligible_sql("d"))
     reporters = store.dialect.list_agg("t.reporter", distinct=True)
     return store.rows(
-        "SELECT t.dataset_id, d.source, d.dataset, d.edition, d.loaded_at, min(t.year) AS first_year, "
+        f"SELECT d.dataset_id, d.source, d.dataset, d.edition, d.loaded_at, {pinned_sql('d')} AS pinned, "
+        "min(t.year) AS first_year, "
         "max(t.year) AS last_year, count(DISTINCT t.year) AS years, count(*) AS rows, "
         f"{reporters} AS reporters "
         f"FROM trade_flows t JOIN datasets d ON d.dataset_id = t.dataset_id WHERE {where.sql()} "
-        f"GROUP BY t.dataset_id, d.source, d.dataset, d.edition, d.loaded_at ORDER BY {NEWEST_FIRST}",
+        f"GROUP BY d.dataset_id, d.source, d.dataset, d.edition, d.loaded_at ORDER BY {NEWEST_FIRST}",
         where.args,
     )
 
