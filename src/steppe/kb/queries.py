@@ -631,7 +631,7 @@ def reconcile_cow_igo(
     edition, default the pinned, else the newest) and writes nothing. ``orgs`` restricts to COW
     abbreviations (``SCO``) or KB organisations (``sco``).
     """
-    from steppe.kb.reconcile import COW_TO_KB, reconcile
+    from steppe.kb.reconcile import COW_TO_KB, FIRST_ANNUAL_YEAR, reconcile, year_ends
     from steppe.store import cow_igo as store_cow_igo
 
     store = kb_store(store)
@@ -653,11 +653,16 @@ def reconcile_cow_igo(
                     f"{', '.join(sorted(COW_TO_KB))}."
                 )
             ionames += hits
+    last = int(stored["year"].max()) if len(stored) else FIRST_ANNUAL_YEAR
+    slugs = sorted({s for m in COW_TO_KB.values() for s in m.slugs})
+    held = store_kb.statuses(store, year_ends(FIRST_ANNUAL_YEAR, max(last, FIRST_ANNUAL_YEAR)), orgs=slugs)
+    held["day"] = [_day(d) for d in held["day"]]
     frame = reconcile(
         stored,
         membership_frame(store),
         pd.DataFrame(store_kb.contested(store), columns=["id", "subject"]),
         system_years=system_years,
         ionames=ionames,
+        held=held,
     )
     return frame.to_dict(orient="records")
