@@ -36,8 +36,8 @@ def _empty(info: dict) -> str:
 @app.command()
 def compute(methodology: str = METHOD_ARG, fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Scores (0-100), ranks and dimension sub-indices per country-year."""
+    from steppe.cli.output import records
     from steppe.indicators.composite import index_compute
-    from steppe.indicators.compute import records
 
     (result, info), notes = _with_warnings(lambda: index_compute(methodology))
     frame = result.scores.dropna(subset=["score"])
@@ -66,9 +66,9 @@ def sensitivity(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Monte Carlo score and rank intervals (5th-95th percentile) and first-order sensitivity."""
+    from steppe.cli.output import records
     from steppe.errors import UsageError
     from steppe.indicators.composite import index_sensitivity
-    from steppe.indicators.compute import records
 
     if draws is not None and draws < 1:
         raise UsageError(f"--draws {draws} is too small: use at least 1.")

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, records
 from steppe.dates import parse_years
 from steppe.errors import UsageError
 
@@ -120,7 +120,7 @@ def indicators(
     else:
         frame = compute.indicator(name, region, span, **options)
         cols = list(frame.columns)
-    rows = compute.records(frame)
+    rows = records(frame)
     if fmt is OutputFormat.table:
         rows, cols = percent_rows(rows, cols)
     emit(rows, fmt, cols, title=f"{name} ({region})", empty="No rows for that selection.")

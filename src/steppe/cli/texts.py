@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, emit_json
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, emit_json, records
 
 app = typer.Typer(
     help="Thematic analysis of documents: add texts, code them (by hand or with suggestions), "
@@ -26,15 +26,6 @@ app.add_typer(export_app, name="export")
 
 DOC_OPTION = typer.Option(None, "--doc", "-d", help="Document id (repeatable); default all.")
 CODER_OPTION = typer.Option(None, "--coder", "-c", help="Coder id (repeatable); 'auto' is the auto-coder.")
-
-
-def _records(frame) -> list[dict]:
-    import pandas as pd
-
-    out = []
-    for row in frame.to_dict("records"):
-        out.append({k: (None if (not isinstance(v, list) and pd.isna(v)) else v) for k, v in row.items()})
-    return out
 
 
 # -- corpus ----------------------------------------------------------------------------------
@@ -94,7 +85,7 @@ def segments(
     frame = store_texts.segments(open_store(), [doc])
     if frame.empty:
         raise NotFoundError(f"Unknown document '{doc}'; run 'steppe texts list' to see the ids.")
-    emit(_records(frame), fmt, ["doc_id", "seg_no", "start_pos", "end_pos", "text"])
+    emit(records(frame), fmt, ["doc_id", "seg_no", "start_pos", "end_pos", "text"])
 
 
 @app.command("import")
@@ -209,7 +200,7 @@ def code_list(
     from steppe.texts.coding import codings
 
     emit(
-        _records(codings(doc or None, coder or None, include_removed=removed)),
+        records(codings(doc or None, coder or None, include_removed=removed)),
         fmt,
         ["coding_id", "doc_id", "seg_no", "code", "coder", "origin", "memo", "created_at", "removed_at"],
     )
@@ -229,7 +220,7 @@ def suggest_run(
     from steppe.texts.suggest import suggest
 
     frame = suggest(doc or None, codebook, threshold=threshold, method=method, model_path=model)
-    emit(_records(frame), fmt, ["suggestion_id", "doc_id", "seg_no", "code", "confidence", "reason"])
+    emit(records(frame), fmt, ["suggestion_id", "doc_id", "seg_no", "code", "confidence", "reason"])
 
 
 @suggest_app.command("list")
@@ -244,7 +235,7 @@ def suggest_list(
 
     frame = store_texts.suggestions(open_store(), doc or None, status)
     emit(
-        _records(frame),
+        records(frame),
         fmt,
         ["suggestion_id", "doc_id", "seg_no", "code", "confidence", "reason", "decision", "decided_by"],
     )

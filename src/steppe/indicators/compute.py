@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -583,16 +582,3 @@ def compare_regions(
     frames = [regional_indicators(region(n, span, store=store), data, span) for n in names]
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["region", "year"]).reset_index(drop=True)
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-able dicts (NaN becomes None, numpy scalars become Python scalars)."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    rows = clean.to_dict(orient="records")
-    for row in rows:
-        for k, v in row.items():
-            if isinstance(v, np.generic):
-                row[k] = v.item()
-            elif isinstance(v, np.ndarray):
-                row[k] = v.tolist()
-    return rows
