@@ -39,6 +39,16 @@ class HttpSettings:
     user_agent: str = USER_AGENT
 
 
+#: URL schemes that name a database server as the store (steppe.store.backends maps each to its module).
+SERVER_SCHEMES = ("postgresql", "postgres")
+
+
+def is_server_url(value: str | os.PathLike[str]) -> bool:
+    """Whether a store setting names a database server (``postgresql://...``) rather than a file."""
+    text = str(value)
+    return "://" in text and text.split("://", 1)[0].lower() in SERVER_SCHEMES
+
+
 def default_db_path() -> Path:
     """The per-user store file used when STEPPE_DB is not set."""
     return Path(platformdirs.user_data_dir("steppe", appauthor=False)) / "steppe.duckdb"
@@ -166,7 +176,9 @@ def api_keys() -> dict[str, str]:
 class Settings:
     """Everything a session needs to know about where things are and how to reach them.
 
-    - ``db_path``: the store (STEPPE_DB, else the per-user store); ``kb_dir``: the KB folder
+    - ``db``: the store (STEPPE_DB, else the per-user store file): a DuckDB file path, ``:memory:``,
+      or a PostgreSQL URL ``postgresql://user:password@host:port/database`` (team mode, docs/team.md);
+      ``db_path`` is the same as a path, for file stores; ``kb_dir``: the KB folder
       (STEPPE_KB, else the bundled KB); ``mirror``: a local folder the connectors read instead of
       the network (STEPPE_MIRROR); ``cache_dir``: downloads and cached API answers (STEPPE_CACHE);
       ``scratch_dir``: unpacked files and snapshot copies (STEPPE_SCRATCH);
@@ -176,7 +188,7 @@ class Settings:
     - ``limits``: lock wait, cache age and size limits (:class:`Limits`); ``debug``: tracebacks.
     """
 
-    db_path: Path
+    db: str
     kb_dir: Path = BUNDLED_KB
     mirror: Path | None = None
     cache_dir: Path = field(default_factory=default_cache_dir)
@@ -186,6 +198,20 @@ class Settings:
     embeddings_model: Path | None = None
     limits: Limits = field(default_factory=Limits)
     debug: bool = False
+
+    @property
+    def server(self) -> bool:
+        """Whether the store is a database server (``postgresql://...``) rather than a file."""
+        return is_server_url(self.db)
+
+    @property
+    def db_path(self) -> Path:
+        """The store file; a server store has none (one sentence saying so)."""
+        if self.server:
+            from steppe.errors import UsageError
+
+            raise UsageError("The store is a database server, not a file; this needs a DuckDB file for --db.")
+        return Path(self.db)
 
     def key(self, source: str) -> str | None:
         """The API key for ``source``, None when none is set."""
@@ -202,14 +228,19 @@ def settings(
 ) -> Settings:
     """Settings from explicit values, else STEPPE_* variables, else defaults.
 
-    ``db`` is a store file path (``:memory:`` for a throw-away store).
+    ``db`` is a store file path (``:memory:`` for a throw-away store) or a PostgreSQL URL.
     """
     db_value = db or os.environ.get("STEPPE_DB")
     kb_value = kb or os.environ.get("STEPPE_KB")
     mirror_value = mirror or os.environ.get("STEPPE_MIRROR")
-    db_path = Path(db_value).expanduser() if db_value and str(db_value) != ":memory:" else None
+    if not db_value:
+        store = str(default_db_path())
+    elif str(db_value) == ":memory:" or is_server_url(str(db_value)):
+        store = str(db_value)
+    else:
+        store = str(Path(db_value).expanduser())
     return Settings(
-        db_path=db_path if db_path is not None else (Path(":memory:") if db_value else default_db_path()),
+        db=store,
         kb_dir=Path(kb_value).expanduser() if kb_value else BUNDLED_KB,
         mirror=Path(mirror_value).expanduser() if mirror_value else None,
         cache_dir=Path(cache).expanduser() if cache else default_cache_dir(),

@@ -18,6 +18,7 @@ import typer
 from steppe import __version__
 from steppe.cli import (
     data,
+    db,
     frameworks,
     gravity,
     index,
@@ -52,6 +53,7 @@ app.add_typer(texts.app, name="texts")
 app.add_typer(frameworks.app, name="frameworks")
 app.command()(serve)
 app.add_typer(users.app, name="users")
+app.add_typer(db.app, name="db")
 
 # kb_team and texts_team add team-mode commands to `steppe kb` and `steppe texts` (docs/team.md)
 assert kb_team and texts_team
@@ -66,6 +68,8 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
         *(("kb", c) for c in KB_READERS),
         ("data", "list"),
         ("data", "editions"),
+        ("db", "info"),
+        ("db", "dump"),
         ("indicators",),
         ("index", "compute"),
         ("index", "sensitivity"),
@@ -95,7 +99,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: str = typer.Option(None, "--db", help="Store file (overrides STEPPE_DB)."),
+    db: str = typer.Option(
+        None, "--db", help="Store: a DuckDB file or a postgresql:// URL (overrides STEPPE_DB)."
+    ),
     debug: bool = typer.Option(
         False, "--debug", help="Show the traceback of an unexpected error (to report a bug)."
     ),
@@ -115,7 +121,6 @@ def init(
     force: bool = typer.Option(False, "--force", help="Reload the KB even if it is current."),
 ) -> None:
     """Create the store and load the bundled knowledge base."""
-    from steppe.config import settings
     from steppe.kb.sync import ensure_kb
     from steppe.store import kb as store_kb
     from steppe.store import open_store
@@ -123,9 +128,10 @@ def init(
     with open_store() as store:
         loaded = ensure_kb(store, force=force)
         counts = store_kb.counts(store)
+        where = store.path
     what = "loaded" if loaded else "already current"
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    console.print(f"Store {settings().db_path}: knowledge base {what} ({summary}).")
+    console.print(f"Store {where}: knowledge base {what} ({summary}).")
 
 
 def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:

@@ -64,8 +64,10 @@ def list_documents(fmt: OutputFormat = FORMAT_OPTION) -> None:
     from steppe.store import open_store
     from steppe.store import texts as store_texts
 
+    with open_store() as store:
+        documents = store_texts.documents(store)
     emit(
-        store_texts.documents(open_store()),
+        documents,
         fmt,
         ["doc_id", "title", "author", "date", "kind", "format", "segments", "near_duplicate_of"],
         empty="No documents yet; add some with 'steppe texts add PATH'.",
@@ -122,7 +124,8 @@ def codebook_list(fmt: OutputFormat = FORMAT_OPTION) -> None:
     from steppe.store import texts as store_texts
     from steppe.texts.codebook import bundled_codebooks
 
-    stored = {r["codebook"]: r for r in store_texts.codebooks(open_store())}
+    with open_store() as store:
+        stored = {r["codebook"]: r for r in store_texts.codebooks(store)}
     rows = [dict(r, loaded=True) for r in stored.values()]
     rows += [
         {"codebook": b, "name": None, "codes": None, "loaded": False}

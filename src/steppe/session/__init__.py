@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from steppe.session.index import Index
     from steppe.session.indicators import Indicators
     from steppe.session.kb import KB
+    from steppe.session.team import Team
     from steppe.session.texts import Texts
     from steppe.sources import FetchResult
     from steppe.store import Store
@@ -131,6 +132,13 @@ class Session:
         return Index(self)
 
     @cached_property
+    def team(self) -> Team:
+        """Team mode: accounts, KB proposals with review, coding together (docs/team.md)."""
+        from steppe.session.team import Team
+
+        return Team(self)
+
+    @cached_property
     def frameworks(self) -> Frameworks:
         """Frameworks: regionness, openness_commitment, li, ecdpm, tone."""
         from steppe.session.frameworks import Frameworks
@@ -220,5 +228,5 @@ def connect(
     from steppe.store import open_store
 
     config = settings(db=db, kb=kb, mirror=mirror)
-    store = open_store(config.db_path, read_only=read_only, wait=config.limits.lock_wait_s)
+    store = open_store(config.db, read_only=read_only, wait=config.limits.lock_wait_s)
     return Session(config, store)

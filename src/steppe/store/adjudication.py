@@ -38,6 +38,15 @@ def is_open(store: Store, doc_id: str, codebook: str) -> bool:
     return bool(row[0])
 
 
+def lock_comparison(store: Store, doc_id: str, codebook: str) -> None:
+    """Serialise adjudications of one document and codebook until this transaction ends (a no-op
+    update of its comparison row), so two editors cannot both leave a current decision."""
+    store.execute(
+        "UPDATE texts_comparisons SET opened_by = opened_by WHERE doc_id = ? AND codebook = ?",
+        [doc_id, codebook],
+    )
+
+
 def supersede(store: Store, doc_id: str, seg_no: int, code: str) -> None:
     """Mark the current decision on one unit (segment, code) as replaced."""
     store.execute(

@@ -79,8 +79,9 @@ class Store:
     """
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
-        self.path = str(path)
-        self.backend: Backend = connect_backend(self.path, read_only=read_only)
+        self.backend: Backend = connect_backend(str(path), read_only=read_only)
+        #: The file path, or the server URL without its password (for messages).
+        self.path = self.backend.target
         self.dialect: Dialect = self.backend.dialect
         self._depth = 0
         self.closed = False
@@ -114,13 +115,16 @@ class Store:
             return 0
         return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_migrations") or 0)
 
-    def migrate(self) -> list[str]:
-        """Apply pending migrations, each in its own transaction; return their names."""
+    def migrate(self, up_to: int | None = None) -> list[str]:
+        """Apply pending migrations (only those up to version ``up_to`` when given, as a restore
+        of an older dump needs), each in its own transaction; return their names."""
         current = self.schema_version()
         applied = []
         for version, name, sql in _migrations(self.dialect.name):
             if version <= current:
                 continue
+            if up_to is not None and version > up_to:
+                break
             with self.transaction():
                 self.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -212,7 +216,7 @@ def default_store() -> Store:
     """The store at STEPPE_DB, opened once per process and path and reused by API calls."""
     from steppe.config import settings
 
-    path = str(settings().db_path)
+    path = settings().db
     store = _DEFAULT.get(path)
     if store is None or store.closed:
         store = _DEFAULT[path] = open_store(path)
@@ -246,7 +250,7 @@ def open_store(
     """
     from steppe.config import settings
 
-    target = str(path if path is not None else settings().db_path)
+    target = str(path if path is not None else settings().db)
     if read_only is None:
         read_only = _READING[-1]
     try:

@@ -42,6 +42,7 @@ def save_run(store: Store, run: dict[str, Any], coefficients: pd.DataFrame) -> s
                 "estimate": coefficients["estimate"].to_numpy(dtype=float),
                 "se": coefficients["se"].to_numpy(dtype=float),
                 "p_value": coefficients["p"].to_numpy(dtype=float),
+                "position": range(len(coefficients)),
             }
         )
         store.insert_frame("gravity_coefficients", frame)
@@ -52,7 +53,7 @@ def latest_runs(store: Store) -> list[dict[str, Any]]:
     """The most recent stored run of each spec, newest first, with its coefficients."""
     runs = store.rows(
         "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY spec_name ORDER BY created_at DESC) AS rn "
-        "FROM gravity_runs) WHERE rn = 1 ORDER BY created_at DESC"
+        "FROM gravity_runs) AS r WHERE rn = 1 ORDER BY created_at DESC"
     )
     for run in runs:
         run.pop("rn", None)
@@ -61,7 +62,7 @@ def latest_runs(store: Store) -> list[dict[str, Any]]:
             json.loads(run["provenance"]) if isinstance(run["provenance"], str) else run["provenance"]
         )
         run["coefficients"] = store.rows(
-            "SELECT term, estimate, se, p_value FROM gravity_coefficients WHERE run_id = ? ORDER BY rowid",
+            "SELECT term, estimate, se, p_value FROM gravity_coefficients WHERE run_id = ? ORDER BY position",
             [run["run_id"]],
         )
     return runs

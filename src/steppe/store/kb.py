@@ -124,7 +124,7 @@ def members(store: Store, org: str, as_of: date | None, roles: list[str] | None)
         where.append(f"{status} <> 'no'")
         params["as_of"] = as_of
     if roles:
-        where.append("list_contains($roles, m.role)")
+        where.append(store.dialect.in_list("m.role", "$roles"))
         params["roles"] = roles
     return store.rows(
         f"SELECT m.country, m.role, {_PERIOD}, {status} AS status FROM kb_memberships m WHERE "
@@ -157,12 +157,12 @@ def active_roles(store: Store, as_of: date, countries: list[str], orgs: list[str
     params: dict = {"as_of": as_of, "countries": countries}
     org_filter = ""
     if orgs:
-        org_filter = " AND list_contains($orgs, m.org)"
+        org_filter = " AND " + store.dialect.in_list("m.org", "$orgs")
         params["orgs"] = orgs
     status = _status("m")
     return store.rows(
         f"SELECT m.country, m.org, m.role, {status} AS status FROM kb_memberships m WHERE "
-        f"{status} <> 'no' AND list_contains($countries, m.country)"
+        f"{status} <> 'no' AND {store.dialect.in_list('m.country', '$countries')}"
         + org_filter
         + " ORDER BY m.org, m.country, m.role",
         params,
@@ -186,11 +186,11 @@ def statuses(
     params: dict[str, Any] = {"days": list(days)}
     for name, values in (("org", orgs), ("country", countries), ("role", roles)):
         if values:
-            where.append(f"list_contains(${name}s, m.{name})")
+            where.append(store.dialect.in_list(f"m.{name}", f"${name}s"))
             params[f"{name}s"] = list(values)
     return store.query(
         f"SELECT d.day, m.org, m.country, m.role, {_status('m', 'd.day')} AS status "
-        "FROM kb_memberships m, (SELECT unnest($days) AS day) d WHERE "
+        f"FROM kb_memberships m, (SELECT {store.dialect.unnest('$days')} AS day) d WHERE "
         + " AND ".join(where)
         + " ORDER BY d.day, m.org, m.country, m.role",
         params,
@@ -267,7 +267,8 @@ def gaps(store: Store, orgs: list[str] | None = None, countries: list[str] | Non
     if not orgs and not countries:
         return store.rows("SELECT * FROM kb_gaps ORDER BY org NULLS LAST, country NULLS FIRST, what")
     return store.rows(
-        "SELECT * FROM kb_gaps WHERE list_contains($orgs, org) OR list_contains($countries, country) "
+        f"SELECT * FROM kb_gaps WHERE {store.dialect.in_list('org', '$orgs')} "
+        f"OR {store.dialect.in_list('country', '$countries')} "
         "ORDER BY org NULLS LAST, country NULLS FIRST, what",
         {"orgs": list(orgs or []), "countries": list(countries or [])},
     )
@@ -291,13 +292,13 @@ def events(
         where.append("e.start_date <= $end")
         params["end"] = end
     if types:
-        where.append("list_contains($types, e.type)")
+        where.append(store.dialect.in_list("e.type", "$types"))
         params["types"] = types
     if country:
-        where.append("list_contains(e.participants, $country)")
+        where.append(store.dialect.list_has("e.participants", "$country"))
         params["country"] = country
     if org:
-        where.append("list_contains(e.orgs, $org)")
+        where.append(store.dialect.list_has("e.orgs", "$org"))
         params["org"] = org
     return store.rows(
         "SELECT e.id, e.start_date, e.start_precision, e.end_date, e.end_precision, e.type, e.title, "
@@ -337,7 +338,9 @@ def contested(store: Store, prefix: str | None = None) -> list[dict]:
     """Contested facts, optionally those whose subject starts with ``prefix``."""
     if prefix:
         return store.rows(
-            "SELECT * FROM kb_contested WHERE starts_with(subject, $p) ORDER BY subject, id", {"p": prefix}
+            f"SELECT * FROM kb_contested WHERE {store.dialect.starts_with('subject', '$p')} "
+            "ORDER BY subject, id",
+            {"p": prefix},
         )
     return store.rows("SELECT * FROM kb_contested ORDER BY subject, id")
 
@@ -369,9 +372,10 @@ def unsourced_counts(store: Store) -> dict[str, int]:
     out = {}
     for name in FACT_TABLES:
         out[name] = store.execute(
-            f"SELECT count(*) FROM kb_{name} WHERE sources IS NULL OR len(sources) = 0"
+            f"SELECT count(*) FROM kb_{name} WHERE {store.dialect.list_len('sources')} = 0"
         ).fetchone()[0]
     out["contested"] = store.execute(
-        "SELECT count(*) FROM kb_contested WHERE len(claim_sources) = 0 OR len(adopted_sources) = 0"
+        f"SELECT count(*) FROM kb_contested WHERE {store.dialect.list_len('claim_sources')} = 0 "
+        f"OR {store.dialect.list_len('adopted_sources')} = 0"
     ).fetchone()[0]
     return out

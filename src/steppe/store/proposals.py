@@ -91,6 +91,13 @@ def last_approved_for(store: Store, kind: str, target: str, after_id: int) -> di
     return found[0] if found else None
 
 
+def lock_kb(store: Store) -> None:
+    """Serialise writers of the KB until this transaction ends: a no-op update of the one
+    ``kb_meta`` row. On PostgreSQL a second approver waits here, then reads the first one's
+    result (so its version check sees the change); DuckDB allows one writing process anyway."""
+    store.execute("UPDATE kb_meta SET steppe_version = steppe_version")
+
+
 # -- the audit log ---------------------------------------------------------------------------
 def log_change(store: Store, row: dict[str, Any]) -> None:
     cols = list(row)

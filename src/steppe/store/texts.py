@@ -65,7 +65,7 @@ def segments(store: Store, doc_ids: list[str] | None = None) -> pd.DataFrame:
     if doc_ids:
         return store.query(
             "SELECT doc_id, seg_no, start_pos, end_pos, text FROM texts_segments "
-            "WHERE list_contains(?, doc_id) ORDER BY doc_id, seg_no",
+            f"WHERE {store.dialect.in_list('doc_id')} ORDER BY doc_id, seg_no",
             [doc_ids],
         )
     return store.query(
@@ -174,10 +174,10 @@ def codings(
     if not include_removed:
         where.append(LIVE)
     if doc_ids:
-        where.append("list_contains($docs, c.doc_id)")
+        where.append(store.dialect.in_list("c.doc_id", "$docs"))
         params["docs"] = doc_ids
     if coders:
-        where.append("list_contains($coders, c.coder)")
+        where.append(store.dialect.in_list("c.coder", "$coders"))
         params["coders"] = coders
     return store.query(
         "SELECT c.coding_id, c.doc_id, c.seg_no, c.start_pos, c.end_pos, c.code, c.coder, c.origin, c.memo, "
@@ -196,8 +196,8 @@ def coders(store: Store) -> list[str]:
 def delete_open_suggestions(store: Store, doc_ids: list[str], codebook: str) -> None:
     """Drop undecided suggestions of one codebook before a re-run; decided ones are kept."""
     store.execute(
-        "DELETE FROM texts_suggestions WHERE decision IS NULL AND list_contains(?, doc_id) "
-        "AND starts_with(code, ?)",
+        f"DELETE FROM texts_suggestions WHERE decision IS NULL AND {store.dialect.in_list('doc_id')} "
+        f"AND {store.dialect.starts_with('code')}",
         [doc_ids, f"{codebook}:"],
     )
 
@@ -208,7 +208,7 @@ def suggestions(
     where = ["confidence >= $minc"]
     params: dict[str, Any] = {"minc": min_confidence}
     if doc_ids:
-        where.append("list_contains($docs, doc_id)")
+        where.append(store.dialect.in_list("doc_id", "$docs"))
         params["docs"] = doc_ids
     if status == "open":
         where.append("decision IS NULL")
@@ -240,10 +240,11 @@ def decide_suggestion(store: Store, suggestion_id: int, decision: str, coder: st
 # -- mentions and queries --------------------------------------------------------------------
 def actor_mentions(store: Store, doc_id: str | None) -> list[dict]:
     where, params = ("WHERE doc_id = ?", [doc_id]) if doc_id else ("", [])
+    cite = "doc_id || ':' || seg_no"
     return store.rows(
-        "SELECT actor, any_value(actor_kind) AS kind, count(*) AS mentions, "
+        "SELECT actor, min(actor_kind) AS kind, count(*) AS mentions, "
         "count(DISTINCT doc_id) AS documents, "
-        "list(DISTINCT doc_id || ':' || seg_no ORDER BY doc_id || ':' || seg_no) AS segments "
+        f"{store.dialect.list_agg(cite, distinct=True)} AS segments "
         f"FROM texts_mentions {where} GROUP BY actor ORDER BY mentions DESC, actor",
         params,
     )
@@ -262,9 +263,9 @@ def mentions_by_document(store: Store, doc_ids: list[str]) -> list[dict]:
     if not doc_ids:
         return []
     return store.rows(
-        "SELECT doc_id, actor, any_value(actor_kind) AS kind, count(*) AS mentions, "
-        "list(DISTINCT seg_no ORDER BY seg_no) AS segments FROM texts_mentions "
-        "WHERE list_contains($docs, doc_id) GROUP BY doc_id, actor ORDER BY doc_id, actor",
+        "SELECT doc_id, actor, min(actor_kind) AS kind, count(*) AS mentions, "
+        f"{store.dialect.list_agg('seg_no', distinct=True)} AS segments FROM texts_mentions "
+        f"WHERE {store.dialect.in_list('doc_id', '$docs')} GROUP BY doc_id, actor ORDER BY doc_id, actor",
         {"docs": list(doc_ids)},
     )
 
@@ -274,6 +275,7 @@ def document_texts(store: Store, doc_ids: list[str]) -> dict[str, str]:
     if not doc_ids:
         return {}
     rows = store.rows(
-        "SELECT doc_id, text FROM texts_documents WHERE list_contains($docs, doc_id)", {"docs": list(doc_ids)}
+        f"SELECT doc_id, text FROM texts_documents WHERE {store.dialect.in_list('doc_id', '$docs')}",
+        {"docs": list(doc_ids)},
     )
     return {r["doc_id"]: r["text"] for r in rows}

@@ -121,7 +121,12 @@ def _hasher() -> PasswordHasher:
         from argon2 import PasswordHasher
     except ImportError:  # pragma: no cover - argon2-cffi is a core dependency
         raise MissingDependencyError("argon2-cffi", "team") from None
-    return PasswordHasher(**HASH_PARAMETERS)
+    p = HASH_PARAMETERS
+    if not p:
+        return PasswordHasher()
+    return PasswordHasher(
+        time_cost=p["time_cost"], memory_cost=p["memory_cost"], parallelism=p["parallelism"]
+    )
 
 
 def hash_password(password: str) -> str:

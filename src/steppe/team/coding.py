@@ -207,6 +207,7 @@ def adjudicate(
             "('steppe texts compare-coders'): adjudication follows the comparison."
         )
     with st.transaction():
+        store_adjudication.lock_comparison(st, doc_id, _codebook(key))
         store_adjudication.supersede(st, doc_id, seg_no, key)
         adjudication_id = store_adjudication.insert_adjudication(
             st, doc_id, seg_no, key, decision, editor.name, note

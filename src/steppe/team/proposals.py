@@ -423,6 +423,7 @@ def approve(
     """
     st = _store(store)
     with st.transaction():
+        store_proposals.lock_kb(st)
         p = _get(st, proposal_id)
         _reviewer(p, reviewer, "approving")
         _check_open(p, version)

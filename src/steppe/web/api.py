@@ -92,12 +92,14 @@ def check_country(data: WebData, code: str) -> str:
 
 # -- service ---------------------------------------------------------------------------------------
 @router.get("/health", summary="Server status and the current user")
-def health(data: Data, user: Annotated[User, Depends(current_user)]) -> dict[str, Any]:
+def health(request: Request, data: Data, user: Annotated[User, Depends(current_user)]) -> dict[str, Any]:
+    from steppe.web.team import team_mode
+
     return {
         "status": "ok",
         "version": __version__,
         "store": str(data.db_path),
-        "read_only": True,
+        "read_only": not team_mode(request),
         "user": {"name": user.name, "role": user.role},
     }
 
@@ -291,12 +293,14 @@ def documents(data: Data) -> dict[str, Any]:
 
 
 @router.get("/texts/documents/{doc_id}", summary="One document with its segments and codings")
-def document(data: Data, doc_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+def document(request: Request, data: Data, doc_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+    from steppe.web.team import visible
+
     found = data.document(doc_id)
     return {
         "document": plain(found["document"]),
         "segments": rows(found["segments"]),
-        "codings": rows(found["codings"]),
+        "codings": rows(visible(request, found["codings"])),
     }
 
 
@@ -434,5 +438,5 @@ def framework_chart(
     data: Data, name: Annotated[str, Path(max_length=40)], n: Annotated[int, Path(ge=0, le=50)]
 ) -> dict[str, Any]:
     section = _framework(data, name)
-    view = views.framework_view(section, name, n)
+    view = views.framework_links(data, views.framework_view(section, name, n))
     return view.as_dict()

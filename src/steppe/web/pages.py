@@ -64,11 +64,16 @@ def env() -> Environment:
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    from steppe.web.team import team_mode, who
+
     runtime = request.app.state.runtime_url
     try:
         starter = [d for d in data_of(request).datasets() if views.is_starter(d)]
     except SteppeError:  # an error page about the store itself still renders
         starter = []
+    context.setdefault("me", who(request))
+    context.setdefault("csrf", context["me"].csrf)
+    context.setdefault("team_mode", team_mode(request))
     html = (
         env()
         .get_template(template)
@@ -172,7 +177,7 @@ def trade(
         datasets=data.trade_datasets(),
         dataset=dataset or "",
         views=views.VIEWS,
-        view=view,
+        view=view or views.default_view(indicator),
         years=years or "",
     )
 
@@ -234,7 +239,8 @@ def index(
 def gravity(request: Request) -> HTMLResponse:
     data = data_of(request)
     runs = data.gravity_runs()
-    return render(request, "gravity.html", title="Gravity", runs=runs, z=views.Z95)
+    stored = {d["dataset_id"] for d in data.datasets()}
+    return render(request, "gravity.html", title="Gravity", runs=runs, z=views.Z95, stored=stored)
 
 
 @router.get("/texts", response_class=HTMLResponse)
@@ -274,9 +280,11 @@ def texts_compare(
 
 @router.get("/texts/{doc_id}", response_class=HTMLResponse)
 def document(request: Request, doc_id: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
+    from steppe.web.team import visible
+
     found = data_of(request).document(doc_id)
     segments = found["segments"].to_dict(orient="records")
-    codings = found["codings"]
+    codings = visible(request, found["codings"])
     by_segment: dict[int, list[dict[str, Any]]] = {}
     for c in codings.to_dict(orient="records"):
         by_segment.setdefault(int(c["seg_no"]), []).append(c)
@@ -321,3 +329,38 @@ def sources(request: Request) -> HTMLResponse:
     data = data_of(request)
     kb = sorted(data.kb_sources().values(), key=lambda s: str(s["id"]))
     return render(request, "sources.html", title="Sources", datasets=data.datasets(), kb=kb)
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API described from its OpenAPI document (served locally, unlike Swagger UI's CDN files)."""
+    doc = request.app.openapi()
+    operations = []
+    for path, methods in doc.get("paths", {}).items():
+        for method, op in methods.items():
+            params = []
+            for p in op.get("parameters", []):
+                schema = p.get("schema", {})
+                kinds = [
+                    s.get("type")
+                    for s in schema.get("anyOf", [schema])
+                    if s.get("type") not in (None, "null")
+                ]
+                pattern = next(
+                    (s.get("pattern") for s in schema.get("anyOf", [schema]) if s.get("pattern")), None
+                )
+                params.append(
+                    {
+                        "name": p["name"],
+                        "in": p["in"],
+                        "required": p.get("required", False),
+                        "type": "/".join(str(k) for k in kinds),
+                        "pattern": pattern,
+                        "description": p.get("description") or schema.get("description") or "",
+                        "default": schema.get("default"),
+                    }
+                )
+            operations.append(
+                {"method": method.upper(), "path": path, "summary": op.get("summary", ""), "params": params}
+            )
+    return render(request, "api.html", title="JSON API", operations=operations, info=doc.get("info", {}))

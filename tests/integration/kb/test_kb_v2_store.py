@@ -9,17 +9,14 @@ import pytest
 
 from steppe.kb import queries
 from steppe.kb.asof import parse_partial
-from steppe.store import db as store_db
 from steppe.store import open_store
 
 
-def test_a_store_from_before_v2_is_upgraded_and_reloaded(isolated_env: Path, monkeypatch) -> None:
-    every = store_db._migrations()
-    monkeypatch.setattr(store_db, "_migrations", lambda dialect="duckdb": [m for m in every if m[0] <= 50])
-    with open_store(isolated_env) as old:
+def test_a_store_from_before_v2_is_upgraded_and_reloaded(isolated_env: Path) -> None:
+    with open_store(isolated_env, migrate=False) as old:
+        old.migrate(up_to=50)  # a store as steppe left it before KB v2
         assert old.schema_version() == 50
         old.execute("INSERT INTO kb_meta (fingerprint, kb_dir, steppe_version) VALUES ('old', 'x', '0')")
-    monkeypatch.setattr(store_db, "_migrations", lambda dialect="duckdb": every)
     with open_store(isolated_env) as store:
         assert store.schema_version() >= 61
         assert store.execute("SELECT count(*) FROM kb_meta").fetchone()[0] == 0  # forces a reload

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from steppe.config import is_server_url
 from steppe.errors import StoreError
 
 #: SQL parameters: a sequence for ``?`` placeholders or a mapping for ``$name`` ones.
@@ -114,12 +115,6 @@ class Backend(Protocol):
     def frame_as_table(self, name: str, frame: pd.DataFrame) -> Iterator[str]:
         """``frame`` readable as table ``name`` inside the block (a view, or a temporary table)."""
         ...
-
-
-def is_server_url(target: str | Path) -> bool:
-    """Whether ``target`` names a database server (``postgresql://...``) rather than a file."""
-    scheme = str(target).split("://", 1)[0].lower() if "://" in str(target) else ""
-    return scheme in SERVER_SCHEMES
 
 
 def connect(target: str | Path, *, read_only: bool = False) -> Backend:

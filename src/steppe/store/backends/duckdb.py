@@ -175,6 +175,14 @@ def delete_exact_duplicates_sql(table: str, keys: str, every: str, scope: str) -
     )
 
 
+def read_parquet_frame(path: Path | str, columns: Sequence[str]) -> pd.DataFrame:
+    """The given columns of a Parquet file as a frame, read by an in-memory DuckDB (no pyarrow):
+    how a server backend loads the bundled Parquet files it cannot read itself."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with duckdb.connect(":memory:") as con:
+        return con.execute(f"SELECT {cols} FROM read_parquet(?)", [str(path)]).df()
+
+
 def read_csv_sql(columns: dict[str, str]) -> str:
     """A ``read_csv(?)`` table expression with declared column types (no sniffing), parallel."""
     spec = ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items())
@@ -203,5 +211,6 @@ __all__ = [
     "duplicate_groups_sql",
     "hashed_duplicates_sql",
     "read_csv_sql",
+    "read_parquet_frame",
     "read_parquet_sql",
 ]

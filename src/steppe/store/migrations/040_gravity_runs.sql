@@ -20,5 +20,5 @@ CREATE TABLE gravity_coefficients (
     term VARCHAR NOT NULL,
     estimate DOUBLE PRECISION NOT NULL,
     se DOUBLE PRECISION,
-    p_value DOUBLE
+    p_value DOUBLE PRECISION
 );
