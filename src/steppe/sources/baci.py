@@ -180,7 +180,6 @@ def _load(
     cls: str,
 ) -> int:
     """Stream each yearly member to a scratch file and bulk-insert it; return the rows stored."""
-    from steppe.store.data import BulkRuleBroken, insert_baci_csv
 
     total = 0
     dropped = 0
@@ -204,12 +203,9 @@ def _load(
                     SOURCE, [Problem(label, found.line if found else None, "text", None, "holds a NUL byte")]
                 )
             year = int(_MEMBER.search(name).group(2))
-            try:
-                inserted = insert_baci_csv(
-                    store, dataset_id, scratch, countries, cls, label=label, year=year, allow=ctx.allow
-                )
-            except BulkRuleBroken as broken:
-                raise _baci_refusal(scratch, label, broken.rule, year) from None
+            inserted = insert_file(
+                store, dataset_id, scratch, countries, cls, label=label, year=year, allow=ctx.allow
+            )
             if inserted == 0 and _data_lines(scratch) == 0:
                 raise refuse(
                     SOURCE,
@@ -258,6 +254,29 @@ def _data_lines(path: Path) -> int:
     with path.open("rb") as fh:
         fh.readline()
         return sum(1 for line in fh if line.strip())
+
+
+def insert_file(
+    store: Store,
+    dataset_id: str,
+    path: Path,
+    countries: pd.DataFrame,
+    classification: str,
+    *,
+    label: str | None = None,
+    year: int | None = None,
+    allow: frozenset[str] = frozenset(),
+) -> int:
+    """Bulk-insert one yearly BACI CSV (:func:`steppe.store.data.insert_baci_csv`); a row that
+    breaks a validation rule refuses the load in one sentence naming its file, line and rule."""
+    from steppe.store.data import BulkRuleBroken, insert_baci_csv
+
+    try:
+        return insert_baci_csv(
+            store, dataset_id, path, countries, classification, label=label, year=year, allow=allow
+        )
+    except BulkRuleBroken as broken:
+        raise _baci_refusal(path, label, broken.rule, year) from None
 
 
 def _baci_refusal(path: Path, label: str | None, rule: str, year: int | None) -> Exception:
