@@ -821,7 +821,7 @@ def default_peers() -> list[str]:
 def framework_empty(name: str) -> str:
     return (
         f"Nothing to measure for {name} yet: the framework needs stored data (texts with statements, "
-        "trade, events); 'steppe frameworks " + name + " --help' says which."
+        f"trade, events); 'steppe frameworks {name} --help' says which."
     )
 
 
