@@ -96,8 +96,8 @@ Held = dict[tuple[date, str], list[tuple[str, str]]]
 def held_index(held: pd.DataFrame) -> Held:
     """(day, country) -> [(org, role)] of a frame of roles held (``day``, ``org``, ``country``, ``role``)."""
     out: Held = {}
-    for r in held.itertuples(index=False):
-        out.setdefault((r.day, r.country), []).append((r.org, r.role))
+    for day, country, org, role in zip(held["day"], held["country"], held["org"], held["role"], strict=True):
+        out.setdefault((day, str(country)), []).append((str(org), str(role)))
     return out
 
 
