@@ -69,8 +69,8 @@ def indicators(
     dataset: str = typer.Option(
         None,
         "--dataset",
-        help="Trade dataset id or source (imf_dots, comtrade, ...); default the pinned, else the newest "
-        "stored edition with rows in the years (for compare: a world matrix first).",
+        help="Trade dataset id or source (imf_dots, comtrade, ...); default the stored one covering "
+        "most of the years (for compare: a world matrix).",
     ),
     view: str = typer.Option(
         "reported",

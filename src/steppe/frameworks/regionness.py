@@ -165,8 +165,7 @@ def trade_evidence(
 
     Each stored total-trade dataset is read once in ``view``; a region-year is measured on a
     dataset that covers all its members (:mod:`steppe.indicators.compute`'s coverage guard),
-    a world matrix first (the intensity needs world trade), then the store's default rule (the
-    most recently loaded readable edition, :data:`steppe.store.data.NEWEST_FIRST`).
+    a world matrix first (the intensity needs world trade), then the longest series.
     """
     from steppe.errors import NotFoundError
     from steppe.indicators.compute import load_trade, regional_indicators
@@ -204,7 +203,7 @@ def trade_evidence(
                     tuple(isolated),
                     row.get("reason"),
                 )
-                rank = (world, d["loaded_at"], d["dataset_id"])  # the store's rule: newest
+                rank = (world, int(d["years"]), int(d["rows"]))
                 candidates.setdefault((reg.id, year), []).append((rank, found))
     return {key: max(options, key=lambda o: o[0])[1] for key, options in candidates.items()}
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,13 +89,13 @@ def choose_dataset(
     *,
     prefer_world: bool = False,
 ) -> str:
-    """The dataset id to read: ``dataset`` given as an id or a source, else the store's default.
+    """The dataset id to read: ``dataset`` given as an id or a source, else the best-covering one.
 
-    The default follows the store's one rule (:data:`steppe.store.data.NEWEST_FIRST`): among
-    the readable editions (a pinned edition hides the others of its group) that hold rows in
-    ``years``, the most recently loaded; with ``prefer_world`` (peer comparisons) a dataset that
-    is a world matrix in some year comes first. A source id picks that source's default the
-    same way.
+    A dataset id or source picks by the store's one rule (:data:`steppe.store.data.NEWEST_FIRST`:
+    pinned, else newest, among the readable editions). Without ``dataset`` the choice is across
+    sources and is about coverage: the readable dataset covering most of ``years`` wins, then the
+    longest series, then the one with more rows, ties going by the store's rule; with
+    ``prefer_world`` (peer comparisons) a dataset that is a world matrix in some year comes first.
     """
     stored = store_data.trade_datasets(store, product=product)
     if not stored:
@@ -112,12 +113,16 @@ def choose_dataset(
             raise NotFoundError(f"No stored trade dataset '{dataset}': use one of {ids}.")
         return str(store_data.newest(found)["dataset_id"])
     first, last = years if years else (-(10**9), 10**9)
-    candidates = [d for d in stored if d["first_year"] <= last and d["last_year"] >= first] or stored
-    if prefer_world and product:
-        breadth = store_data.trade_breadth(store, MIN_PARTNERS)
-        world = [d for d in candidates if breadth.get(d["dataset_id"], 0) >= MIN_WORLD_COUNTRIES]
-        candidates = world or candidates
-    return str(store_data.newest(candidates)["dataset_id"])
+    breadth = store_data.trade_breadth(store, MIN_PARTNERS) if prefer_world and product else {}
+
+    def overlap(d: dict[str, Any]) -> int:
+        return max(0, min(last, d["last_year"]) - max(first, d["first_year"]) + 1)
+
+    def score(d: dict[str, Any]) -> tuple:
+        world = breadth.get(d["dataset_id"], 0) >= MIN_WORLD_COUNTRIES
+        return (world, overlap(d), d["years"], d["rows"])
+
+    return str(max(stored, key=score)["dataset_id"])  # stored is in the store's order: ties by it
 
 
 # -- one dataset in one view ---------------------------------------------------------------------

@@ -68,8 +68,8 @@ class Indicators:
         """Indicator family ``name`` (one of :data:`FAMILIES`) for ``region``'s members over ``years``.
 
         ``years`` is ``(first, last)`` or one year (default: every stored year); ``dataset`` a
-        dataset id or source (default: the pinned, else the newest stored edition with rows in
-        the years); ``view`` the trade view; ``fill_from`` and ``cif_fob`` apply to the reconciled view.
+        dataset id or source (default: the stored one covering most of the years); ``view`` the
+        trade view; ``fill_from`` and ``cif_fob`` apply to the reconciled view.
         """
         from steppe.errors import UsageError
         from steppe.indicators import compute
