@@ -240,8 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.TyperException as exc:  # Typer's click: a malformed command line (exit 2), a bad file
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            exc.show()  # `steppe kb` alone: the help, as click prints it
+        show = getattr(exc, "show", None)  # Typer's bundled click exceptions print themselves
+        if type(exc).__name__ == "NoArgsIsHelpError" and callable(show):
+            show()  # `steppe kb` alone: the help, as click prints it
             return exc.exit_code
         message = exc.format_message().strip().rstrip(".")
         if exc.exit_code == 2:

@@ -328,7 +328,7 @@ def delegation(
     span = parse_years(years) if isinstance(years, str) else years
     slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
     frame = delegation_by_year(organisation_frame(store), membership_frame(store), span, C5, slugs=slugs)
-    return frame.to_dict(orient="records")
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def contested(subject: str | None = None, *, store: Store | None = None) -> list[dict[str, Any]]:
@@ -665,4 +665,4 @@ def reconcile_cow_igo(
         ionames=ionames,
         held=held,
     )
-    return frame.to_dict(orient="records")
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]

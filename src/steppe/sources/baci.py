@@ -202,7 +202,10 @@ def _load(
                 raise refuse(
                     SOURCE, [Problem(label, found.line if found else None, "text", None, "holds a NUL byte")]
                 )
-            year = int(_MEMBER.search(name).group(2))
+            matched = _MEMBER.search(name)
+            if matched is None:  # the members were chosen by this pattern
+                raise DataError(f"{SOURCE}: {label} is not a BACI_<classification>_Y<year>_V<ver>.csv file.")
+            year = int(matched.group(2))
             inserted = insert_file(
                 store, dataset_id, scratch, countries, cls, label=label, year=year, allow=ctx.allow
             )

@@ -337,8 +337,8 @@ def _snapshot(path: str, busy: StoreBusyError, attempts: int = 5) -> Store:
     return _wait(path, busy, None)
 
 
-def _stamp(*paths: Path) -> tuple:
-    out = []
+def _stamp(*paths: Path) -> tuple[tuple[int, int] | None, ...]:
+    out: list[tuple[int, int] | None] = []
     for p in paths:
         try:
             st = p.stat()

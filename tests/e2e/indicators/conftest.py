@@ -14,7 +14,7 @@ CHROMIUM_ARGS = [f for f in CHROMIUM_FLAGS if f != "--headless"]
 
 @pytest.fixture
 def filled_db(isolated_env: Path, shared_data: Path) -> Path:
-    """STEPPE_DB with the KB and every mirror dataset the report uses, closed for subprocesses."""
+    """STEPPE_DB with the KB and every mirror dataset the report uses, closed so that the CLI opens it."""
     from steppe.kb.sync import kb_store
     from steppe.sources import fetch
     from steppe.store import open_store
