@@ -24,7 +24,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int | None], None] 
         BarColumn(),
         TextColumn("{task.fields[amount]}"),
         TimeRemainingColumn(),
-        console=err_console,
+        console=err_console.real,
         transient=True,
     )
     tasks: dict[str, TaskID] = {}
