@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from steppe.codes import NON_COUNTRY_PARTNERS, WORLD, is_country
+from steppe.dates import YearsLike, year_span
 from steppe.errors import NotFoundError, UsageError
 from steppe.indicators import formulas
 from steppe.indicators.regions import PEERS, Region, region
@@ -455,7 +456,7 @@ def discrepancy(rows: pd.DataFrame, members: set[str]) -> pd.DataFrame:
 def indicator(
     name: str,
     region_name: str = "c5",
-    years: tuple[int, int] | None = None,
+    years: YearsLike | None = None,
     *,
     dataset: str | None = None,
     view: View = DEFAULT_VIEW,
@@ -470,6 +471,7 @@ def indicator(
     """
     if name not in INDICATORS:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(INDICATORS)}.")
+    years = year_span(years, "years")
     check_view(view)
     store = _store(store)
     region(region_name, [], store=store)  # an unknown region fails before any data is read
@@ -567,7 +569,7 @@ def _discrepancy(
 
 def compare_regions(
     regions: Sequence[str] | None = None,
-    years: tuple[int, int] | None = None,
+    years: YearsLike | None = None,
     *,
     dataset: str | None = None,
     view: View = DEFAULT_VIEW,
@@ -583,6 +585,7 @@ def compare_regions(
     not cover in a year gets a row with blank values and the ``reason``, never numbers from
     another source.
     """
+    years = year_span(years, "years")
     store = _store(store)
     names = list(regions) if regions else ["c5", *PEERS]
     try:

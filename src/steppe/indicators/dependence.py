@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from steppe.dates import YearsLike
 from steppe.indicators import formulas
 from steppe.indicators.regions import fixed_regions
 from steppe.indicators.views import DEFAULT_VIEW, View
@@ -142,7 +143,7 @@ def remittances_share(rows: pd.DataFrame, region: tuple[str, Sequence[str]] | No
 
 
 def dependence(
-    years: tuple[int, int] | None = None,
+    years: YearsLike | None = None,
     countries: Sequence[str] = C5,
     *,
     dataset: str | None = None,
@@ -157,10 +158,12 @@ def dependence(
     (fewer than 20 partner countries on a side) gets blank trade shares and a ``reason``; the
     region row is blank unless every member is covered.
     """
+    from steppe.dates import year_span
     from steppe.errors import NotFoundError
     from steppe.indicators.compute import SHARE_UNIT, _store, load_trade
     from steppe.indicators.regions import region as find_region
 
+    years = year_span(years, "years")
     store = _store(store)
     label = region.upper() if region else None
     try:
