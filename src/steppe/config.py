@@ -210,12 +210,25 @@ class Settings:
         if self.server:
             from steppe.errors import UsageError
 
-            raise UsageError("The store is a database server, not a file; this needs a DuckDB file for --db.")
+            raise UsageError(
+                "The store is a database server, not a file; this needs a DuckDB file for db.", params=("db",)
+            )
         return Path(self.db)
 
     def key(self, source: str) -> str | None:
         """The API key for ``source``, None when none is set."""
         return self.keys.get(source)
+
+
+#: The store this process was pointed at (``steppe --db PATH ...``): it wins over STEPPE_DB for
+#: every :func:`settings` call without ``db``, so that code paths on the process's default store
+#: follow the option; set by :func:`use_db`, never through the environment.
+_PROCESS_DB: list[str | None] = [None]
+
+
+def use_db(db: str | os.PathLike[str] | None) -> None:
+    """Make ``db`` the process's store (None: STEPPE_DB again); the CLI's ``--db``."""
+    _PROCESS_DB[0] = os.fspath(db) if db else None
 
 
 def settings(
@@ -228,9 +241,10 @@ def settings(
 ) -> Settings:
     """Settings from explicit values, else STEPPE_* variables, else defaults.
 
-    ``db`` is a store file path (``:memory:`` for a throw-away store) or a PostgreSQL URL.
+    ``db`` is a store file path (``:memory:`` for a throw-away store) or a PostgreSQL URL;
+    without it, the process's store (:func:`use_db`), else STEPPE_DB.
     """
-    db_value = db or os.environ.get("STEPPE_DB")
+    db_value = db or _PROCESS_DB[0] or os.environ.get("STEPPE_DB")
     kb_value = kb or os.environ.get("STEPPE_KB")
     mirror_value = mirror or os.environ.get("STEPPE_MIRROR")
     if not db_value:

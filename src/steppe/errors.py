@@ -45,8 +45,8 @@ class ValidationError(SteppeError):
 
     exit_code = 1
 
-    def __init__(self, message: str, problems: list | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, problems: list | None = None, *, params: Sequence[str] = ()) -> None:
+        super().__init__(message, params=params)
         self.problems = list(problems or [])
 
 
@@ -81,8 +81,8 @@ class RefusedLoad(DataError):
     (:class:`steppe.sources.validation.Problem`).
     """
 
-    def __init__(self, message: str, problems: list | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, problems: list | None = None, *, params: Sequence[str] = ()) -> None:
+        super().__init__(message, params=params)
         self.problems = list(problems or [])
 
 

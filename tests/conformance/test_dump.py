@@ -78,7 +78,7 @@ def test_restore_refuses_a_store_with_data_unless_replace(
     target.execute(
         "INSERT INTO dataset_pins (source, dataset, dataset_id) VALUES ('wdi', 'wdi', 'wdi:wdi:1')"
     )
-    with pytest.raises(UsageError, match=r"already holds data \(1 rows in dataset_pins\).*--replace"):
+    with pytest.raises(UsageError, match=r"already holds data \(1 rows in dataset_pins\).*replace"):
         dumps.restore(target, path)
     assert target.scalar("SELECT count(*) FROM dataset_pins") == 1  # nothing changed
     dumps.restore(target, path, replace=True)

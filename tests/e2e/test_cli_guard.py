@@ -103,7 +103,7 @@ def test_negative_kwic_window_through_the_api() -> None:
     from steppe.errors import UsageError
     from steppe.texts.query import kwic
 
-    with pytest.raises(UsageError, match="--window -1 is negative"):
+    with pytest.raises(UsageError, match="window -1 is negative"):
         kwic("water", window=-1)
 
 

@@ -119,7 +119,7 @@ def test_init_then_overlap_and_timeline(cli) -> None:
 def test_timeline_needs_one_selector(cli) -> None:
     result = cli("kb", "timeline")
     assert result.returncode == 2
-    assert result.stderr.strip() == "Error: Give exactly one of --org or --country, for example --org sco."
+    assert result.stderr.strip() == "Error: Give exactly one of --org or --country, for example --org 'sco'."
 
 
 def test_unknown_format_is_a_usage_error(cli) -> None:

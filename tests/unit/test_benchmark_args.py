@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("gravity.py", "--rows"),
         ("indicators.py", "--rows"),
         ("texts.py", "--pages"),
+        ("serve.py", "--rows"),
     ],
 )
 @pytest.mark.parametrize("value", ["-5", "0", "ten"])

@@ -22,11 +22,10 @@ def list_(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Every stored dataset with its provenance, newest first."""
-    from steppe.sources import list_datasets
-    from steppe.store import open_store
+    from steppe.cli.session import rows as rows_of
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        rows = list_datasets(store, source)
+    rows = rows_of(session().data.datasets(source))
     if fmt is OutputFormat.json:
         emit(rows, fmt)
         return
@@ -45,10 +44,10 @@ def editions(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Editions per source and dataset; 'default' says which one readers use (pinned or newest)."""
-    from steppe.store import data, open_store
+    from steppe.cli.session import rows as rows_of
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        rows = data.editions(store, source)
+    rows = rows_of(session().data.editions(source))
     if fmt is OutputFormat.json:
         emit(rows, fmt)
         return
@@ -64,10 +63,9 @@ def editions(
 @app.command()
 def pin(dataset_id: str = typer.Argument(..., help="A dataset_id from 'steppe data editions'.")) -> None:
     """Make an edition the default of its source and dataset, whatever is loaded later."""
-    from steppe.store import data, open_store
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        done = data.pin(store, dataset_id)
+    done = session().data.pin(dataset_id)
     console.print(printable(f"{done['pinned']} is now the default of {done['source']}:{done['dataset']}."))
 
 
@@ -76,18 +74,16 @@ def unpin(
     group: str = typer.Argument(..., help="A source id, SOURCE:DATASET or the pinned dataset_id."),
 ) -> None:
     """Remove a pin: the newest edition is the default again."""
-    from steppe.store import data, open_store
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        removed = data.unpin(store, group)
+    removed = session().data.unpin(group)
     console.print(printable(f"Unpinned {', '.join(removed)}; the newest edition is the default again."))
 
 
 @app.command()
 def drop(dataset_id: str = typer.Argument(..., help="A dataset_id from 'steppe data list'.")) -> None:
     """Remove one dataset and all its rows (one transaction)."""
-    from steppe.store import data, open_store
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        rows = data.drop_dataset(store, dataset_id)
+    rows = session().data.drop(dataset_id)
     console.print(printable(f"Removed {dataset_id} ({rows:,} rows)."))

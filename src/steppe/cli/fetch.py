@@ -89,7 +89,7 @@ def fetch(
     sentence naming file, line and rule, and the store is unchanged. The store is opened only
     for the load itself, after download and validation.
     """
-    from steppe.sources import fetch as fetch_source
+    from steppe.cli.session import session
 
     options = {
         "dataset": dataset,
@@ -104,7 +104,7 @@ def fetch(
     }
     options = {k: v for k, v in options.items() if v is not None}
     with _progress(progress and fmt is OutputFormat.table) as update:
-        result = fetch_source(
+        result = session().fetch(
             source,
             mirror=mirror,
             base_url=base_url,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import typer
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, err_console
+
+if TYPE_CHECKING:
+    from steppe.frameworks.tone import Scope
 
 app = typer.Typer(
     help="The seed texts' frameworks as measures, each score with its evidence (docs/frameworks.md).",
@@ -37,20 +42,12 @@ def tone(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Tone toward China, the BRI, Russia, the US and the EU in the stored texts."""
-    from steppe.frameworks.tone import tone as measure
-    from steppe.store import open_store
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        rows = measure(
-            actor or None,
-            by=by,
-            doc_ids=doc or None,
-            scope=scope,  # type: ignore[arg-type]
-            threshold=threshold,
-            model=model,
-            model_path=model_path,
-            store=store,
-        )
+    rows = session().frameworks.tone(
+        actor or None, by=by, docs=doc or None, scope=cast("Scope", scope), threshold=threshold, model=model,
+        model_path=model_path,
+    )  # fmt: skip
     if fmt is OutputFormat.json:
         emit_json([m.to_dict() for m in rows])
         return
@@ -96,14 +93,10 @@ def regionness(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Hettne's level of regionness per region and year, with a score per level and the evidence."""
-    from steppe.dates import parse_years
+    from steppe.cli.session import session
     from steppe.frameworks.regionness import LEVELS, contract_row
-    from steppe.frameworks.regionness import regionness as measure
-    from steppe.store import open_store
 
-    span = parse_years(years)
-    with open_store() as store:
-        rows = measure(region or ["c5"], span, view=view, store=store)
+    rows = session().frameworks.regionness(region or ["c5"], years, view=view)
     _warn(_gap_lines(rows))
     if fmt is OutputFormat.json:
         emit_json([contract_row(m) for m in rows])
@@ -138,14 +131,11 @@ def openness_commitment(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Openness of each organisation, commitment of each state to it, and their rank association."""
-    from steppe.dates import parse_years
-    from steppe.frameworks.openness_commitment import openness_commitment as measure
+    from steppe.cli.session import session
     from steppe.frameworks.openness_commitment import ranking
-    from steppe.store import open_store
 
     names = [o.strip() for o in orgs.split(",") if o.strip()]
-    with open_store() as store:
-        result = measure(names, parse_years(years), country or None, store=store)
+    result = session().frameworks.openness_commitment(names, years, country or None)
     _warn(result.gaps)
     if fmt is OutputFormat.json:
         emit_json(result.contract())
@@ -200,12 +190,9 @@ def li(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Liberal Intergovernmentalism: preferences, bargaining power, institutional choice, shift test."""
-    from steppe.dates import parse_years
-    from steppe.frameworks.li import li as measure
-    from steppe.store import open_store
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        result = measure(country, parse_years(years), store=store)
+    result = session().frameworks.li(country, years)
     _warn(result.notes)
     if fmt is OutputFormat.json:
         emit_json(result.contract())
@@ -256,14 +243,9 @@ def ecdpm(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """ECDPM factor groups: driver and blocker passages per year, their balance and the passages."""
-    from steppe.dates import parse_years
-    from steppe.frameworks.ecdpm import ecdpm as measure
-    from steppe.store import open_store
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        rows = measure(
-            parse_years(years) if years else None, coders=coder or None, doc_ids=doc or None, store=store
-        )
+    rows = session().frameworks.ecdpm(years or None, coders=coder or None, docs=doc or None)
     if fmt is OutputFormat.json:
         emit_json([m.to_dict() for m in rows])
         return

@@ -18,35 +18,13 @@ MIRROR_OPTION = typer.Option(
 )
 
 
-def _fetch_guide_file(spec: object, mirror: str | None) -> None:
-    """A spec on one of the Guide's files: fetch it into the store first ('steppe fetch yotov2016')
-    when a mirror is named here or in STEPPE_MIRROR; the same file again adds nothing."""
-    from steppe.config import settings
-    from steppe.gravity.run import GUIDE_SOURCE
-    from steppe.gravity.spec import GravitySpec
-
-    assert isinstance(spec, GravitySpec)
-    if spec.data.source != "agtpa" or not spec.data.file or (mirror is None and settings().mirror is None):
-        return
-    from steppe.sources import fetch
-
-    fetch(GUIDE_SOURCE, mirror=mirror, dataset=spec.data.file)
-
-
 @app.command()
 def examples(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """List the example specs shipped with steppe (the Guide's applications)."""
-    from steppe.gravity.spec import examples as shipped
+    from steppe.cli.session import rows as rows_of
+    from steppe.cli.session import session
 
-    rows = [
-        {
-            "name": s.name,
-            "estimator": s.model.estimator,
-            "counterfactual": bool(s.counterfactual),
-            "title": s.title,
-        }
-        for s in shipped()
-    ]
+    rows = rows_of(session().gravity.examples())
     emit(rows, fmt, ["name", "estimator", "counterfactual", "title"], title="Example gravity specs")
 
 
@@ -60,14 +38,9 @@ def estimate(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Estimate a spec: coefficients, standard errors, observations used and dropped."""
-    from steppe.gravity.run import record, run_spec
-    from steppe.gravity.spec import load_spec
+    from steppe.cli.session import session
 
-    declared = load_spec(spec)
-    _fetch_guide_file(declared, mirror)
-    result = run_spec(declared)
-    if store:
-        record(result)
+    result = session(mirror).gravity.estimate(spec, save=store)
     if fmt is OutputFormat.json:
         emit_json(result.to_dict())
         return
@@ -88,12 +61,9 @@ def counterfactual(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Conditional and full-endowment GE effects per country (percent changes)."""
-    from steppe.gravity.run import run_counterfactual
-    from steppe.gravity.spec import load_spec
+    from steppe.cli.session import session
 
-    declared = load_spec(spec)
-    _fetch_guide_file(declared, mirror)
-    _, ge = run_counterfactual(declared)
+    _, ge = session(mirror).gravity.counterfactual(spec)
     rows = ge.rows()
     if fmt is OutputFormat.json:
         emit_json(

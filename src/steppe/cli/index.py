@@ -36,10 +36,11 @@ def _empty(info: dict) -> str:
 @app.command()
 def compute(methodology: str = METHOD_ARG, fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Scores (0-100), ranks and dimension sub-indices per country-year."""
-    from steppe.indicators.composite import index_compute
+    from steppe.cli.session import session
     from steppe.indicators.compute import records
 
-    (result, info), notes = _with_warnings(lambda: index_compute(methodology))
+    result, notes = _with_warnings(lambda: session().index.compute(methodology))
+    info = result.info
     frame = result.scores.dropna(subset=["score"])
     if fmt is OutputFormat.json:
         emit_json(
@@ -66,13 +67,11 @@ def sensitivity(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Monte Carlo score and rank intervals (5th-95th percentile) and first-order sensitivity."""
-    from steppe.errors import UsageError
-    from steppe.indicators.composite import index_sensitivity
+    from steppe.cli.session import session
     from steppe.indicators.compute import records
 
-    if draws is not None and draws < 1:
-        raise UsageError(f"--draws {draws} is too small: use at least 1.")
-    (result, info), notes = _with_warnings(lambda: index_sensitivity(methodology, draws=draws, seed=seed))
+    result, notes = _with_warnings(lambda: session().index.sensitivity(methodology, draws=draws, seed=seed))
+    info = result.info
     frame = result.intervals.dropna(subset=["score"])
     if fmt is OutputFormat.json:
         emit_json(
@@ -96,7 +95,7 @@ def sensitivity(
 @app.command()
 def show(methodology: str = METHOD_ARG) -> None:
     """Print the methodology as steppe reads it (JSON)."""
-    from steppe.indicators.composite import load_methodology
+    from steppe.cli.session import session
 
-    method, notes = _with_warnings(lambda: load_methodology(methodology))
+    method, notes = _with_warnings(lambda: session().index.methodology(methodology))
     emit_json({**method.as_dict(), "not_covered": list(method.not_covered), "warnings": notes})

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit
-from steppe.dates import parse_years
 from steppe.errors import UsageError
+
+if TYPE_CHECKING:
+    from steppe.indicators.views import View
 
 NAMES = ("regional", "members", "partners", "hhi", "intensity", "discrepancy", "flows", "rca",
          "complementarity", "grubel-lloyd", "compare", "dependence", "regions")  # fmt: skip
@@ -92,36 +94,33 @@ def indicators(
     JSON and CSV give shares as fractions (``share_unit``); tables print them in percent.
     """
     from steppe.cli.kb import warn_gaps
-    from steppe.indicators import compute
-    from steppe.indicators.dependence import dependence
-    from steppe.indicators.regions import catalogue, region_orgs
-    from steppe.indicators.views import CIF_FOB
+    from steppe.cli.session import rows as rows_of
+    from steppe.cli.session import session
+    from steppe.indicators.regions import region_orgs
 
     if name not in NAMES:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(NAMES)}.")
-    if cif_fob is not None and cif_fob <= 0:
-        raise UsageError(f"--cif-fob {cif_fob} is not a factor: use a positive number such as 1.06.")
-    span = parse_years(years) if years is not None else None
+    api = session().indicators
     if name == "regions":
-        rows = catalogue()
-        emit(rows, fmt, ["id", "name", "kind", "members", "source", "url"], title="Declared regions")
+        emit(rows_of(api.regions()), fmt, ["id", "name", "kind", "members", "source", "url"],
+             title="Declared regions")  # fmt: skip
         return
     names = [region]
     fills = [f.strip() for f in fill_from.split(",") if f.strip()] if fill_from else None
-    options = {"dataset": dataset, "view": view, "fill_from": fills, "cif_fob": cif_fob or CIF_FOB}
+    options: dict[str, Any] = {"dataset": dataset, "view": view, "fill_from": fills, "cif_fob": cif_fob}
     if name == "compare":
         names = [region, *[p.strip() for p in peers.split(",") if p.strip()]]
-        frame = compute.compare_regions(names, span, **options)
+        frame = api.compare(names, years, **options)
         cols = ["region", "year", "members", "intra_share", "intensity", "introversion", "denominator",
                 "dataset_id", "view", "basis", "reason"]  # fmt: skip
     elif name == "dependence":
-        frame = dependence(span, dataset=dataset, view=view, region=region)
+        frame = api.dependence(years, dataset=dataset, view=cast("View", view), region=region)
         cols = list(frame.columns)
     else:
-        frame = compute.indicator(name, region, span, **options)
+        frame = api.compute(name, region, years, **options)
         cols = list(frame.columns)
-    rows = compute.records(frame)
+    rows = rows_of(frame)
     if fmt is OutputFormat.table:
         rows, cols = percent_rows(rows, cols)
     emit(rows, fmt, cols, title=f"{name} ({region})", empty="No rows for that selection.")
-    warn_gaps(sorted({org for n in names for org in region_orgs(n)}))
+    warn_gaps(sorted({org for n in names for org in region_orgs(n, store=session().store)}))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, err_console
-from steppe.kb import queries
+from steppe.cli.session import rows as rows_of
+from steppe.cli.session import session
 from steppe.kb.schema import ATTRIBUTES
-from steppe.kb.validate import validate_kb
 
 app = typer.Typer(
     help="Query and validate the knowledge base of organisations and memberships.",
@@ -26,7 +27,7 @@ UNCERTAIN_NOTE = (
 
 def warn_gaps(orgs: list[str] | None = None, countries: list[str] | None = None) -> None:
     """Print one warning line per organisation or country with a known gap, on stderr."""
-    for line in queries.gap_warnings(orgs, countries):
+    for line in session().kb.gap_warnings(orgs, countries):
         err_console.print(f"Warning: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
@@ -52,7 +53,8 @@ def members(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Countries holding a role in an organisation as of a date."""
-    rows = queries.members(org, as_of, role)
+    frame = session().kb.members(org, as_of, role)
+    rows = rows_of(frame)
     emit(
         _marked(rows, fmt),
         fmt,
@@ -61,7 +63,7 @@ def members(
         empty="No country holds that role on that date.",
     )
     _note_uncertain(rows, fmt)
-    warn_gaps([queries.resolve_org(org)])
+    warn_gaps([frame.attrs["parameters"]["org"]])
 
 
 @app.command()
@@ -71,7 +73,8 @@ def memberships(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Every organisation a country belongs to (any role) as of a date."""
-    rows = queries.memberships(country, as_of)
+    frame = session().kb.memberships(country, as_of)
+    rows = rows_of(frame)
     emit(
         _marked(rows, fmt),
         fmt,
@@ -79,7 +82,7 @@ def memberships(
         title=f"{country} memberships",
     )
     _note_uncertain(rows, fmt)
-    warn_gaps(sorted({r["org"] for r in rows}), [queries.resolve_country(country)])
+    warn_gaps(sorted({r["org"] for r in rows}), [session().kb.resolve_country(country)])
 
 
 @app.command()
@@ -92,11 +95,7 @@ def overlap(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Country × organisation matrix of the roles held as of a date."""
-    result = queries.overlap(
-        as_of,
-        [c.strip() for c in countries.split(",") if c.strip()] if countries else None,
-        [o.strip() for o in orgs.split(",") if o.strip()] if orgs else None,
-    )
+    result = session().kb.overlap(as_of, countries, orgs)
     if fmt is OutputFormat.json:
         emit_json(result.as_dict())
     else:
@@ -128,12 +127,13 @@ def timeline(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Every membership period of one organisation or one country."""
-    rows = queries.timeline(org, country)
+    kb = session().kb
+    rows = rows_of(kb.timeline(org, country))
     emit(rows, fmt, ["start", "end", "org", "country", "role", "confidence", "sources"])
     if org:
-        warn_gaps([queries.resolve_org(org)])
+        warn_gaps([kb.resolve_org(org)])
     else:
-        warn_gaps(sorted({r["org"] for r in rows}), [queries.resolve_country(country)])
+        warn_gaps(sorted({r["org"] for r in rows}), [kb.resolve_country(country)])
 
 
 @app.command()
@@ -146,7 +146,8 @@ def events(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Summits, treaties, accessions and other dated events."""
-    rows = queries.events(start, end, type_, country, org)
+    kb = session().kb
+    rows = rows_of(kb.events(start, end, type_, country, org))
     emit(
         rows,
         fmt,
@@ -154,7 +155,7 @@ def events(
         empty="No event matches.",
     )
     if org:
-        warn_gaps([queries.resolve_org(org)])
+        warn_gaps([kb.resolve_org(org)])
 
 
 @app.command()
@@ -163,7 +164,7 @@ def sources(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """The sources every fact cites."""
-    rows = queries.sources(source_id)
+    rows = rows_of(session().kb.sources(source_id))
     emit(rows, fmt, ["id", "kind", "title", "publisher", "date", "url"])
 
 
@@ -193,11 +194,17 @@ def orgs(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Every organisation and format, with slug, dates, initiators and attributes (see docs/kb.md)."""
-    rows = queries.organisations_with_attributes(as_of)
+    flat = rows_of(session().kb.orgs(as_of))
     if fmt is OutputFormat.json:
-        emit_json(rows)
+        attributes = (*ATTRIBUTES, "outside_powers_members")
+        emit_json(
+            [
+                {**{k: v for k, v in r.items() if k not in attributes},
+                 "attributes": {a: r.get(a) for a in attributes}}
+                for r in flat
+            ]
+        )  # fmt: skip
         return
-    flat = [{**r, **r["attributes"]} for r in rows]
     if fmt is OutputFormat.csv:
         columns = ["slug", "name", "kind", "founded", "dissolved", "initiators", *ATTRIBUTES, "aliases"]
         emit(flat, fmt, columns)
@@ -228,7 +235,9 @@ def org(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """One organisation whole: facts, attributes, members, history, events, contested facts, gaps, sources."""
-    result = queries.organisation(name)
+    found = session().kb.org(name)
+    result: dict[str, Any] = {k: (rows_of(v) if hasattr(v, "columns") else v) for k, v in found.items()}
+    result["as_of"] = found["as_of"].isoformat()
     slug = result["organisation"]["slug"]
     if fmt is OutputFormat.json:
         emit_json(result)
@@ -283,7 +292,7 @@ def gaps(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """What the KB knows to be missing, and why (each query touching it warns)."""
-    rows = queries.gaps(org, country)
+    rows = rows_of(session().kb.gaps(org, country))
     emit(rows, fmt, ["org", "country", "what", "why"], title="Known gaps", empty="No known gap matches.")
 
 
@@ -296,7 +305,8 @@ def diff(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Joins, exits, suspensions and role changes between two days."""
-    rows = queries.diff(start, end, country, org)
+    kb = session().kb
+    rows = rows_of(kb.diff(start, end, country, org))
     emit(
         _marked(rows, fmt),
         fmt,
@@ -305,13 +315,13 @@ def diff(
         empty="No membership changed between those days.",
     )
     _note_uncertain(rows, fmt)
-    warn_gaps(sorted({r["org"] for r in rows}), [queries.resolve_country(country)] if country else None)
+    warn_gaps(sorted({r["org"] for r in rows}), [kb.resolve_country(country)] if country else None)
 
 
 @app.command()
 def countries(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Every country and actor, with ISO3 code and aliases."""
-    emit(queries.countries(), fmt, ["iso3", "name", "kind", "region", "aliases"])
+    emit(rows_of(session().kb.countries()), fmt, ["iso3", "name", "kind", "region", "aliases"])
 
 
 @app.command()
@@ -320,7 +330,9 @@ def validate(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Check KB files against their schema; list every problem by file, line and field."""
-    report = validate_kb(path)
+    from steppe.kb.validate import validate_kb
+
+    report = validate_kb(path) if path is not None else session().kb.validate()
     if fmt is OutputFormat.json:
         emit_json(
             {
@@ -350,7 +362,7 @@ def delegation(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Per year: formats active for the C5 and the share initiated by an external actor."""
-    rows = queries.delegation(years, [o.strip() for o in orgs.split(",") if o.strip()] if orgs else None)
+    rows = rows_of(session().kb.delegation(years, orgs))
     columns = ["year", "active", "external", "c5_initiated", "unknown", "share_external"]
     if fmt is OutputFormat.json:
         emit(rows, fmt)
@@ -367,7 +379,7 @@ def contested(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Facts on which sources disagree: both claims, their sources, what the KB adopts and why."""
-    rows = queries.contested(subject)
+    rows = rows_of(session().kb.contested(subject))
     emit(
         rows,
         fmt,
@@ -379,7 +391,7 @@ def contested(
 @app.command()
 def stats(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Coverage: rows per table, confidence, sources a reader can check, known gaps."""
-    result = queries.stats()
+    result = session().kb.stats()
     if fmt is OutputFormat.json:
         emit_json(result)
         return
@@ -430,12 +442,10 @@ def reconcile_cow_igo(
 ) -> None:
     """Country-years where the KB and the Correlates of War IGO data disagree, and why (reads the COW data
     'steppe fetch cow_igo' stored)."""
-    wanted = [o.strip() for o in orgs.split(",") if o.strip()] if orgs else None
+    kb = session().kb
     if mirror is not None:
-        from steppe.sources import fetch
-
-        fetch("cow_igo", mirror=mirror)
-    rows = queries.reconcile_cow_igo(wanted)
+        session().fetch("cow_igo", mirror=mirror)
+    rows = rows_of(kb.reconcile_cow_igo(orgs))
     if unexplained:
         rows = [r for r in rows if r["explained_by"] is None]
     emit(

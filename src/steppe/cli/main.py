@@ -8,7 +8,6 @@ read (exit 2), and any unexpected exception into one sentence plus a ``--debug``
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -110,8 +109,9 @@ def root(
     ),
 ) -> None:
     """steppe: every number sourced, every method declared."""
-    if db:
-        os.environ["STEPPE_DB"] = db
+    from steppe.cli import session
+
+    session.configure(db)
     if debug:
         _DEBUG[0] = True
 
@@ -121,17 +121,14 @@ def init(
     force: bool = typer.Option(False, "--force", help="Reload the KB even if it is current."),
 ) -> None:
     """Create the store and load the bundled knowledge base."""
-    from steppe.kb.sync import ensure_kb
-    from steppe.store import kb as kb_sql
-    from steppe.store import open_store
+    from steppe.cli.session import session
 
-    with open_store() as store:
-        loaded = ensure_kb(store, force=force)
-        counts = kb_sql.counts(store)
-        where = store.path
+    s = session()
+    loaded = s.ensure_kb(force=force)
+    counts = s.kb.counts()
     what = "loaded" if loaded else "already current"
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    console.print(f"Store {where}: knowledge base {what} ({summary}).")
+    console.print(f"Store {s.store.path}: knowledge base {what} ({summary}).")
 
 
 def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
@@ -159,6 +156,18 @@ def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     return tuple(path), root
 
 
+#: Python parameter names whose option is spelled otherwise on every command (the API takes a
+#: list where the CLI repeats an option).
+PARAM_OPTIONS = {
+    "coders": "--coder",
+    "doc_ids": "--doc",
+    "docs": "--doc",
+    "roles": "--role",
+    "types": "--type",
+    "target": "--change",
+}
+
+
 def flag_names(path: Sequence[str]) -> dict[str, str]:
     """Python parameter name to command-line option for the command at ``path`` (and the root).
 
@@ -166,7 +175,7 @@ def flag_names(path: Sequence[str]) -> dict[str, str]:
     shown as the option a CLI user types.
     """
     group: Any = typer.main.get_command(app)
-    found: dict[str, str] = {}
+    found: dict[str, str] = dict(PARAM_OPTIONS)
     commands = [group]
     for name in path:
         group = getattr(group, "commands", {}).get(name)
@@ -194,7 +203,8 @@ def cli_message(exc: SteppeError, path: Sequence[str]) -> str:
     if not exc.params:
         return text
     flags = flag_names(path)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, exc.params)) + r")(?![\w-])")
+    names = "|".join(map(re.escape, exc.params))
+    pattern = re.compile(r"(?<![\w./-])(" + names + r")(?![\w/-]|\.\w)")
     parts = re.split(r"('[^']*')", text)  # quoted values (what the user typed) stay as they are
     for i in range(0, len(parts), 2):
         parts[i] = pattern.sub(lambda m: flags.get(m.group(1), "--" + m.group(1).replace("_", "-")), parts[i])
@@ -254,9 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         code = 1
     finally:
+        from steppe.cli import session
+
         db.notify = db.log.info
         if code == 0:
             _starter_note(path)
+        session.close()
+        session.configure(None)
         db.close_defaults()
     return code
 
@@ -269,10 +283,11 @@ def _starter_note(path: tuple[str, ...]) -> None:
     """Say on stderr when the store this command read holds starter-snapshot datasets."""
     if not path or path[0] not in _DATA_COMMANDS:
         return
+    from steppe.cli import session
     from steppe.starter import describe, starter_datasets
     from steppe.store import db
 
-    for store in db.open_defaults():
+    for store in [*session.open_stores(), *db.open_defaults()]:
         rows = starter_datasets(store)
         if rows:
             _say(

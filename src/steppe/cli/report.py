@@ -32,9 +32,10 @@ def central_asia(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """The Central Asia report: key numbers, memberships, events, trade, dependence, index, sources."""
-    from steppe.report.build import central_asia as build
+    from steppe.cli.session import session
 
-    info = build(out, draws=draws, seed=seed, pdf=pdf, years=years, countries=countries, sections=sections)
+    info = session().report(out, draws=draws, seed=seed, pdf=pdf, years=years, countries=countries,
+                            sections=sections)  # fmt: skip
     if fmt is not OutputFormat.table:
         emit_json(info.as_dict())
         return

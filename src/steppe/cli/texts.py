@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, emit_json
+from steppe.cli.session import rows as rows_of
+from steppe.cli.session import session
 
 app = typer.Typer(
     help="Thematic analysis of documents: add texts, code them (by hand or with suggestions), "
@@ -28,15 +30,6 @@ DOC_OPTION = typer.Option(None, "--doc", "-d", help="Document id (repeatable); d
 CODER_OPTION = typer.Option(None, "--coder", "-c", help="Coder id (repeatable); 'auto' is the auto-coder.")
 
 
-def _records(frame) -> list[dict]:
-    import pandas as pd
-
-    out = []
-    for row in frame.to_dict("records"):
-        out.append({k: (None if (not isinstance(v, list) and pd.isna(v)) else v) for k, v in row.items()})
-    return out
-
-
 # -- corpus ----------------------------------------------------------------------------------
 @app.command()
 def add(
@@ -55,12 +48,10 @@ def add(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Add documents (one transaction: a bad file stores nothing)."""
-    from steppe.dates import parse_date_text
-    from steppe.texts.corpus import add_documents
-
-    meta = {"title": title, "author": author, "date": parse_date_text(date, "--date") if date else None,
-            "publisher": publisher, "kind": kind, "language": language}  # fmt: skip
-    rows = add_documents(paths, meta=meta, fmt=as_format)
+    rows = rows_of(
+        session().texts.add(paths, title=title, author=author, date=date, publisher=publisher, kind=kind,
+                            language=language, format=as_format)
+    )  # fmt: skip
     if fmt is OutputFormat.json:
         emit_json(rows)
         return
@@ -70,13 +61,8 @@ def add(
 @app.command("list")
 def list_documents(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Documents in the store with their metadata and segment counts."""
-    from steppe.store import open_store
-    from steppe.store import texts as sql
-
-    with open_store() as store:
-        documents = sql.documents(store)
     emit(
-        documents,
+        rows_of(session().texts.list()),
         fmt,
         ["doc_id", "title", "author", "date", "kind", "format", "segments", "near_duplicate_of"],
         empty="No documents yet; add some with 'steppe texts add PATH'.",
@@ -89,14 +75,7 @@ def segments(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """A document's segments with their character offsets into the stored text."""
-    from steppe.errors import NotFoundError
-    from steppe.store import open_store
-    from steppe.store import texts as sql
-
-    frame = sql.segments(open_store(), [doc])
-    if frame.empty:
-        raise NotFoundError(f"Unknown document '{doc}'; run 'steppe texts list' to see the ids.")
-    emit(_records(frame), fmt, ["doc_id", "seg_no", "start_pos", "end_pos", "text"])
+    emit(rows_of(session().texts.segments(doc)), fmt, ["doc_id", "seg_no", "start_pos", "end_pos", "text"])
 
 
 @app.command("import")
@@ -105,9 +84,7 @@ def import_project(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Import a REFI-QDA project (QDPX): sources, codes and codings, in one transaction."""
-    from steppe.texts.qdpx import import_qdpx
-
-    result = import_qdpx(path)
+    result = session().texts.import_qdpx(path)
     emit_json(result) if fmt is OutputFormat.json else emit(
         [result], fmt, ["documents", "codes", "codings", "ids"]
     )
@@ -120,28 +97,14 @@ def codebook_load(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Validate and store a codebook (every problem is named with file and code)."""
-    from steppe.texts.coding import load_into_store
-
-    cb = load_into_store(name)
+    cb = session().texts.load_codebook(name)
     emit([{"codebook": cb.id, "name": cb.name, "codes": len(cb.codes), "source": cb.source}], fmt)
 
 
 @codebook_app.command("list")
 def codebook_list(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Codebooks in the store and those shipped with steppe."""
-    from steppe.store import open_store
-    from steppe.store import texts as sql
-    from steppe.texts.codebook import bundled_codebooks
-
-    with open_store() as store:
-        stored = {r["codebook"]: r for r in sql.codebooks(store)}
-    rows = [dict(r, loaded=True) for r in stored.values()]
-    rows += [
-        {"codebook": b, "name": None, "codes": None, "loaded": False}
-        for b in bundled_codebooks()
-        if b not in stored
-    ]
-    emit(rows, fmt, ["codebook", "name", "codes", "loaded", "source"])
+    emit(rows_of(session().texts.codebooks()), fmt, ["codebook", "name", "codes", "loaded", "source"])
 
 
 @codebook_app.command("codes")
@@ -150,10 +113,7 @@ def codebook_codes(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Codes with their parents, definitions and keywords."""
-    from steppe.store import open_store
-    from steppe.store import texts as sql
-
-    emit(sql.codes(open_store(), codebook), fmt, ["code", "parent", "name", "definition", "keywords"])
+    emit(rows_of(session().texts.codes(codebook)), fmt, ["code", "parent", "name", "definition", "keywords"])
 
 
 # -- manual coding ---------------------------------------------------------------------------
@@ -167,9 +127,7 @@ def code_apply(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Apply a code to a segment."""
-    from steppe.texts.coding import apply_code
-
-    emit([apply_code(doc, seg, code, coder, memo)], fmt)
+    emit([session().texts.code(doc, seg, code, coder, memo)], fmt)
 
 
 @code_app.command("remove")
@@ -181,9 +139,7 @@ def code_remove(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Remove your code from a segment (kept in the history)."""
-    from steppe.texts.coding import remove_code
-
-    emit([remove_code(doc, seg, code, coder)], fmt)
+    emit([session().texts.uncode(doc, seg, code, coder)], fmt)
 
 
 @code_app.command("memo")
@@ -196,9 +152,7 @@ def code_memo(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Attach or replace the memo on your coding of a segment."""
-    from steppe.texts.coding import set_memo
-
-    emit([set_memo(doc, seg, code, coder, text)], fmt)
+    emit([session().texts.memo(doc, seg, code, coder, text)], fmt)
 
 
 @code_app.command("list")
@@ -209,10 +163,8 @@ def code_list(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Codings with coder, origin, memo and timestamps."""
-    from steppe.texts.coding import codings
-
     emit(
-        _records(codings(doc or None, coder or None, include_removed=removed)),
+        rows_of(session().texts.codings(doc or None, coder or None, include_removed=removed)),
         fmt,
         ["coding_id", "doc_id", "seg_no", "code", "coder", "origin", "memo", "created_at", "removed_at"],
     )
@@ -225,14 +177,13 @@ def suggest_run(
     codebook: str = typer.Option("ecdpm", "--codebook", "-b", help="Codebook id or YAML path."),
     threshold: float = typer.Option(0.5, "--threshold", help="Lowest confidence kept, in (0, 1]."),
     method: str = typer.Option("tfidf", "--method", help="tfidf (core) or embeddings (extra)."),
-    model: str = typer.Option(None, "--model", help="Local sentence-transformers model folder."),
+    model_path: str = typer.Option(None, "--model", help="Local sentence-transformers model folder."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Suggest codes per segment with a confidence and a reason."""
-    from steppe.texts.suggest import suggest
-
-    frame = suggest(doc or None, codebook, threshold=threshold, method=method, model_path=model)
-    emit(_records(frame), fmt, ["suggestion_id", "doc_id", "seg_no", "code", "confidence", "reason"])
+    frame = session().texts.suggest(doc or None, codebook, threshold=threshold, method=method,
+                                    model_path=model_path)  # fmt: skip
+    emit(rows_of(frame), fmt, ["suggestion_id", "doc_id", "seg_no", "code", "confidence", "reason"])
 
 
 @suggest_app.command("list")
@@ -242,21 +193,15 @@ def suggest_list(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Stored suggestions and their decisions."""
-    from steppe.store import open_store
-    from steppe.store import texts as sql
-
-    frame = sql.suggestions(open_store(), doc or None, status)
     emit(
-        _records(frame),
+        rows_of(session().texts.suggestions(doc or None, status)),
         fmt,
         ["suggestion_id", "doc_id", "seg_no", "code", "confidence", "reason", "decision", "decided_by"],
     )
 
 
 def _decide(ids: list[int], decision: str, coder: str, fmt: OutputFormat) -> None:
-    from steppe.texts.suggest import decide
-
-    emit(decide(ids, decision, coder), fmt)
+    emit(session().texts.decide(ids, decision, coder), fmt)
 
 
 @suggest_app.command("accept")
@@ -291,9 +236,7 @@ def agree(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Percent agreement, Cohen's kappa and Krippendorff's alpha per code and overall."""
-    from steppe.texts.query import agreement
-
-    rows = agreement(coder, codebook, doc or None, min_confidence=min_confidence)
+    rows = rows_of(session().texts.agreement(coder, codebook, doc or None, min_confidence=min_confidence))
     emit(rows, fmt, ["code", "units", *[f"n_{c}" for c in coder], "both", "agreement", "kappa", "alpha"])
 
 
@@ -306,10 +249,8 @@ def query_freq(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Code frequencies per document."""
-    from steppe.texts.query import frequencies
-
     emit(
-        frequencies(doc or None, codebook, coder or None),
+        rows_of(session().texts.freq(doc or None, codebook, coder or None)),
         fmt,
         ["doc_id", "code", "segments", "codings", "cites"],
     )
@@ -321,9 +262,7 @@ def query_actors(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """KB actors mentioned, by organisation slug or ISO3 code."""
-    from steppe.texts.query import actors
-
-    emit(actors(doc), fmt, ["actor", "mentions", "kind", "segments"])
+    emit(rows_of(session().texts.actors(doc)), fmt, ["actor", "mentions", "kind", "segments"])
 
 
 @query_app.command("crosstab")
@@ -334,9 +273,11 @@ def query_crosstab(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Actor × code: segments that mention an actor and carry a code."""
-    from steppe.texts.query import crosstab
-
-    emit(crosstab(codebook, doc or None, coder or None), fmt, ["actor", "code", "segments", "cites"])
+    emit(
+        rows_of(session().texts.crosstab(codebook, doc or None, coder or None)),
+        fmt,
+        ["actor", "code", "segments", "cites"],
+    )
 
 
 @query_app.command("cooccur")
@@ -347,9 +288,11 @@ def query_cooccur(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Code co-occurrence within segments."""
-    from steppe.texts.query import cooccurrence
-
-    emit(cooccurrence(codebook, doc or None, coder or None), fmt, ["code_a", "code_b", "segments", "cites"])
+    emit(
+        rows_of(session().texts.cooccur(codebook, doc or None, coder or None)),
+        fmt,
+        ["code_a", "code_b", "segments", "cites"],
+    )
 
 
 @query_app.command("compare")
@@ -362,9 +305,7 @@ def query_compare(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Compare two documents' code profiles (auto-codes them when neither is coded)."""
-    from steppe.texts.query import compare
-
-    rows = compare(doc_a, doc_b, codebook, coder or None, threshold=threshold)
+    rows = rows_of(session().texts.compare(doc_a, doc_b, codebook, coder or None, threshold=threshold))
     emit(
         rows, fmt, ["code", "name", "a_segments", "a_share", "b_segments", "b_share", "difference", "present"]
     )
@@ -378,9 +319,11 @@ def query_kwic(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Keyword in context, with document, segment and offset."""
-    from steppe.texts.query import kwic
-
-    emit(kwic(keyword, doc or None, window), fmt, ["doc_id", "seg_no", "start", "left", "match", "right"])
+    emit(
+        rows_of(session().texts.kwic(keyword, doc or None, window)),
+        fmt,
+        ["doc_id", "seg_no", "start", "left", "match", "right"],
+    )
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -391,9 +334,7 @@ def export_csv_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Write codes.csv and coded_segments.csv."""
-    from steppe.texts.qdpx import export_csv
-
-    emit([export_csv(folder, doc or None)], fmt)
+    emit([session().texts.export_csv(folder, doc or None)], fmt)
 
 
 @export_app.command("qdpx")
@@ -404,6 +345,4 @@ def export_qdpx_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Write a REFI-QDA project (QDPX) for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
-    from steppe.texts.qdpx import export_qdpx
-
-    emit([export_qdpx(path, doc or None, project=project)], fmt)
+    emit([session().texts.export_qdpx(path, doc or None, project=project)], fmt)

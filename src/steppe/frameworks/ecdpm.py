@@ -42,7 +42,8 @@ UNDATED = None
 HOW_TO_CODE = (
     "No segment carries both an ECDPM factor-group code and a driver or blocker code; code the corpus "
     "with 'steppe texts suggest run --codebook ecdpm' and 'steppe texts suggest run --codebook drivers' "
-    "(then 'steppe texts suggest accept ID --coder YOU', or pass --coder auto), or by hand with "
+    "(then 'steppe texts suggest accept ID --coder YOU', or count them with 'steppe frameworks ecdpm "
+    "--coder auto'), or by hand with "
     "'steppe texts code apply DOC SEG CODE --coder YOU'."
 )
 

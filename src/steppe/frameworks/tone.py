@@ -293,8 +293,6 @@ def embedding_scorer(model_path: str | None = None, lex: ToneLexicon | None = No
     unit-length embeddings, so it lies in [-1, 1]. The model is read from ``model_path`` or
     STEPPE_EMBEDDINGS_MODEL; nothing is downloaded.
     """
-    import os
-
     from steppe.config import embeddings_model
 
     try:
@@ -304,11 +302,12 @@ def embedding_scorer(model_path: str | None = None, lex: ToneLexicon | None = No
     path = embeddings_model(model_path)
     if path is None or not path.is_dir():
         raise UsageError(
-            "The embeddings tone model needs a local model folder: pass --model-path PATH or set "
-            "STEPPE_EMBEDDINGS_MODEL (steppe never downloads a model)."
+            "The embeddings tone model needs a local model folder: pass model_path or set "
+            "STEPPE_EMBEDDINGS_MODEL (steppe never downloads a model).",
+            params=("model_path",),
         )
     lex = lex or lexicon()
-    os.environ["HF_HUB_OFFLINE"] = "1"
+    # local_files_only: the loader never asks the Hub; nothing process-wide (HF_HUB_OFFLINE) is set
     model = SentenceTransformer(str(path), local_files_only=True)
 
     def centroid(sentences: Sequence[str]) -> np.ndarray:
@@ -506,7 +505,9 @@ def tone(
     if by not in BY:
         raise UsageError(f"Unknown grouping '{by}': use one of {', '.join(BY)}.")
     if not 0.0 <= threshold < 1.0:
-        raise UsageError(f"--threshold {threshold} is outside [0, 1); VADER's usual cut is 0.05.")
+        raise UsageError(
+            f"threshold {threshold} is outside [0, 1); VADER's usual cut is 0.05.", params=("threshold",)
+        )
     st = kb_store(store)
     matcher = ToneMatcher.from_store(st)
     names = [actors] if isinstance(actors, str) else list(actors or matcher.lex.targets)

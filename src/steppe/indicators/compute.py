@@ -188,8 +188,9 @@ def load_trade(
     if view == "reconciled" and not rows.empty and set(rows["reporter"]) != {"reconciled"}:
         if product is None:
             raise UsageError(
-                "The reconciled view fills total trade only; use --view reported or exports for "
-                "product-level indicators."
+                "The reconciled view fills total trade only; use view 'reported' or 'exports' for "
+                "product-level indicators.",
+                params=("view",),
             )
         others = _fill_sources(store, dataset_id, rows, years, fill_from)
         flows = reconciled_matrix(rows, dataset_id, others, cif_fob=cif_fob)
@@ -202,7 +203,8 @@ def load_trade(
         available = sorted(rows["reporter"].unique()) if not rows.empty else []
         raise NotFoundError(
             f"Dataset {dataset_id} has no flows in the '{view}' view for these years "
-            f"(its reports: {', '.join(available) or 'none'}); pick another --view or --years."
+            f"(its reports: {', '.join(available) or 'none'}); pick another view or years.",
+            params=("view", "years"),
         )
     return TradeData(flows, dataset_id, view, basis(rows, view), used, factor)
 
@@ -287,7 +289,7 @@ class Coverage:
             if self.view == "reconciled":
                 return text + " and no stored dataset has its partners' import reports for that year"
             if self.basis == "export_reports":
-                return text + "; --view reconciled fills them from its partners' import reports"
+                return text + "; the reconciled view fills them from its partners' import reports"
             return text
         return (
             f"{country} has {nx} export and {nm} import partner countries in {where} for {year}, "
@@ -537,7 +539,8 @@ def _discrepancy(
         raise NotFoundError(
             f"The mirror discrepancy needs exporters' and importers' reports of the same flows; "
             f"dataset {dataset_id} holds only {', '.join(sorted(reports)) or 'no'} reports: use "
-            "--dataset imf_dots."
+            "dataset 'imf_dots'.",
+            params=("dataset",),
         )
     span = sorted(rows["year"].unique()) if years is None else range(years[0], years[1] + 1)
     reg = region(region_name, span, store=store)

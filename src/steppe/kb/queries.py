@@ -420,9 +420,9 @@ def gap_warnings(
         first = found[0]
         about = f" ({first['country']})" if kind == "org" and first["country"] else ""
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        option = code if kind == "org" else f"--country {code}"
+        command = f"steppe kb gaps {code}" if kind == "org" else f"steppe kb gaps --country {code}"
         lines.append(
-            f"known gap in {code}: {first['what']}{about}{more}; 'steppe kb gaps {option}' lists "
+            f"known gap in {code}: {first['what']}{about}{more}; '{command}' lists "
             f"{'them' if len(found) > 1 else 'it'}."
         )
     return lines

@@ -128,8 +128,9 @@ def parse_sections(text: str | None) -> frozenset[str] | None:
     wrong = [s for s in asked if s not in known]
     if wrong:
         raise UsageError(
-            f"Unknown report section(s) {', '.join(wrong)} in --sections; use any of "
-            f"{', '.join(CHOOSABLE)} (the summary and the appendix are always included)."
+            f"Unknown report section(s) {', '.join(wrong)} in sections; use any of "
+            f"{', '.join(CHOOSABLE)} (the summary and the appendix are always included).",
+            params=("sections",),
         )
     return frozenset(asked)
 
@@ -148,8 +149,9 @@ def parse_countries(text: str | Sequence[str] | None, store: Store | None = None
         code = resolve_country(item, store=store)
         if code not in C5:
             raise UsageError(
-                f"--countries {item}: the report draws the five Central Asian states one by one; "
-                f"use any of {', '.join(C5)}."
+                f"countries {item}: the report draws the five Central Asian states one by one; "
+                f"use any of {', '.join(C5)}.",
+                params=("countries",),
             )
         out.append(code)
     return tuple(c for c in C5 if c in out)
@@ -1193,7 +1195,10 @@ def to_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print the HTML to PDF with headless Chromium (the only optional dependency of the report)."""
     exe = find_chromium()
     if exe is None:
-        raise SteppeError("PDF output needs Chromium: install it (apt-get install chromium) or drop --pdf.")
+        raise SteppeError(
+            "PDF output needs Chromium: install it (apt-get install chromium) or leave out pdf.",
+            params=("pdf",),
+        )
     try:
         subprocess.run(
             [
@@ -1242,10 +1247,12 @@ def central_asia(
     from steppe.kb.sync import kb_store
 
     if draws < 1:
-        raise UsageError(f"--draws {draws} is too small: use at least 1 Monte Carlo draw.")
+        raise UsageError(f"draws {draws} is too small: use at least 1 Monte Carlo draw.", params=("draws",))
     path = Path(out)
     if path.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"The report file '{out}' must end in .html; for example --out report.html.")
+        raise UsageError(
+            f"The report file '{out}' must end in .html; for example out 'report.html'.", params=("out",)
+        )
     span: tuple[int, int] | None
     if isinstance(years, str):
         from steppe.dates import parse_years
@@ -1279,7 +1286,8 @@ def central_asia(
         path.write_text(html, "utf-8")
     except OSError as exc:
         raise UsageError(
-            f"Cannot write the report to '{out}' ({exc.strerror}); choose another --out."
+            f"Cannot write the report to '{out}' ({exc.strerror}); choose another out.",
+            params=("out",),
         ) from None
     info = ReportInfo(
         path,

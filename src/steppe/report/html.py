@@ -36,8 +36,8 @@ class Section:
         self.missing.append(command)
         self.add(
             f'<p class="missing">{escape(what)} not stored: run <code>{escape(command)}</code> '
-            "(add <code>--mirror DIR</code> to read a local mirror of the sources instead of the "
-            "network) and build the report again.</p>"
+            "(<code>steppe fetch SOURCE --mirror DIR</code> reads a local mirror of the sources instead "
+            "of the network) and build the report again.</p>"
         )
 
     def note(self, html: str, kind: str = "note") -> None:

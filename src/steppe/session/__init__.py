@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from steppe.dates import YearsLike
     from steppe.report.build import ReportInfo
     from steppe.session.data import Data
     from steppe.session.frameworks import Frameworks
@@ -42,21 +43,48 @@ class Session:
     """Settings and an open store, with namespaces ``kb``, ``indicators``, ``data``, ``gravity``,
     ``texts``, ``index`` and ``frameworks``, and the verbs ``fetch`` and ``report``.
 
-    Use :func:`connect`. A session is a context manager; closing it closes its store.
+    Use :func:`connect`. The store is opened on first use (so that a fetch holds it only while
+    it loads); a session is a context manager, and closing it closes its store.
     """
 
-    def __init__(self, config: Settings, store: Store) -> None:
+    def __init__(
+        self, config: Settings, store: Store | None = None, *, read_only: bool | None = None
+    ) -> None:
+        self.settings = config
+        self._store = store
+        self._read_only = read_only
+        self._kb_checked = False
+        if store is not None:
+            self._bind(store)
+
+    def _bind(self, store: Store) -> None:
         from steppe.kb.sync import bind_kb
 
-        self.settings = config
-        self.store = store
-        bind_kb(store, config.kb_dir)
-        self._kb_checked = False
+        bind_kb(store, self.settings.kb_dir)
+
+    @property
+    def store(self) -> Store:
+        """The open store (opened, created and migrated on first use)."""
+        if self._store is None or self._store.closed:
+            from steppe.store import open_store
+
+            self._store = open_store(
+                self.settings.db, read_only=self._read_only, wait=self.settings.limits.lock_wait_s
+            )
+            self._bind(self._store)
+            self._kb_checked = False
+        return self._store
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the store has been opened and not closed."""
+        return self._store is not None and not self._store.closed
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the store (a snapshot copy, if one was read, is removed)."""
-        self.store.close()
+        """Close the store if it is open (a snapshot copy, if one was read, is removed)."""
+        if self._store is not None:
+            self._store.close()
 
     def __enter__(self) -> Session:
         return self
@@ -65,7 +93,7 @@ class Session:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<steppe.Session store={self.store.path!r} kb={str(self.settings.kb_dir)!r}>"
+        return f"<steppe.Session db={self.settings.db!r} kb={str(self.settings.kb_dir)!r}>"
 
     # -- the knowledge base --------------------------------------------------------------------
     def ensure_kb(self, *, force: bool = False) -> bool:
@@ -150,6 +178,7 @@ class Session:
         self,
         source: str,
         *,
+        mirror: str | os.PathLike[str] | None = None,
         base_url: str | None = None,
         sha256: str | None = None,
         allow: tuple[str, ...] | list[str] = (),
@@ -159,18 +188,22 @@ class Session:
         **options: Any,
     ) -> FetchResult:
         """Fetch ``source`` into the store in one transaction (validated first; nothing is stored
-        when anything fails). Files come from the session's mirror when it has one; ``options``
-        are the source's own (``years=(2015, 2022)``, ``countries=...``, ``dataset=...``)."""
+        when anything fails). Files come from ``mirror``, else the session's mirror unless
+        ``base_url`` names a server; ``options`` are the source's own (``years=(2015, 2022)``,
+        ``countries=...``, ``dataset=...``; docs/sources.md). The store is opened only for the
+        load, after download and validation."""
         from steppe.dates import year_span
         from steppe.sources import fetch
 
         if "years" in options and not isinstance(options["years"], str) and options["years"] is not None:
             first, last = year_span(options["years"], "years") or (0, 0)
             options["years"] = f"{first}:{last}"
+        if mirror is None and base_url is None:
+            mirror = self.settings.mirror
         return fetch(
             source,
-            store=self.store,
-            mirror=self.settings.mirror if base_url is None else None,
+            store=lambda: self.store,
+            mirror=os.fspath(mirror) if mirror is not None else None,
             cache_dir=self.settings.cache_dir,
             base_url=base_url,
             progress=progress,
@@ -178,6 +211,7 @@ class Session:
             allow=allow,
             edition=edition,
             new_edition=new_edition,
+            settings=self.settings,
             **options,
         )
 
@@ -188,26 +222,22 @@ class Session:
         draws: int = 200,
         seed: int = 0,
         pdf: bool = False,
-        years: str | tuple[int, int] | None = None,
+        years: YearsLike | None = None,
         countries: str | Sequence[str] | None = None,
         sections: str | Sequence[str] | None = None,
     ) -> ReportInfo:
-        """Write the Central Asia report (HTML, and a PDF with ``pdf``) from the session's store;
-        ``years`` (``"2005:2024"``), ``countries`` (C5 states) and ``sections`` (``"trade,dependence"``)
-        choose what it shows (docs/report.md)."""
+        """Write the Central Asia report (HTML, and a PDF with ``pdf``) from the session's store.
+
+        ``years`` (``(first, last)``) limits every time series and the events; ``countries`` picks
+        the C5 states drawn one by one; ``sections`` the sections to include (docs/report.md).
+        """
+        from steppe.dates import year_span
         from steppe.report.build import central_asia
 
+        span = year_span(years, "years") if not isinstance(years, str) else years
         self.ensure_kb()
-        return central_asia(
-            out,
-            draws=draws,
-            seed=seed,
-            pdf=pdf,
-            years=years,
-            countries=countries,
-            sections=sections,
-            store=self.store,
-        )
+        return central_asia(out, draws=draws, seed=seed, pdf=pdf, years=span, countries=countries,
+                            sections=sections, store=self.store)  # fmt: skip
 
 
 def connect(
@@ -225,8 +255,4 @@ def connect(
     or stale. With ``read_only`` a store that another process is writing is read from a snapshot
     of its last commit instead of waiting.
     """
-    from steppe.store import open_store
-
-    config = settings(db=db, kb=kb, mirror=mirror)
-    store = open_store(config.db, read_only=read_only, wait=config.limits.lock_wait_s)
-    return Session(config, store)
+    return Session(settings(db=db, kb=kb, mirror=mirror), read_only=read_only)

@@ -66,7 +66,7 @@ def frame(
 ) -> pd.DataFrame:
     """A typed frame from rows.
 
-    ``columns`` orders and completes the columns (an empty answer still has them); ``partial``
+    ``columns`` completes the columns (an empty answer still has them); ``partial``
     names KB date columns (text at its precision) that become ``datetime64`` plus
     ``<name>_precision``; ``dates`` names ISO date columns; ``dtypes`` overrides the declared
     dtype of a column; ``attrs`` is the provenance stored in ``frame.attrs``.
@@ -74,14 +74,13 @@ def frame(
     if isinstance(rows, pd.DataFrame):
         raw = rows.astype(object).where(rows.notna(), None)
         data: dict[str, list[Any]] = {c: list(raw[c]) for c in raw.columns}
+        data.update({c: [None] * len(raw) for c in columns or () if c not in data})
     else:
-        names = list(columns or [])
+        names: list[str] = []
         for row in rows:
             names += [k for k in row if k not in names]
+        names += [c for c in columns or () if c not in names]  # an empty answer keeps its columns
         data = {c: [row.get(c) for row in rows] for c in names}
-    if columns:
-        order = list(columns) + [c for c in data if c not in columns]
-        data = {c: data.get(c, [None] * len(next(iter(data.values()), []))) for c in order}
     out: dict[str, pd.Series] = {}
     n = len(next(iter(data.values()), []))
     for name, values in data.items():
@@ -102,7 +101,8 @@ def frame(
         elif kind == "object":
             out[name] = pd.Series(values, dtype=object)
         else:
-            out[name] = pd.Series([pd.NA if v is None else v for v in values], dtype=kind)
+            missing = float("nan") if kind == NUMBER else pd.NA
+            out[name] = pd.Series([missing if v is None else v for v in values], dtype=kind)
     result = pd.DataFrame(out, index=pd.RangeIndex(n))
     result.attrs.update(dict(attrs or {}))
     return result

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from steppe.frameworks.li import LIResult
     from steppe.frameworks.openness_commitment import OpennessCommitment
     from steppe.frameworks.result import Measure
+    from steppe.frameworks.tone import Scope
     from steppe.session import Session
 
 
@@ -111,7 +112,7 @@ class Frameworks:
         *,
         by: str = "document",
         docs: Sequence[str] | None = None,
-        scope: str = "sentences",
+        scope: Scope = "sentences",
         threshold: float = 0.05,
         model: str = "vader",
         model_path: str | None = None,
@@ -126,7 +127,7 @@ class Frameworks:
             by=by,
             doc_ids=docs,
             scope=scope,
-            threshold=threshold,  # type: ignore[arg-type]
+            threshold=threshold,
             model=model,
             model_path=str(path) if path else None,
             store=self._session.store,

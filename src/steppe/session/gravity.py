@@ -19,7 +19,8 @@ class Gravity:
     """Structural gravity (``steppe gravity ...``) for one session.
 
     A spec is a bundled name (``gravity.examples()``), a YAML path, or a loaded
-    :class:`~steppe.gravity.spec.GravitySpec`. Results are :class:`GravityResult` objects
+    :class:`~steppe.gravity.spec.GravitySpec`. A spec on one of the Guide's files fetches it from
+    the session's mirror first. Results are :class:`GravityResult` objects
     (``.coef()``, ``.se()``, ``.to_frame()`` of the coefficients).
     """
 
@@ -31,9 +32,14 @@ class Gravity:
 
         return load_spec(spec) if isinstance(spec, (str, Path)) else spec
 
-    def _mirror(self) -> str | None:
-        mirror = self._session.settings.mirror
-        return str(mirror) if mirror else None
+    def _guide_file(self, spec: GravitySpec) -> None:
+        """A spec on one of the Guide's files (Yotov et al. 2016): fetch that file into the store
+        first when the session has a mirror; the same file again adds nothing."""
+        from steppe.gravity.run import GUIDE_SOURCE
+
+        if spec.data.source != "agtpa" or not spec.data.file or self._session.settings.mirror is None:
+            return
+        self._session.fetch(GUIDE_SOURCE, dataset=spec.data.file)
 
     def examples(self) -> pd.DataFrame:
         """The example specs shipped with steppe (the Guide's applications)."""
@@ -59,8 +65,10 @@ class Gravity:
         """
         from steppe.gravity.run import record, run_spec
 
+        declared = self._spec(spec)
+        self._guide_file(declared)
         self._session.ensure_kb()
-        result = run_spec(self._spec(spec), mirror=self._mirror(), store=self._session.store)
+        result = run_spec(declared, store=self._session.store)
         if save:
             record(result, store=self._session.store)
         return result
@@ -69,8 +77,10 @@ class Gravity:
         """The spec's estimate and its general-equilibrium counterfactual (per-country % changes)."""
         from steppe.gravity.run import run_counterfactual
 
+        declared = self._spec(spec)
+        self._guide_file(declared)
         self._session.ensure_kb()
-        return run_counterfactual(self._spec(spec), mirror=self._mirror(), store=self._session.store)
+        return run_counterfactual(declared, store=self._session.store)
 
     def runs(self) -> pd.DataFrame:
         """The latest stored run of each spec."""

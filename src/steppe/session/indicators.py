@@ -17,6 +17,7 @@ from steppe.dates import YearsLike, year_span
 from steppe.session.frames import frame, typed, unique
 
 if TYPE_CHECKING:
+    from steppe.indicators.views import View
     from steppe.session import Session
 
 #: The indicator families, as ``steppe indicators NAME`` names them (``grubel-lloyd`` is
@@ -48,7 +49,7 @@ class Indicators:
             "query": f"indicators.{name}",
             "parameters": asked,
             "dataset_ids": unique(result, "dataset_id"),
-            "view": (unique(result, "view") or [asked.get("view")])[0] if "view" in asked else None,
+            "view": (unique(result, "view") or [str(asked["view"])])[0] if "view" in asked else None,
             "kb_fingerprint": self._session.kb_fingerprint,
             "store": self._session.store.path,
         }
@@ -60,7 +61,7 @@ class Indicators:
         years: YearsLike | None = None,
         *,
         dataset: str | None = None,
-        view: str = "reported",
+        view: View = "reported",
         fill_from: Sequence[str] | str | None = None,
         cif_fob: float | None = None,
     ) -> pd.DataFrame:
@@ -85,7 +86,7 @@ class Indicators:
             region,
             span,
             dataset=dataset,
-            view=view,  # type: ignore[arg-type]
+            view=view,
             fill_from=fill_from,
             cif_fob=cif_fob or CIF_FOB,
             store=self._session.store,
@@ -143,7 +144,7 @@ class Indicators:
         years: YearsLike | None = None,
         *,
         dataset: str | None = None,
-        view: str = "reported",
+        view: View = "reported",
         fill_from: Sequence[str] | str | None = None,
         cif_fob: float | None = None,
     ) -> pd.DataFrame:
@@ -158,7 +159,7 @@ class Indicators:
             names,
             span,
             dataset=dataset,
-            view=view,  # type: ignore[arg-type]
+            view=view,
             fill_from=fill_from,
             cif_fob=cif_fob or CIF_FOB,
             store=self._session.store,
@@ -172,7 +173,7 @@ class Indicators:
         *,
         region: str | None = "c5",
         dataset: str | None = None,
-        view: str = "reported",
+        view: View = "reported",
     ) -> pd.DataFrame:
         """Each member's dependence on the external powers (trade, and the covariates stored)."""
         from steppe.indicators.dependence import dependence
@@ -183,7 +184,7 @@ class Indicators:
             span,
             dataset=dataset,
             view=view,
-            region=region,  # type: ignore[arg-type]
+            region=region,
             store=self._session.store,
         )
         asked = {"region": region, "years": list(span) if span else None, "dataset": dataset, "view": view}

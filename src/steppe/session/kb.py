@@ -63,6 +63,19 @@ class KB:
     def _day(self, value: str | date | None, param: str = "as_of") -> date:
         return parse_date(value, param) or date.today()
 
+    # -- names ---------------------------------------------------------------------------------
+    def resolve_org(self, name: str) -> str:
+        """The slug of an organisation name or alias (case-insensitive)."""
+        from steppe.kb import queries
+
+        return queries.resolve_org(name, store=self._session.store)
+
+    def resolve_country(self, name: str) -> str:
+        """The ISO3 code of a country code, name or alias (case-insensitive)."""
+        from steppe.kb import queries
+
+        return queries.resolve_country(name, store=self._session.store)
+
     # -- memberships ---------------------------------------------------------------------------
     def members(
         self, org: str, as_of: str | date | None = None, roles: list[str] | None = None
@@ -259,6 +272,13 @@ class KB:
         rows = queries.contested(subject, store=self._session.store)
         return frame(rows, CONTESTED_COLUMNS, attrs=self._attrs("contested", subject=subject))
 
+    def counts(self) -> dict[str, int]:
+        """Rows per KB table in the store."""
+        from steppe.store import kb as kb_sql
+
+        self._session.ensure_kb()
+        return kb_sql.counts(self._session.store)
+
     def stats(self) -> dict[str, Any]:
         """Coverage of the KB: counts, confidence, checkable sources and the known gaps."""
         from steppe.kb import queries
@@ -276,18 +296,21 @@ class KB:
             rows, DELEGATION_COLUMNS, attrs=self._attrs("delegation", years=list(span), orgs=_names(orgs))
         )
 
-    def reconcile_cow_igo(self, orgs: list[str] | str | None = None) -> pd.DataFrame:
-        """Country-years where the KB and the COW IGO data (from the session's mirror) disagree."""
+    def reconcile_cow_igo(
+        self, orgs: list[str] | str | None = None, *, dataset: str | None = None
+    ) -> pd.DataFrame:
+        """Country-years where the KB and the stored COW IGO data disagree, each with its explanation.
+
+        Reads what ``fetch("cow_igo")`` stored (``dataset`` picks an edition, default the pinned,
+        else the newest) and writes nothing.
+        """
         from steppe.kb import queries
 
-        mirror = self._session.settings.mirror
-        rows = queries.reconcile_cow_igo(
-            str(mirror) if mirror else None, _names(orgs), store=self._session.store
-        )
+        rows = queries.reconcile_cow_igo(_names(orgs), dataset=dataset, store=self._session.store)
         return frame(
             rows,
             ("ioname", "country", "year", "cow", "kb", "kb_roles", "explained_by"),
-            attrs=self._attrs("reconcile_cow_igo", orgs=_names(orgs)),
+            attrs=self._attrs("reconcile_cow_igo", orgs=_names(orgs), dataset=dataset),
         )
 
     def validate(self, path: str | Path | None = None) -> Report:

@@ -6,6 +6,7 @@ Every answer that is a table is a DataFrame (timestamps as ``datetime64``); writ
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,7 +90,7 @@ class Texts:
 
         result = sql.segments(self._store, [doc])
         if result.empty:
-            raise NotFoundError(f"Unknown document '{doc}'; texts.list() shows the ids.", params=("doc",))
+            raise NotFoundError(f"Unknown document '{doc}'; the list of documents shows the ids.")
         return self._frame(result, "segments")
 
     def import_qdpx(self, path: str | Path) -> dict[str, Any]:
@@ -203,7 +204,7 @@ class Texts:
 
         return self._frame(sql.suggestions(self._store, _ids(docs), status), "suggestions")
 
-    def decide(self, ids: Sequence[int], decision: str, coder: str) -> list[dict[str, Any]]:
+    def decide(self, ids: Sequence[int], decision: str, coder: str) -> builtins.list[dict[str, Any]]:
         """Accept (``accepted``: each becomes ``coder``'s coding) or reject (``rejected``) suggestions."""
         from steppe.texts.suggest import decide
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from steppe.errors import DataError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
+    from steppe.config import Settings
     from steppe.sources.connector import Progress
     from steppe.store.db import Store
 
@@ -69,7 +70,7 @@ def connector_for(source: str) -> ModuleType:
 def fetch(
     source: str,
     *,
-    store: Store | None = None,
+    store: Store | Callable[[], Store] | None = None,
     mirror: Path | str | None = None,
     base_url: str | None = None,
     cache_dir: Path | str | None = None,
@@ -78,9 +79,14 @@ def fetch(
     allow: Iterable[str] = (),
     edition: str | None = None,
     new_edition: bool = False,
+    settings: Settings | None = None,
     **options: Any,
 ) -> FetchResult:
     """Fetch ``source`` and load it into ``store`` (default: STEPPE_DB) in one transaction.
+
+    ``store`` may be a function that opens it, called only for the load (a session's store).
+    ``settings`` (a session's) gives the mirror, cache folder, HTTP client settings and API
+    keys; without it they come from :func:`steppe.config.settings` (the STEPPE_* variables).
 
     ``mirror`` (or STEPPE_MIRROR) reads the files from a local folder laid out like
     ``/work/shared/data`` instead of the network. ``base_url`` points network mode at another
@@ -99,14 +105,14 @@ def fetch(
     you choose) says it is a new edition. A new edition becomes the default only once stored;
     ``steppe data pin`` keeps an older one the default.
     """
-    from steppe.config import settings
+    from steppe.config import settings as resolve_settings
     from steppe.sources import validation
     from steppe.sources.connector import FetchContext, clean_stale_scratch
     from steppe.store import data, default_store
 
     module = connector_for(source)
     _check_options(module, options)
-    if options.get("years") is not None:  # an empty or malformed --years is refused, not ignored
+    if options.get("years") is not None:  # an empty or malformed years is refused, not ignored
         from steppe.dates import parse_years
 
         parse_years(str(options["years"]))
@@ -115,20 +121,24 @@ def fetch(
         edition = data.check_edition_name(edition)
     asked = _without_defaults(module, options)
     clean_stale_scratch()
+    config = settings if settings is not None else resolve_settings()
     if mirror is not None:
         mirror_path: Path | None = Path(mirror).expanduser()
-    else:  # STEPPE_MIRROR applies unless a server was named for this fetch
-        mirror_path = settings().mirror if base_url is None else None
+    else:  # the settings' mirror (STEPPE_MIRROR) applies unless a server was named for this fetch
+        mirror_path = config.mirror if base_url is None else None
     mirror_path = mirror_path.resolve() if mirror_path is not None else None
     ctx = FetchContext(
         source=module.SOURCE,
         mirror=mirror_path,
-        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        cache_dir=Path(cache_dir) if cache_dir is not None else config.cache_dir,
         base_url=base_url,
         progress=progress,
         sha256=sha256,
         allow=waived,
         hosts=tuple(getattr(module, "HOSTS", ())),
+        timeout=config.http.timeout_s,
+        http=config.http,
+        keys=dict(config.keys),
     )
     schema = getattr(module, "SCHEMA", None) or validation.SourceSchema(module.SOURCE)
     try:
@@ -150,7 +160,7 @@ def fetch(
             location=payload.location or ctx.location,
             params=params,
         )
-        target = store if store is not None else default_store()
+        target = (store() if callable(store) else store) if store is not None else default_store()
         outcome = data.load_dataset(
             target, record, checked.frames, payload.bulk, new_edition=new_edition or edition is not None
         )

@@ -111,7 +111,7 @@ def _zip_path(ctx: FetchContext, classification: str, version: str | None) -> Pa
         if not found:
             raise NotFoundError(
                 f"{SOURCE}: the mirror {ctx.mirror} has no {FOLDER}/BACI_{classification}_V<version>.zip; "
-                "put the CEPII zip there or fetch without --mirror."
+                "put the CEPII zip there or fetch from the network instead."
             )
         version = _ZIP.search(found[-1].name).group(2)
     name = f"BACI_{classification}_{version or DEFAULT_VERSION}.zip"

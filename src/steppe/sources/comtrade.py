@@ -20,7 +20,6 @@ which would defeat caching, backoff, local tests and one-sentence errors.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pandas as pd
@@ -193,7 +192,8 @@ def _reporter_codes(countries: str) -> str:
         found = from_iso3([item.upper()], "un")[0]
         if found is None:
             raise UsageError(
-                f"{SOURCE}: unknown country '{item}' in --countries; use ISO3 or Comtrade codes."
+                f"{SOURCE}: unknown country '{item}' in countries; use ISO3 or Comtrade codes.",
+                params=("countries",),
             )
         codes.append(str(found))
     return ",".join(codes)
@@ -226,9 +226,9 @@ def _api(ctx: FetchContext, years: str | None, countries: str, products: str, fl
     from steppe.dates import parse_years
 
     if not years:
-        raise UsageError(f"{SOURCE}: name the years to fetch, e.g. --years 2015:2022.")
+        raise UsageError(f"{SOURCE}: name the years to fetch, e.g. years 2015:2022.", params=("years",))
     first, last = parse_years(years)
-    key = os.environ.get("STEPPE_COMTRADE_KEY")
+    key = ctx.keys.get("comtrade")
     base = (ctx.base_url or API_URL).rstrip("/")
     url = f"{base}/data/v1/get/C/A/HS" if key else f"{base}/public/v1/preview/C/A/HS"
     reporters = _reporter_codes(countries)

@@ -16,7 +16,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from steppe.codes import non_country_code, to_iso3
+from steppe.config import HttpSettings
 from steppe.errors import DataError, NotFoundError
 from steppe.sources.validation import Problem, last_record, nul_byte
 
@@ -64,6 +65,9 @@ class FetchContext:
     base_url: str | None = None
     progress: Progress | None = None
     timeout: float = 60.0
+    #: The HTTP client's settings and the API keys by source (steppe.config.Settings).
+    http: HttpSettings = field(default_factory=HttpSettings)
+    keys: Mapping[str, str] = field(default_factory=dict, repr=False)
     sha256: str | None = None  # expected checksum of the (single) file a fetch reads
     allow: frozenset[str] = frozenset()  # validation rules the user waived for this fetch
     hosts: tuple[str, ...] = ()  # the source's own hosts: redirects may go there (and to base_url's)
@@ -90,8 +94,8 @@ class FetchContext:
             path = self.mirror / relpath
             if not path.is_file():
                 raise NotFoundError(
-                    f"{self.source}: the mirror {self.mirror} has no file {relpath}; put the file there "
-                    f"(layout in docs/sources.md) or fetch without --mirror."
+                    f"{self.source}: the mirror folder {self.mirror} has no file {relpath}; put the file "
+                    "there (layout in docs/sources.md) or fetch from the network instead."
                 )
             if sha256 is not None and file_sha256(path) != sha256.lower():
                 raise DataError(
@@ -105,7 +109,9 @@ class FetchContext:
         if url is None:
             if not self.base_url:
                 raise NotFoundError(
-                    f"{self.source}: no URL is known for {relpath}; pass --mirror DIR or --base-url URL."
+                    f"{self.source}: no URL is known for {relpath}; give a local folder (mirror) or a "
+                    "server (base_url).",
+                    params=("mirror", "base_url"),
                 )
             url = self.base_url.rstrip("/") + "/" + relpath
         self.urls.append(url)
@@ -117,6 +123,7 @@ class FetchContext:
             timeout=self.timeout,
             progress=self.progress,
             hosts=self.allowed_hosts(url),
+            http=self.http,
         )
         self.read.append(path)
         self.downloaded.append(path)
@@ -148,8 +155,8 @@ class FetchContext:
         )
         if not found:
             raise NotFoundError(
-                f"{self.source}: the mirror {self.mirror} has no {folder}/{pattern}; put the files there "
-                "(layout in docs/sources.md) or fetch without --mirror."
+                f"{self.source}: the mirror folder {self.mirror} has no {folder}/{pattern}; put the files "
+                "there (layout in docs/sources.md) or fetch from the network instead."
             )
         self.read.extend(found)
         return found
@@ -176,9 +183,9 @@ class FetchContext:
 
     def _cache(self) -> Path:
         if self.cache_dir is None:
-            from steppe.sources import http
+            from steppe.config import default_cache_dir
 
-            self.cache_dir = http.default_cache_dir()
+            self.cache_dir = default_cache_dir()
         return self.cache_dir / self.source
 
     @property
@@ -246,7 +253,7 @@ def not_applied(source: str, option: str, value: Any, why: str) -> None:
     """Refuse an option the connector cannot apply in this mode (never store it as a parameter)."""
     from steppe.errors import UsageError
 
-    raise UsageError(f"{source}: --{option} {value} cannot be applied: {why}.")
+    raise UsageError(f"{source}: {option} {value} cannot be applied: {why}.", params=(option,))
 
 
 # -- hashing ---------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def read(
     if dataset not in DATASETS:
         raise UsageError(f"Unknown gdelt dataset '{dataset}'; use one of: {', '.join(DATASETS)}.")
     if actors and keywords:
-        raise UsageError("gdelt: give --actors or --keywords, not both.")
+        raise UsageError("gdelt: give actors or keywords, not both.", params=("actors", "keywords"))
     requests = _requests(actors, keywords, countries)
     window = _window(years)
     frames, sources, empty = [], [], []
@@ -131,7 +131,8 @@ def _requests(actors: str | None, keywords: str | None, countries: str | None) -
         query = keywords.strip()
         if len(re.sub(r"[^\w]", "", query)) < 3:
             raise UsageError(
-                "gdelt: --keywords is too short; give a word or a phrase such as '\"Belt and Road\"'."
+                "gdelt: keywords is too short; give a word or a phrase such as '\"Belt and Road\"'.",
+                params=("keywords",),
             )
         slug = re.sub(r"[^a-z0-9]+", "-", query.casefold()).strip("-")
         return [(None, query, p, slug if p is None else f"{slug}_{p}") for p in places]
@@ -143,7 +144,8 @@ def _requests(actors: str | None, keywords: str | None, countries: str | None) -
         if key is None:
             raise UsageError(
                 f"gdelt: no query is declared for actor '{code}'; use one of {', '.join(ACTOR_QUERIES)} "
-                "or give --keywords."
+                "or give keywords.",
+                params=("keywords",),
             )
         out += [(key, ACTOR_QUERIES[key], p, key if p is None else f"{key}_{p}") for p in places]
     return out

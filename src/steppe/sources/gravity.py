@@ -64,7 +64,7 @@ def read(
     """Read one gravity dataset from the mirror or the network."""
     if dataset == "hmr2006":
         if years:
-            not_applied(SOURCE, "years", years, "hmr2006 is the 2006 cross-section; fetch it without --years")
+            not_applied(SOURCE, "years", years, "hmr2006 is the 2006 cross-section; fetch it without years")
         return _hmr(ctx)
     if dataset == "cepii":
         return _cepii(ctx, years)

@@ -3,11 +3,12 @@
 - Responses of API calls are cached on disk by ``requests-cache`` (SQLite, one day), so a
   repeated fetch does not hit the service again.
 - Transient failures (connection errors, timeouts, HTTP 429 and 5xx) are retried by
-  ``tenacity`` with exponential backoff (``STEPPE_HTTP_RETRIES`` attempts, default 5;
-  ``STEPPE_HTTP_BACKOFF`` first wait in seconds, default 1, doubling up to 60), never waiting
-  less than the server's ``Retry-After``. When they keep failing the user gets ONE
-  :class:`SourceError` naming the URL and the last status.
-- Requests to one host are spaced by ``STEPPE_HTTP_INTERVAL`` seconds (default 1): polite.
+  ``tenacity`` with exponential backoff (``retries`` attempts, default 5; ``backoff_s`` first
+  wait, default 1 s, doubling up to 60), never waiting less than the server's ``Retry-After``.
+  When they keep failing the user gets ONE :class:`SourceError` naming the URL and the last
+  status. The numbers come from :class:`steppe.config.HttpSettings` (the fetch's settings,
+  STEPPE_HTTP_* by default); this module reads no environment variable.
+- Requests to one host are spaced by ``interval_s`` seconds (default 1): polite.
 - Bulk files are downloaded to ``<cache>/<source>/...``: into ``.part`` first, resumed with an
   HTTP Range request after an interruption, checked against a sha256 when one is known and
   against what the file should be (a zip opens as a zip, JSON parses, no HTML page in place of
@@ -15,13 +16,12 @@
   STEPPE_CACHE_MAX_AGE_DAYS (or matches its known sha256); a bad download is never cached.
   API answers are cached only when they are not HTML pages (``filter_fn`` of requests-cache).
 - Redirects are followed only to http(s) URLs on the source's own hosts (those it declares,
-  the URL asked for and ``--base-url``), at most 5 in a row; anything else (``file://``, another
+  the URL asked for and the fetch's ``base_url``), at most 5 in a row; anything else (``file://``, another
   host, a loop) is one :class:`SourceError`.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -33,6 +33,9 @@ from urllib.parse import urlparse
 import requests
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from steppe.config import HttpSettings
+from steppe.config import default_cache_dir as default_cache_dir
+from steppe.config import http as http_settings
 from steppe.errors import DataError, SourceError
 from steppe.sources.connector import file_sha256
 
@@ -42,7 +45,6 @@ if TYPE_CHECKING:
     from steppe.sources.connector import FetchContext, Progress
 
 T = TypeVar("T")
-USER_AGENT = "steppe (+https://github.com/steppe; data connectors for Central Asia research)"
 
 
 class TransientHTTPError(Exception):
@@ -60,23 +62,6 @@ def retry_after(response: requests.Response) -> float | None:
     """Seconds a 429/503 answer asks us to wait (``Retry-After`` in seconds), capped at 5 minutes."""
     value = response.headers.get("Retry-After", "").strip()
     return min(float(value), 300.0) if value.replace(".", "", 1).isdigit() else None
-
-
-def default_cache_dir() -> Path:
-    """STEPPE_CACHE, else the per-user cache folder."""
-    env = os.environ.get("STEPPE_CACHE")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("steppe", appauthor=False))
-
-
-def _float_env(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 # -- retries ---------------------------------------------------------------------------------
@@ -103,10 +88,16 @@ def _transient(exc: BaseException) -> bool:
     return status is not None and (status == 429 or status >= 500)
 
 
-def with_retries(call: Callable[[], T], *, source: str, url: str) -> T:
-    """Run ``call``, retrying transient failures with exponential backoff; one clear error at the end."""
-    attempts = max(1, int(_float_env("STEPPE_HTTP_RETRIES", 5)))
-    first_wait = _float_env("STEPPE_HTTP_BACKOFF", 1.0)
+def with_retries(
+    call: Callable[[], T], *, source: str, url: str, http: HttpSettings | None = None
+) -> T:
+    """Run ``call``, retrying transient failures with exponential backoff; one clear error at the end.
+
+    ``http`` gives the attempts and the first wait (default: the process's settings).
+    """
+    config = http or http_settings()
+    attempts = max(1, config.retries)
+    first_wait = config.backoff_s
     backoff = wait_exponential(multiplier=first_wait, min=first_wait, max=60)
 
     def wait(state: RetryCallState) -> float:
@@ -133,7 +124,8 @@ def with_retries(call: Callable[[], T], *, source: str, url: str) -> T:
         )
         raise SourceError(
             f"{source}: {where} failed {attempts} times in a row (last: {what}); {hint} and fetch again, "
-            "or use --mirror DIR."
+            "or read the files from a local folder (mirror).",
+            params=("mirror",),
         ) from None
 
 
@@ -143,9 +135,9 @@ _last_request: dict[str, float] = {}
 _lock = threading.Lock()
 
 
-def throttle(url: str) -> None:
-    """Wait so that requests to one host are at least STEPPE_HTTP_INTERVAL seconds apart."""
-    interval = _float_env("STEPPE_HTTP_INTERVAL", 1.0)
+def throttle(url: str, http: HttpSettings | None = None) -> None:
+    """Wait so that requests to one host are at least ``http.interval_s`` seconds apart."""
+    interval = (http or http_settings()).interval_s
     host = urlparse(url).netloc
     with _lock:
         wait = _last_request.get(host, 0.0) + interval - time.monotonic()
@@ -164,12 +156,15 @@ def check_redirect(source: str, origin: str, target: str, hosts: frozenset[str])
     if parsed.scheme not in ("http", "https"):
         raise SourceError(
             f"{source}: {origin} redirected to {target[:200]!r}, which is not an http(s) URL; "
-            "steppe follows redirects only to the source's own web hosts: check --base-url or the mirror."
+            "steppe follows redirects only to the source's own web hosts: check base_url.",
+            params=("base_url",),
         )
     if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
         raise SourceError(
             f"{source}: {origin} redirected to another host ({host}); steppe follows redirects only to "
-            f"{', '.join(sorted(hosts))}: check --base-url, or download the file yourself into a mirror."
+            f"{', '.join(sorted(hosts))}: check base_url, or download the file yourself into a local "
+            "folder (mirror).",
+            params=("base_url", "mirror"),
         )
 
 
@@ -205,11 +200,13 @@ def _http_failure(source: str, url: str, exc: requests.RequestException) -> Sour
     if isinstance(exc, requests.TooManyRedirects):
         return SourceError(
             f"{source}: {url} redirected more than {MAX_REDIRECTS} times (a redirect loop?); "
-            "the service is misconfigured: try later or use --mirror DIR."
+            "the service is misconfigured: try later or read the files from a local folder (mirror).",
+            params=("mirror",),
         )
     return SourceError(
         f"{source}: {url} cannot be requested ({type(exc).__name__}: {str(exc)[:200]}); "
-        "check --base-url or use --mirror DIR."
+        "check base_url or read the files from a local folder (mirror).",
+        params=("base_url", "mirror"),
     )
 
 
@@ -252,7 +249,7 @@ def session(ctx: FetchContext, url: str | None = None) -> requests.Session:
         filter_fn=cacheable,
     )
     s.max_redirects = MAX_REDIRECTS
-    s.headers["User-Agent"] = USER_AGENT
+    s.headers["User-Agent"] = ctx.http.user_agent
     return s
 
 
@@ -285,7 +282,7 @@ def get(ctx: FetchContext, url: str, *, params: dict[str, Any] | None = None) ->
     s = session(ctx, url)
 
     def once() -> requests.Response:
-        throttle(url)
+        throttle(url, ctx.http)
         try:
             response = s.get(url, params=params, timeout=ctx.timeout)
         except _UNRETRIED as exc:
@@ -297,7 +294,7 @@ def get(ctx: FetchContext, url: str, *, params: dict[str, Any] | None = None) ->
         return response
 
     try:
-        response = with_retries(once, source=ctx.source, url=url)
+        response = with_retries(once, source=ctx.source, url=url, http=ctx.http)
     finally:
         s.close()
     if response.status_code != 200:
@@ -364,8 +361,10 @@ def download(
     timeout: float = 60.0,
     progress: Progress | None = None,
     hosts: frozenset[str] = frozenset(),
+    http: HttpSettings | None = None,
 ) -> Path:
     """Download ``url`` to ``dest`` (resumable, checksummed, checked); return ``dest``."""
+    config = http or http_settings()
     if _fresh(dest, sha256):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -375,9 +374,9 @@ def download(
     content_type: list[str] = []
 
     def once() -> None:
-        throttle(url)
+        throttle(url, config)
         have = part.stat().st_size if part.exists() else 0
-        headers = {"User-Agent": USER_AGENT}
+        headers = {"User-Agent": config.user_agent}
         if have:
             headers["Range"] = f"bytes={have}-"
         try:
@@ -393,7 +392,8 @@ def download(
             if response.status_code not in (200, 206):
                 raise SourceError(
                     f"{source}: {url} answered HTTP {response.status_code} ({response.reason}); "
-                    "check the URL or use --mirror DIR."
+                    "check the URL or read the files from a local folder (mirror).",
+                    params=("mirror",),
                 )
             mode = "ab" if response.status_code == 206 else "wb"
             done = have if mode == "ab" else 0
@@ -411,7 +411,7 @@ def download(
                 raise TransientHTTPError(url, None, f"connection closed after {done} of {total} bytes")
 
     try:
-        with_retries(once, source=source, url=url)
+        with_retries(once, source=source, url=url, http=config)
     finally:
         client.close()
     try:

@@ -63,7 +63,9 @@ def reporter_codes(countries: str) -> list[str]:
     """``--countries`` as a list of ISO3 reporter codes; anything else is one clear error."""
     reporters = [c.strip().upper() for c in countries.split(",") if c.strip()]
     if not reporters or any(not re.fullmatch(r"[A-Z]{3}", r) for r in reporters):
-        raise UsageError(f"{SOURCE}: --countries takes ISO3 codes such as KAZ,UZB, got {countries!r}.")
+        raise UsageError(
+            f"{SOURCE}: countries takes ISO3 codes such as KAZ,UZB, got {countries!r}.", params=("countries",)
+        )
     return reporters
 
 
@@ -87,7 +89,7 @@ def download(
     where = request.url
 
     def call() -> Any:
-        http.throttle(where)
+        http.throttle(where, ctx.http)
         try:
             return client.get("data", DATAFLOW, key=key, params=params, timeout=ctx.timeout)
         except requests.HTTPError as exc:
@@ -98,11 +100,12 @@ def download(
             raise SourceError(
                 f"{SOURCE}: {where} answered HTTP {status}"
                 + (f" with {message}" if message else "")
-                + "; check --countries and --years."
+                + "; check countries and years.",
+                params=("countries", "years"),
             ) from None
 
     try:
-        message = http.with_retries(call, source=SOURCE, url=where)
+        message = http.with_retries(call, source=SOURCE, url=where, http=ctx.http)
     except (ValueError, KeyError, AttributeError) as exc:  # reader failures on a malformed body
         raise DataError(f"{SOURCE}: {where} did not return a readable SDMX message ({exc}).") from None
     finally:

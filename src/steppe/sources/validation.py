@@ -500,7 +500,9 @@ def check_allow(allow: Iterable[str]) -> frozenset[str]:
     for rule in sorted(wanted):
         if rule not in RULES:
             overridable = ", ".join(r.id for r in RULES.values() if r.overridable)
-            raise UsageError(f"Unknown rule '{rule}' in --allow; rules you may waive: {overridable}.")
+            raise UsageError(
+                f"Unknown rule '{rule}' in allow; rules you may waive: {overridable}.", params=("allow",)
+            )
         if not RULES[rule].overridable:
             raise UsageError(
                 f"The rule '{rule}' ({RULES[rule].asks}) cannot be waived: the data would be wrong "
@@ -520,10 +522,11 @@ def refuse(source: str, problems: Sequence[Problem]) -> RefusedLoad:
     waivable = sorted({p.rule for p in ordered if RULES.get(p.rule, Rule("", "", False)).overridable})
     hint = "fix or re-download the file"
     if waivable and len(waivable) == len({p.rule for p in ordered}):
-        hint += f", or waive the rule with --allow {waivable[0]} if the source really says so"
+        hint += f", or waive the rule with allow {waivable[0]} if the source really says so"
     return RefusedLoad(
         f"{source}: {first}{more}; nothing was stored: {hint} (docs/validation.md).",
         list(ordered),
+        params=("allow",) if "allow" in hint else (),
     )
 
 

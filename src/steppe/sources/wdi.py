@@ -346,7 +346,7 @@ def _api(ctx: FetchContext, codes: list[str], countries: str | None, years: str 
     wbgapi.get_options = {**wbgapi.get_options, "timeout": ctx.timeout}
     try:
         with http.cached_requests(ctx):
-            edition, raw = http.with_retries(pull, source=SOURCE, url=endpoint)
+            edition, raw = http.with_retries(pull, source=SOURCE, url=endpoint, http=ctx.http)
     except wbgapi.APIError as exc:
         raise SourceError(
             f"{SOURCE}: the World Bank API at {exc.url} answered: {exc.msg}; check the codes."

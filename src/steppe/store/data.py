@@ -199,7 +199,8 @@ def load_dataset(
                 raise UsageError(
                     f"The edition {dataset_id} is already stored with other content, fetched with the "
                     "same options: the source changed under the same edition name, or this file is "
-                    "damaged; if it is a new edition, fetch again with --new-edition (or --edition NAME)."
+                    "damaged; if it is a new edition, fetch again with new_edition (or name it: edition).",
+                    params=("new_edition", "edition"),
                 )
             key = record.content_hash + _options(record.params)
             dataset_id = f"{dataset_id}~{hashlib.sha256(key.encode()).hexdigest()[:8]}"

@@ -351,7 +351,8 @@ def restore(store: Store, path: Path | str, *, replace: bool = False) -> dict[st
         summary = ", ".join(f"{n} rows in {t}" for t, n in sorted(held.items())[:4])
         raise UsageError(
             f"The store {store.path} already holds data ({summary}{', ...' if len(held) > 4 else ''}); "
-            "restore into an empty store, or add --replace to replace everything in it."
+            "restore into an empty store, or pass replace to replace everything in it.",
+            params=("replace",),
         )
     by_name = {t["name"]: t for t in manifest.get("tables", [])}
     with zipfile.ZipFile(source) as archive:

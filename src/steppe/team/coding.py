@@ -96,7 +96,9 @@ def filter_visible(frame: pd.DataFrame, user: User, opened: set[tuple[str, str]]
 
 def _check_docs(st: Store, doc_ids: list[str]) -> None:
     if not doc_ids:
-        raise UsageError("Name the documents to compare, for example --doc brief-2023.")
+        raise UsageError(
+            "Name the documents to compare, for example doc_ids 'brief-2023'.", params=("doc_ids",)
+        )
     known = texts_sql.doc_ids(st)
     for d in doc_ids:
         if d not in known:

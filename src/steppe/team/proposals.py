@@ -346,8 +346,9 @@ def propose(
         key = key_of(table, given)
         if key != target and _find(st, table, key) is not None:
             raise ConflictError(
-                f"The KB already has the {kind.replace('_', ' ')} '{key}'; propose a change to it with "
-                f"--change {key} instead."
+                f"The KB already has the {kind.replace('_', ' ')} '{key}'; propose a change to it "
+                f"(target '{key}') instead.",
+                params=("target",),
             )
         _check_against_kb(st, table, {key} | ({target} if target else set()), row, source)
         proposal_id = sql.insert_proposal(

@@ -101,7 +101,7 @@ def _segment(store: Store, doc_id: str, seg_no: int) -> dict:
 def _check_coder(coder: str) -> str:
     coder = (coder or "").strip()
     if not coder:
-        raise UsageError("Give a coder id with --coder, for example --coder alice.")
+        raise UsageError("Give a coder id with coder, for example coder 'alice'.", params=("coder",))
     return coder
 
 

@@ -231,7 +231,9 @@ def kwic(
     if not keyword.strip():
         raise UsageError("Give a keyword to search for, for example 'water' or 'terror*'.")
     if window < 0:
-        raise UsageError(f"--window {window} is negative: give the characters of context, 0 or more.")
+        raise UsageError(
+            f"window {window} is negative: give the characters of context, 0 or more.", params=("window",)
+        )
     st = _store(store)
     _check_docs(st, doc_ids)
     regex = re.compile(keyword_pattern(keyword))
@@ -267,7 +269,10 @@ def agreement(
     least one code of the codebook (or, for ``auto`` alone, that have suggestions).
     """
     if len(set(coders)) < 2:
-        raise UsageError("Give two or more different coders, for example --coder alice --coder bob.")
+        raise UsageError(
+            "Name two or more different people who coded, for example coders 'alice' and 'bob'.",
+            params=("coders",),
+        )
     st = _store(store)
     _check_docs(st, doc_ids)
     frames = {c: coded(st, doc_ids, [c], codebook, min_confidence) for c in coders}
@@ -277,7 +282,8 @@ def agreement(
         if not doc_ids:
             raise NotFoundError(
                 f"No document was coded with codebook '{codebook}' by all of {', '.join(coders)}; "
-                "code some segments or pass --doc."
+                "code some segments or name the documents (doc_ids).",
+                params=("doc_ids",),
             )
     units = sql.segments(st, doc_ids)[["doc_id", "seg_no"]]
     codes = [r["code"] for r in sql.codes(st, codebook)]

@@ -143,7 +143,10 @@ def coding_reliability(units: pd.DataFrame, coded: dict[str, pd.DataFrame], code
     ``i`` (in the order of ``coded``) marked.
     """
     if len(coded) < 2:
-        raise UsageError("Give at least two coders to compare, for example --coder alice --coder auto.")
+        raise UsageError(
+            "Name at least two people (or 'auto') to compare, for example coders 'alice' and 'auto'.",
+            params=("coders",),
+        )
     if units.empty:
         raise NotFoundError("No segments to compare; check the document ids.")
     if not codes:

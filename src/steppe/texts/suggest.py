@@ -18,7 +18,6 @@ both the machine's proposal and the person's judgement stay on record.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
@@ -114,13 +113,17 @@ def embedding_similarity(texts: list[str], profiles: list[str], model_path: str 
         from sentence_transformers import SentenceTransformer
     except ImportError:
         raise MissingDependencyError("sentence-transformers", "embeddings") from None
-    path = model_path or os.environ.get("STEPPE_EMBEDDINGS_MODEL")
-    if not path or not os.path.isdir(path):
+    from steppe.config import embeddings_model
+
+    found = embeddings_model(model_path)
+    if found is None or not found.is_dir():
         raise UsageError(
-            "Embeddings need a local model folder: pass --model PATH or set STEPPE_EMBEDDINGS_MODEL "
-            "(steppe never downloads a model)."
+            "Embeddings need a local model folder: pass model_path or set STEPPE_EMBEDDINGS_MODEL "
+            "(steppe never downloads a model).",
+            params=("model_path",),
         )
-    os.environ["HF_HUB_OFFLINE"] = "1"
+    path = str(model_path) if model_path else str(found)
+    # local_files_only: the loader never asks the Hub; nothing process-wide (HF_HUB_OFFLINE) is set
     model = SentenceTransformer(path, local_files_only=True)
     a = model.encode(texts, normalize_embeddings=True)
     b = model.encode(profiles, normalize_embeddings=True)
@@ -189,7 +192,7 @@ def suggest(
     is not suggested again.
     """
     if not 0.0 < threshold <= 1.0:
-        raise UsageError(f"--threshold {threshold} is outside (0, 1]; try 0.5.")
+        raise UsageError(f"threshold {threshold} is outside (0, 1]; try 0.5.", params=("threshold",))
     st = store if store is not None else open_store()
     cb: Codebook = load_into_store(codebook, store=st)
     segments = sql.segments(st, doc_ids)
@@ -219,7 +222,9 @@ def decide(suggestion_ids: list[int], decision: str, coder: str, *, store: Store
         raise UsageError(f"Unknown decision '{decision}': use accepted or rejected.")
     coder = (coder or "").strip()
     if not coder:
-        raise UsageError("Give the deciding person's id with --coder, for example --coder alice.")
+        raise UsageError(
+            "Give the deciding person's id with coder, for example coder 'alice'.", params=("coder",)
+        )
     st = store if store is not None else open_store()
     out = []
     with st.transaction():

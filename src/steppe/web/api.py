@@ -438,5 +438,5 @@ def framework_chart(
     data: Data, name: Annotated[str, Path(max_length=40)], n: Annotated[int, Path(ge=0, le=50)]
 ) -> dict[str, Any]:
     section = _framework(data, name)
-    view = views.framework_view(section, name, n)
+    view = views.framework_links(data, views.framework_view(section, name, n))
     return view.as_dict()

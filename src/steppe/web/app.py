@@ -8,6 +8,8 @@ page with the same sentence for the dashboard.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -73,7 +75,14 @@ def create_app(
     data = WebData(db)
     if prepare:
         data.prepare()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        data.close()  # the store is not held after the server stops
+
     app = FastAPI(
+        lifespan=lifespan,
         title="steppe",
         version=__version__,
         description=(
@@ -82,9 +91,8 @@ def create_app(
             "accounts are configured."
         ),
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's Swagger UI loads its files from a CDN: /api/docs is our own page
         redoc_url=None,
-        swagger_ui_parameters={"syntaxHighlight": False},
     )
     app.state.data = data
     app.state.team = TeamAccounts(data)
@@ -116,6 +124,28 @@ def create_app(
     def favicon() -> Response:
         return Response(_static("favicon.svg"), media_type="image/svg+xml")
 
+    @app.middleware("http")
+    async def api_cache(request: Request, call_next: Any) -> Response:
+        """Whole JSON answers of the read-only API, kept until the store changes: a repeated
+        question is answered without the worker threads (anonymous readers only)."""
+        path = request.url.path
+        if request.method != "GET" or not path.startswith("/api/") or path == "/api/health":
+            return await call_next(request)  # type: ignore[no-any-return]
+        if accounts is not None or _team_mode(app, data):
+            return await call_next(request)  # type: ignore[no-any-return]
+        key = ("http", path, request.url.query)
+        hit = data.peek(key)
+        if hit is not None:
+            return Response(hit[0], status_code=hit[1], media_type="application/json")
+        stamp = data.stamp()
+        response = await call_next(request)
+        kind = response.headers.get("content-type", "")
+        if response.status_code in (200, 404, 422) and kind.startswith("application/json"):
+            body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+            data.put(key, (body, response.status_code), stamp)
+            return Response(body, status_code=response.status_code, media_type="application/json")
+        return response  # type: ignore[no-any-return]
+
     @app.exception_handler(SteppeError)
     def steppe_error(request: Request, exc: SteppeError) -> Response:
         status = status_of(exc)
@@ -145,6 +175,17 @@ def create_app(
     return app
 
 
+def _team_mode(app: FastAPI, data: WebData) -> bool:
+    """Whether the store has team accounts (answers then depend on who asks: nothing is cached
+    whole); remembered until the store changes, as a ``steppe users add`` changes it."""
+    stamp = data.stamp()
+    known = data.peek(("team-enabled",))
+    if known is None:
+        known = "yes" if app.state.team.enabled() else "no"
+        data.put(("team-enabled",), known, stamp)
+    return bool(known == "yes")
+
+
 def _problem(error: dict[str, Any]) -> str:
     where = ".".join(str(p) for p in error.get("loc", ())[1:]) or "input"
     return f"{where}: {error.get('msg', 'invalid')}"
@@ -156,7 +197,11 @@ def _errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, db: str | Path | None = None) -> None:
     """Run the app with uvicorn in this process (``steppe serve``)."""
+    import threading
+
     import uvicorn
 
     app = create_app(db)
+    # the first visitor should not wait for the overview's numbers: compute them while starting
+    threading.Thread(target=app.state.data.warm, name="steppe-warm", daemon=True).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -5,9 +5,10 @@ data. Results are cached per query and invalidated when the store file changes (
 modification time), so a repeated request costs a dictionary look-up and a ``stat``, and a
 ``steppe fetch`` run beside the server shows up on the next request.
 
-The store is opened for each uncached query and closed afterwards, for reading
-(a snapshot of the last commit when another process is writing it), so the server never
-holds the file while it idles and a ``steppe fetch`` in another terminal is not blocked.
+The store is opened for reading when an uncached question comes (a snapshot of the last commit
+when another process is writing it), reused for the questions that follow, and closed after
+:data:`IDLE_S` seconds idle or :data:`MAX_AGE_S` old: the server never holds the file while it
+idles, and a ``steppe fetch`` in another terminal waits at most a few seconds.
 Uncached queries run one at a time (one lock): DuckDB connections are not shared across
 threads, and the analysis is pandas-bound anyway.
 """
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from steppe.session.team import Team
 
 T = TypeVar("T")
+_MISSING = object()
 
 C5 = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 #: The fetch command that fills each kind of data, shown by pages that have none.
@@ -44,6 +46,10 @@ FETCH: dict[str, str] = {
     "gravity": "steppe gravity estimate NAME --store",
     "texts": "steppe texts add FILE ...",
 }
+#: A session is closed this long after its last question, or once this old, so that a
+#: ``steppe fetch`` in another terminal waits at most about that long for the store.
+IDLE_S = 2.0
+MAX_AGE_S = 10.0
 #: Roles that count as belonging for the shared-membership network (full ties only).
 FULL_ROLES = ("founding_member", "member", "party", "signatory")
 #: Seconds without a team request after which the server closes the store it writes to.
@@ -57,6 +63,7 @@ _OPEN: weakref.WeakSet[WebData] = weakref.WeakSet()
 def _release_all() -> None:
     for data in list(_OPEN):
         data.release()
+
 
 TRADE_SOURCES = ("imf_dots", "comtrade", "baci")
 
@@ -87,6 +94,10 @@ class WebData:
         self._cache_stamp: tuple[Any, ...] | None = None
         self.hits = 0
         self.misses = 0
+        self._open: _Session | None = None
+        self._opened_at = 0.0
+        self._last_used = 0.0
+        self._closer: threading.Timer | None = None
 
     # -- plumbing ----------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -95,11 +106,19 @@ class WebData:
 
     @contextmanager
     def _session(self) -> Iterator[_Session]:
-        session = _Session.open(self.db_path)
+        """An open session (the caller holds the lock): reused for questions in quick succession,
+        closed after :data:`IDLE_S` idle or :data:`MAX_AGE_S` old, so a writer never waits long."""
+        now = time.monotonic()
+        if self._open is not None and now - self._opened_at > MAX_AGE_S:
+            self._close_session()
+        if self._open is None:
+            self._open = _Session.open(self.db_path)
+            self._opened_at = now
         try:
-            yield session
+            yield self._open
         finally:
-            session.close()
+            self._last_used = time.monotonic()
+            self._schedule_close()
 
     @contextmanager
     def team(self) -> Iterator[Team]:
@@ -142,29 +161,123 @@ class WebData:
                     self.release()
                     return
 
-    def cached(self, key: tuple[Any, ...], compute: Callable[[Any], T]) -> T:
-        """``compute(session)`` once per key and store state; errors are cached too."""
-        stamp = _stamp(self.db_path)
+    def _schedule_close(self) -> None:
+        if self._closer is not None:
+            self._closer.cancel()
+        self._closer = threading.Timer(IDLE_S, self._close_if_idle)
+        self._closer.daemon = True
+        self._closer.start()
+
+    def _close_if_idle(self) -> None:
         with self._lock:
-            if stamp != self._cache_stamp:
-                self._cache.clear()
-                self._cache_stamp = stamp
-            if key in self._cache:
-                self.hits += 1
-                found = self._cache[key]
-            else:
-                self.misses += 1
-                try:
-                    with self._session() as session:
-                        found = compute(session)
-                except SteppeError as exc:
-                    found = exc
-                if len(self._cache) > 512:
-                    self._cache.clear()
-                self._cache[key] = found
+            if self._open is not None and time.monotonic() - self._last_used >= IDLE_S * 0.9:
+                self._close_session()
+
+    def _close_session(self) -> None:
+        if self._open is not None:
+            try:
+                self._open.close()
+            finally:
+                self._open = None
+
+    def close(self) -> None:
+        """Close the store if a session is open (the server's shutdown)."""
+        with self._lock:
+            if self._closer is not None:
+                self._closer.cancel()
+            self._close_session()
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[_Session], T]) -> T:
+        """``compute(session)`` once per key and store state; errors (one sentence) are cached too."""
+
+        def make() -> T:
+            with self._session() as session:
+                return compute(session)
+
+        return self.memo(("data", *key), make)
+
+    def memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()`` once per key and store state (for answers built from cached data, such as a
+        response's JSON text); a :class:`SteppeError` it raises is kept and raised again.
+
+        A hit is a dictionary look-up without the lock, so cached answers never wait behind a
+        question being computed; misses are computed one at a time.
+        """
+        stamp = _stamp(self.db_path)
+        if stamp != self._cache_stamp:
+            with self._lock:
+                if stamp != self._cache_stamp:
+                    self._cache = {}
+                    self._cache_stamp = stamp
+        found = self._cache.get(key, _MISSING)
+        if found is _MISSING:
+            with self._lock:
+                found = self._cache.get(key, _MISSING)
+                if found is _MISSING:
+                    self.misses += 1
+                    try:
+                        found = make()
+                    except SteppeError as exc:
+                        found = exc
+                    if len(self._cache) > 2048:
+                        self._cache = {}
+                    self._cache[key] = found
+        else:
+            self.hits += 1
         if isinstance(found, SteppeError):
             raise found
         return found  # type: ignore[no-any-return]
+
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """The cached answer for ``key`` if the store has not changed since, else None (no lock)."""
+        if _stamp(self.db_path) != self._cache_stamp:
+            return None
+        found = self._cache.get(key)
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def put(self, key: tuple[Any, ...], value: Any, stamp: tuple[Any, ...]) -> None:
+        """Keep ``value`` for ``key`` if the store is still as it was when the answer began."""
+        with self._lock:
+            if stamp == self._cache_stamp:
+                self._cache[key] = value
+
+    def stamp(self) -> tuple[Any, ...]:
+        """The store's state now (size and modification time of the file and its WAL)."""
+        return _stamp(self.db_path)
+
+    def warm(self) -> None:
+        """Compute what the first visitor would wait for (overview, default charts) in advance."""
+        from steppe.web import views
+
+        for step in (
+            lambda: views.key_numbers(self),
+            lambda: views.overlap_view(self, date.today()),
+            lambda: views.timeline_view(self),
+            lambda: views.trade_view(
+                self,
+                indicator="regional",
+                region="c5",
+                peers=views.default_peers(),
+                dataset=None,
+                view_name=None,
+                years=None,
+            ),
+            lambda: views.dependence_views(self, "C5", None),
+            lambda: views.index_views(
+                self,
+                methodology="central-asia",
+                normalisation=None,
+                weighting=None,
+                aggregation=None,
+                weights=(),
+            ),
+        ):
+            try:
+                step()
+            except SteppeError:
+                continue
 
     # -- provenance ---------------------------------------------------------------------------
     def datasets(self) -> list[dict[str, Any]]:

@@ -177,7 +177,7 @@ def trade(
         datasets=data.trade_datasets(),
         dataset=dataset or "",
         views=views.VIEWS,
-        view=view,
+        view=view or views.default_view(indicator),
         years=years or "",
     )
 
@@ -239,7 +239,8 @@ def index(
 def gravity(request: Request) -> HTMLResponse:
     data = data_of(request)
     runs = data.gravity_runs()
-    return render(request, "gravity.html", title="Gravity", runs=runs, z=views.Z95)
+    stored = {d["dataset_id"] for d in data.datasets()}
+    return render(request, "gravity.html", title="Gravity", runs=runs, z=views.Z95, stored=stored)
 
 
 @router.get("/texts", response_class=HTMLResponse)
@@ -328,3 +329,38 @@ def sources(request: Request) -> HTMLResponse:
     data = data_of(request)
     kb = sorted(data.kb_sources().values(), key=lambda s: str(s["id"]))
     return render(request, "sources.html", title="Sources", datasets=data.datasets(), kb=kb)
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API described from its OpenAPI document (served locally, unlike Swagger UI's CDN files)."""
+    doc = request.app.openapi()
+    operations = []
+    for path, methods in doc.get("paths", {}).items():
+        for method, op in methods.items():
+            params = []
+            for p in op.get("parameters", []):
+                schema = p.get("schema", {})
+                kinds = [
+                    s.get("type")
+                    for s in schema.get("anyOf", [schema])
+                    if s.get("type") not in (None, "null")
+                ]
+                pattern = next(
+                    (s.get("pattern") for s in schema.get("anyOf", [schema]) if s.get("pattern")), None
+                )
+                params.append(
+                    {
+                        "name": p["name"],
+                        "in": p["in"],
+                        "required": p.get("required", False),
+                        "type": "/".join(str(k) for k in kinds),
+                        "pattern": pattern,
+                        "description": p.get("description") or schema.get("description") or "",
+                        "default": schema.get("default"),
+                    }
+                )
+            operations.append(
+                {"method": method.upper(), "path": path, "summary": op.get("summary", ""), "params": params}
+            )
+    return render(request, "api.html", title="JSON API", operations=operations, info=doc.get("info", {}))

@@ -249,12 +249,17 @@ def org_timeline_view(data: WebData, slug: str, name: str) -> View:
     if periods.empty:
         view.empty = f"The knowledge base holds no membership period of {name}."
         return view
+    # one row per state (the builder's rows are its 'organisation' column), ordered by start
+    by_state = periods.rename(columns={"org": "state_of", "country": "org"}).rename(
+        columns={"state_of": "country"}
+    )
     view.chart = charts.membership_timeline(
-        periods,
-        title=f"Members of {name} over time",
-        org_names={slug: name},
-        country_names=data.country_names(),
+        by_state,
+        title=f"Members of {name} over time, one row per state",
+        org_names=data.country_names(),
+        country_names={slug: name},
         source=KB_SOURCE,
+        caption="Full members solid, looser ties (observer, dialogue partner, partner) hatched.",
         chart_id="org-timeline",
     )
     view.sources = kb_links(data, source_ids(periods))
@@ -496,7 +501,7 @@ def dependence_views(data: WebData, country: str, years: tuple[int, int] | None)
             y="balance",
             entity="country",
             title=f"Multi-vector balance of {who}" + (" and the C5" if country != "C5" else ""),
-            y_title="Balance (0 = one power only, 1 = even spread)",
+            y_title="Balance (0-1)",
             unit="index",
             names=names,
             source=_source_line(data, both.rename(columns={"trade_dataset_id": "dataset_id"})),
@@ -514,9 +519,11 @@ def dependence_views(data: WebData, country: str, years: tuple[int, int] | None)
         finance.empty = f"Chinese official finance is not stored: run '{FETCH['finance']}'."
     else:
         finance.chart = charts.bars(
-            fin,
+            fin.assign(country=country),
             category="year",
             value=col,
+            series="country",
+            names=names,
             title=f"Chinese official finance committed to {who} (constant 2021 US$)",
             value_title="Committed, constant 2021 US$",
             unit="usd",
@@ -674,7 +681,10 @@ def gravity_views(data: WebData) -> list[View]:
                 title=f"{run['spec_name']}: coefficients with 95% confidence intervals",
                 x_title="Coefficient (log points)",
                 reference=0.0,
-                source=f"{run['estimator'].upper()}, {run['nobs']:,} observations, run {run['created_at']}",
+                source=(
+                    f"{run['estimator'].upper()}, {run['nobs']:,} observations, "
+                    f"run {str(run['created_at'])[:16].replace('T', ' ')} UTC"
+                ),
                 keep=("se", "p_value"),
                 chart_id=f"gravity-{run['spec_name']}",
             )
@@ -811,7 +821,7 @@ def default_peers() -> list[str]:
 def framework_empty(name: str) -> str:
     return (
         f"Nothing to measure for {name} yet: the framework needs stored data (texts with statements, "
-        "trade, events); 'steppe frameworks " + name + " --help' says which."
+        f"trade, events); 'steppe frameworks {name} --help' says which."
     )
 
 
@@ -827,5 +837,17 @@ def framework_view(section: Any, name: str, n: int) -> View:
         raise NotFoundError(
             f"Framework {name} has {len(section.charts)} charts; ask for 0 to {len(section.charts) - 1}."
         )
-    view.chart = section.charts[n].with_id(f"framework-{name}-{n}")
+    chart = section.charts[n].with_id(f"framework-{name}-{n}")
+    view.chart = chart
+    return view
+
+
+def framework_links(data: WebData, view: View) -> View:
+    """Links for a framework chart: the stored datasets its source line names, and the KB."""
+    if view.chart is None:
+        return view
+    text = f"{view.chart.source or ''} {view.chart.caption or ''}"
+    view.sources = dataset_links(data, [d["dataset_id"] for d in data.datasets() if d["dataset_id"] in text])
+    if "knowledge base" in text.lower() or not view.sources:
+        view.sources.append(Link("steppe knowledge base: every source it cites", "/sources#kb"))
     return view

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-FETCH_KEYS = ["dataset_id", "source", "edition", "rows", "loaded", "location"]
+FETCH_KEYS = ["dataset_id", "source", "edition", "rows", "loaded", "location", "replaced_starter"]
 LIST_KEYS = [
     "dataset_id",
     "source",
@@ -51,7 +51,8 @@ def test_fetch_usage_errors_are_one_line(cli, shared_data: Path) -> None:
     unknown = cli("fetch", "acled", "--mirror", str(shared_data))
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == (
-        "Error: Unknown source 'acled'; use one of: aiddata, baci, comtrade, gdelt, gravity, imf_dots, wdi."
+        "Error: Unknown source 'acled'; use one of: aiddata, baci, comtrade, cow_igo, gdelt, gravity, "
+        "imf_dots, wdi, yotov2016."
     )
     option = cli("fetch", "baci", "--indicators", "X", "--mirror", str(shared_data))
     assert option.returncode == 2 and option.stderr.strip().startswith(

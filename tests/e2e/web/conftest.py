@@ -48,7 +48,7 @@ def fill_store(db: Path, mirror: Path, seeds: Path | None = None) -> Path:
     try:
         for source, options in MIRROR_FETCHES:
             fetch(source, store=store, mirror=mirror, **options)
-        record(run_spec(load_spec(GRAVITY_SPEC), mirror=mirror, store=store), store=store)
+        record(run_spec(load_spec(GRAVITY_SPEC), store=store), store=store)
         if seeds is not None and seeds.is_dir():
             added = add_documents([seeds / name for name in SEED_TEXTS], store=store)
             compare(added[0]["id"], added[1]["id"], store=store)  # auto-codes both (codebook priorities)

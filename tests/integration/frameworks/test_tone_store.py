@@ -99,7 +99,7 @@ def test_scope_threshold_and_errors(corpus) -> None:
         tone("Atlantis", store=corpus)
     with pytest.raises(NotFoundError, match="Unknown document 'nope'"):
         tone(doc_ids=["nope"], store=corpus)
-    with pytest.raises(UsageError, match=r"--threshold 1\.5"):
+    with pytest.raises(UsageError, match=r"threshold 1\.5"):
         tone(threshold=1.5, store=corpus)
     with pytest.raises(UsageError, match="Unknown tone model 'bert'"):
         tone(model="bert", store=corpus)

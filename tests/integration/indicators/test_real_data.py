@@ -371,7 +371,7 @@ def test_c5_on_the_comtrade_world_matrix_with_non_reporters_filled_and_flagged(
     # the reported view on this exports-only dataset is export-based, says so, and leaves the C5 blank
     reported = indicator("regional", "c5", (2019, 2019), dataset="comtrade", store=dots_store).iloc[0]
     assert reported["basis"] == "export_reports" and np.isnan(reported["intra_share"])
-    assert "--view reconciled" in reported["reason"]
+    assert "the reconciled view fills them" in reported["reason"]
 
     # peers on the same dataset and view, never mixed with another source
     peers = compare_regions(years=(2014, 2021), view="reconciled", store=dots_store)

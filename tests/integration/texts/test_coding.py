@@ -44,7 +44,7 @@ def test_coding_errors_are_one_sentence(coded_store) -> None:
         coding.apply_code("nope", 0, "ecdpm:hegemons", "alice", store=st)
     with pytest.raises(NotFoundError, match="Unknown code"):
         coding.apply_code(DOC, 0, "ecdpm:nothing", "alice", store=st)
-    with pytest.raises(UsageError, match="--coder"):
+    with pytest.raises(UsageError, match="coder"):
         coding.apply_code(DOC, 0, "ecdpm:hegemons", " ", store=st)
     with pytest.raises(NotFoundError, match="nothing to remove"):
         coding.remove_code(DOC, 0, "ecdpm:hegemons", "alice", store=st)

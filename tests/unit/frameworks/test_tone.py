@@ -252,7 +252,7 @@ def test_embeddings_load_a_local_model_offline(monkeypatch: pytest.MonkeyPatch, 
     assert calls == {"path": str(model_dir), "kwargs": {"local_files_only": True}}
     import os
 
-    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert os.environ["HF_HUB_OFFLINE"] == "0"  # no process-wide side effect: local_files_only
     got = score(["We are grateful for the welcome.", "It interferes and failed.", "A table."])
     assert got[0] > 0 > got[1] and abs(got[2]) < 1e-9 and np.all(np.abs(got) <= 1)
     with pytest.raises(UsageError, match="local model folder"):

@@ -15,7 +15,7 @@ from steppe.report.html import col, num, number, table
 def test_sections_are_checked_and_summary_and_appendix_always_included(store, tmp_path):
     assert parse_sections(None) is None
     assert parse_sections("trade, Dependence") == {"trade", "dependence"}
-    with pytest.raises(UsageError, match=r"Unknown report section\(s\) trad in --sections"):
+    with pytest.raises(UsageError, match=r"Unknown report section\(s\) trad in sections"):
         parse_sections("trad")
     info = central_asia(tmp_path / "r.html", draws=3, sections="events", store=store)
     assert info.sections == ["summary", "events", "appendix"]
@@ -35,7 +35,7 @@ def test_years_limit_the_events_and_are_reported(store, tmp_path):
 
 def test_countries_are_c5_states_by_code_or_name(store):
     assert parse_countries("uzb, Kazakhstan", store) == ("KAZ", "UZB")
-    with pytest.raises(UsageError, match="--countries CHN"):
+    with pytest.raises(UsageError, match="countries CHN"):
         parse_countries("CHN", store)
     with pytest.raises(NotFoundError):
         parse_countries("Atlantis", store)

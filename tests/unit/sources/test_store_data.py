@@ -59,7 +59,7 @@ def test_same_content_twice_is_stored_once(store) -> None:
 
 def test_other_content_under_the_same_edition_is_refused_unless_a_new_edition(store) -> None:
     data.load_dataset(store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
-    refused = r"edition s:d:e1 is already stored with other content.*--new-edition"
+    refused = r"edition s:d:e1 is already stored with other content.*new_edition"
     with pytest.raises(UsageError, match=refused):
         data.load_dataset(store, _record("s", "e1", "sha256:bb", 2), {"trade_flows": _flows(2.0)})
     assert [r["dataset_id"] for r in data.list_datasets(store)] == ["s:d:e1"]

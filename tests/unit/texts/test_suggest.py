@@ -61,7 +61,7 @@ def test_embeddings_load_a_local_model_offline(monkeypatch: pytest.MonkeyPatch, 
     assert calls == {"path": str(model_dir), "kwargs": {"local_files_only": True}}
     import os
 
-    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert os.environ["HF_HUB_OFFLINE"] == "0"  # no process-wide side effect: local_files_only
     assert s.similarity[0, 0] > s.similarity[0, 1]
     with pytest.raises(UsageError, match="local model folder"):
         score(TEXTS, CODES, method="embeddings", model_path=str(tmp_path / "missing"))

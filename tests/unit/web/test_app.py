@@ -31,6 +31,7 @@ PAGES = (
     "/frameworks",
     "/frameworks/li",
     "/sources",
+    "/api/docs",
 )
 CHARTS = (
     "/api/charts/institutions/overlap?as_of=2016-01-01",

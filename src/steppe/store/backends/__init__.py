@@ -128,7 +128,8 @@ def connect(target: str | Path, *, read_only: bool = False) -> Backend:
             module = importlib.import_module(SERVER_SCHEMES[scheme])
         except ModuleNotFoundError:
             raise StoreError(
-                f"This steppe has no {scheme} backend yet; use a DuckDB file for --db (or STEPPE_DB)."
+                f"This steppe has no {scheme} backend yet; use a DuckDB file for db (or STEPPE_DB).",
+                params=("db",),
             ) from None
         backend: Backend = module.connect(text, read_only=read_only)
         return backend

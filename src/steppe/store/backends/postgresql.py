@@ -293,7 +293,8 @@ class PostgreSQLBackend:
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             raise StoreError(
                 f"Cannot connect to the PostgreSQL store {self.target} ({reason}); check the URL in "
-                "--db or STEPPE_DB and that the server is running and the database exists."
+                "db or STEPPE_DB and that the server is running and the database exists.",
+                params=("db",),
             ) from None
         for name in ("json", "jsonb"):
             self.con.adapters.register_loader(name, _TextLoader)

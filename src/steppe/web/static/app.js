@@ -45,6 +45,7 @@
       if (i < shown.length - 1) { node.appendChild(document.createTextNode("; ")); }
     });
     if (shown.length < list.length) {
+      node.appendChild(document.createTextNode(" "));
       var more = document.createElement("details");
       var summary = document.createElement("summary");
       summary.textContent = "and " + (list.length - shown.length) + " more";
