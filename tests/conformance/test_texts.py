@@ -43,7 +43,7 @@ DOCS = {
 def _prepare(store: Store, folder: Path) -> list[str]:
     ensure_kb(store)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths: list[str | Path] = []
     for name, text in DOCS.items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
