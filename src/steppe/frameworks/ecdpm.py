@@ -190,12 +190,12 @@ def ecdpm(
     texts: dict[tuple[str, int], str] = {}
     wanted = sorted({p[0] for ps in table["passages"] for p in ps})
     segs = sql.segments(st, wanted)
-    for r in segs.itertuples(index=False):
-        texts[(r.doc_id, int(r.seg_no))] = r.text
+    for doc_id, seg_no, text in zip(segs["doc_id"], segs["seg_no"], segs["text"], strict=True):
+        texts[(doc_id, int(seg_no))] = text
     method = method_id()
     out = []
-    for r in table.itertuples(index=False):
-        spec = params["groups"][r.group]
+    for r in table.to_dict("records"):
+        spec = params["groups"][r["group"]]
         evidence = tuple(
             Evidence(
                 "segment",
@@ -204,25 +204,25 @@ def ecdpm(
                 1.0 if d == "driver" else -1.0 if d == "blocker" else 0.0,
                 d,
             )
-            for doc, seg, d in r.passages
+            for doc, seg, d in r["passages"]
         )
         extra = {
             "group_label": spec["label"],
             "issue_label": spec.get("issue_label"),
-            "drivers": int(r.drivers),
-            "blockers": int(r.blockers),
-            "mixed": int(r.mixed),
-            "undirected": int(r.undirected),
+            "drivers": int(r["drivers"]),
+            "blockers": int(r["blockers"]),
+            "mixed": int(r["mixed"]),
+            "undirected": int(r["undirected"]),
             "coders": list(coders) if coders else "all",
         }
-        year = None if r.year is None or pd.isna(r.year) else int(r.year)
+        year = None if r["year"] is None or pd.isna(r["year"]) else int(r["year"])
         out.append(
             Measure(
                 NAME,
-                {"year": year, "group": r.group},
-                r.balance,
+                {"year": year, "group": r["group"]},
+                r["balance"],
                 spec["label"],
-                int(r.drivers + r.blockers - r.mixed),
+                int(r["drivers"] + r["blockers"] - r["mixed"]),
                 method,
                 evidence,
                 extra,

@@ -122,26 +122,26 @@ def preferences(
     table = dependence_shares(data.flows, state, groups, shares)
     cov = data.coverage
     out = []
-    for r in table.itertuples(index=False):
-        year = int(r.year)
+    for r in table.to_dict("records"):
+        year = int(r["year"])
         if year not in years:
             continue
         reason = cov.country_reason(year, state)
         ok = reason is None
         extra = {
-            "export_dependence": float(r.export_share) if ok else None,
-            "import_dependence": float(r.import_share) if ok else None,
+            "export_dependence": float(r["export_share"]) if ok else None,
+            "import_dependence": float(r["import_share"]) if ok else None,
             "dataset_id": data.dataset_id,
             "view": data.view,
             "basis": data.basis,
-            "denominator": r.denominator,
+            "denominator": r["denominator"],
             "reason": reason,
             "share_unit": "fraction",
         }
         detail = (
             (
-                f"{state} with {r.partner}: exports {r.export_share:.1%}, imports {r.import_share:.1%} of "
-                "its world "
+                f"{state} with {r['partner']}: exports {r['export_share']:.1%}, "
+                f"imports {r['import_share']:.1%} of its world "
                 f"totals ({data.view} view, dataset {data.dataset_id})"
             )
             if ok
@@ -150,12 +150,12 @@ def preferences(
         out.append(
             Measure(
                 NAME,
-                {"country": state, "year": year, "partner": r.partner},
-                float(r.trade_share) if ok else None,
+                {"country": state, "year": year, "partner": r["partner"]},
+                float(r["trade_share"]) if ok else None,
                 None,
                 1 if ok else 0,
                 method_id("preferences"),
-                (Evidence("trade", data.dataset_id, detail, float(r.trade_share) if ok else None),),
+                (Evidence("trade", data.dataset_id, detail, float(r["trade_share"]) if ok else None),),
                 extra,
             )
         )
@@ -184,6 +184,7 @@ def dyads(
         if power == REGION:
             continue
         theirs = dict(iter(shares[shares["country"].isin(members)].groupby("year")))
+        year: Any  # a group key: the frame's integer year
         for year, mine in own.groupby("year"):
             total = float(mine["total"].iloc[0])
             with_power = float(mine.loc[mine["partner"].isin(members), "value"].sum())
@@ -220,16 +221,16 @@ def bargaining(
     table = dyads(data.flows, state, groups, trade_shares)
     cov = data.coverage
     out = []
-    for r in table.itertuples(index=False):
-        year = int(r.year)
+    for r in table.to_dict("records"):
+        year = int(r["year"])
         if year not in years:
             continue
-        reasons = [cov.country_reason(year, c) for c in sorted({state, *groups[r.power]})]
+        reasons = [cov.country_reason(year, c) for c in sorted({state, *groups[r["power"]]})]
         reason = "; ".join(x for x in reasons if x) or None
         ok = reason is None
         extra = {
-            "state_dependence": r.state_dependence if ok else None,
-            "power_dependence": r.power_dependence if ok else None,
+            "state_dependence": r["state_dependence"] if ok else None,
+            "power_dependence": r["power_dependence"] if ok else None,
             "dataset_id": data.dataset_id,
             "view": data.view,
             "basis": data.basis,
@@ -238,9 +239,9 @@ def bargaining(
         }
         detail = (
             (
-                f"{state} depends on {r.power} for {r.state_dependence:.1%} of its trade, {r.power} on "
-                f"{state} for "
-                f"{r.power_dependence:.2%} of its own ({data.view} view, dataset {data.dataset_id})"
+                f"{state} depends on {r['power']} for {r['state_dependence']:.1%} of its trade, "
+                f"{r['power']} on {state} for "
+                f"{r['power_dependence']:.2%} of its own ({data.view} view, dataset {data.dataset_id})"
             )
             if ok
             else str(reason)
@@ -248,12 +249,12 @@ def bargaining(
         out.append(
             Measure(
                 NAME,
-                {"country": state, "year": year, "power": r.power},
-                float(r.asymmetry) if ok else None,
+                {"country": state, "year": year, "power": r["power"]},
+                float(r["asymmetry"]) if ok else None,
                 None,
                 1 if ok else 0,
                 method_id("bargaining"),
-                (Evidence("trade", data.dataset_id, detail, float(r.asymmetry) if ok else None),),
+                (Evidence("trade", data.dataset_id, detail, float(r["asymmetry"]) if ok else None),),
                 extra,
             )
         )
@@ -398,6 +399,7 @@ def shift_test(series: pd.DataFrame) -> ShiftTest:
     else:
         verdict = "no evidence"
     shifts = []
+    year: Any  # the index holds the integer years
     for year, dc in d_commit.items():
         if pd.isna(dc) or abs(dc) < float(spec["shift"]):
             continue
@@ -435,13 +437,13 @@ class LIResult:
             return [m.to_dict() for m in ms]
 
         series = []
-        for r in self.series.itertuples(index=False):
+        for r in self.series.to_dict("records"):
             series.append(
                 {
-                    "year": int(r.year),
-                    "commitment": _plain(r.commitment),
-                    "interdependence": _plain(r.interdependence),
-                    "formats": dict(r.formats),
+                    "year": int(r["year"]),
+                    "commitment": _plain(r["commitment"]),
+                    "interdependence": _plain(r["interdependence"]),
+                    "formats": dict(r["formats"]),
                 }
             )
         return {

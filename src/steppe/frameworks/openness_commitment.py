@@ -427,7 +427,7 @@ def report_section(store: Store) -> Section | None:
         "no common external tariff, no exclusivity clause) recorded on 1 July.",
     )
     mean_commit = (
-        result.cells.groupby(["country", "org"], as_index=False)["commitment"].mean()
+        result.cells.groupby(["country", "org"])["commitment"].mean().reset_index()
         if not result.cells.empty
         else pd.DataFrame(columns=["country", "org", "commitment"])
     )

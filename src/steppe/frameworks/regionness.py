@@ -541,15 +541,21 @@ def test_shared_identity(ctx: Context) -> Outcome:
         return Outcome(4, "shared_identity", None, "no stored speech of a member this year")
     speaking: dict[str, bool] = {}
     ev = []
-    for s in ctx.speeches.itertuples(index=False):
-        text = ctx.texts.get(s.doc_id, "")
+    for s in ctx.speeches.to_dict("records"):
+        text = ctx.texts.get(s["doc_id"], "")
         hits = regional_we(text, names, spec["we_phrases"])
-        speaking[s.country] = speaking.get(s.country, False) or bool(hits)
+        speaking[s["country"]] = speaking.get(s["country"], False) or bool(hits)
         for a, b in hits[:3]:
-            ev.append(Evidence("sentence", f"{s.doc_id}:{a}-{b}", excerpt(text[a:b]), 1.0, about))
+            ev.append(Evidence("sentence", f"{s['doc_id']}:{a}-{b}", excerpt(text[a:b]), 1.0, about))
         if not hits:
             ev.append(
-                Evidence("statement", s.doc_id, f"{s.country} {s.year}: no regional-we sentence", 0.0, about)
+                Evidence(
+                    "statement",
+                    s["doc_id"],
+                    f"{s['country']} {s['year']}: no regional-we sentence",
+                    0.0,
+                    about,
+                )
             )
     share = sum(speaking.values()) / len(speaking)
     need = float(spec["min_share"])
@@ -839,9 +845,11 @@ def report_section(store: Store) -> Section | None:
         chart_id="regionness-c5-scores",
     )
     latest = table.sort_values("year").groupby("region").tail(1)
-    rows = latest.to_dict(orient="records")
+    rows = [{str(k): v for k, v in r.items()} for r in latest.to_dict(orient="records")]
     mid = table[(table["region"] == "c5") & table["year"].between(2014, 2016)]
-    reading = ", ".join(f"{int(r.year)}: level {int(r.level)}" for r in mid.itertuples())
+    reading = ", ".join(
+        f"{int(year)}: level {int(level)}" for year, level in zip(mid["year"], mid["level"], strict=True)
+    )
     notes = sorted({e.detail for m in measures for e in m.evidence if e.kind == "gap"})
     return Section(
         framework=NAME,

@@ -370,8 +370,9 @@ def score_segments(
     texts: list[str] = []
     keys: dict[tuple[str, int, int, int], int] = {}
     plan: list[tuple[Any, int, int, str, list[tuple[int, int]], int]] = []
-    for seg in segments.itertuples(index=False):
-        text = str(seg.text)
+    columns = (segments[c] for c in ("doc_id", "seg_no", "start_pos", "text"))
+    for doc_id, seg_no, start_pos, seg_text in zip(*columns, strict=True):
+        text = str(seg_text)
         mentions = matcher.find(text)
         by_actor: dict[str, list[Mention]] = {}
         for m in mentions:
@@ -388,12 +389,12 @@ def score_segments(
             own = by_actor[actor]
             chosen = [s for s in spans if any(m.start < s[1] and m.end > s[0] for m in own)]
             for a, b in chosen:
-                key = (seg.doc_id, int(seg.seg_no), a, b)
+                key = (doc_id, int(seg_no), a, b)
                 if key not in keys:
                     inside = [(max(x, a) - a, min(y, b) - a) for x, y in blanks if x < b and y > a]
                     keys[key] = len(texts)
                     texts.append(mask(text[a:b], inside, lex.placeholder))
-            plan.append((seg.doc_id, int(seg.seg_no), int(seg.start_pos), actor, chosen, len(own)))
+            plan.append((doc_id, int(seg_no), int(start_pos), actor, chosen, len(own)))
     values = scorer(texts) if texts else np.zeros(0)
     rows = []
     for doc_id, seg_no, offset, actor, chosen, n_mentions in plan:
@@ -439,6 +440,7 @@ def aggregate(
     frame["source"] = frame["doc_id"].map(lambda d: source_of(meta["publisher"].get(d)))
     frame["year"] = frame["doc_id"].map(lambda d: year_of(meta["date"].get(d))).astype("Int64")
     rows = []
+    group: Any  # a group key is whatever the column holds, missing values included (dropna=False)
     for (actor, group), g in frame.groupby(["actor", key], sort=True, dropna=False):
         n = len(g)
         counts = {lab: int((g["label"] == lab).sum()) for lab in LABELS}
@@ -526,16 +528,16 @@ def tone(
     if by == "segment":
         texts = {d: (sql.document(st, d) or {}).get("text", "") for d in sorted(set(scored["doc_id"]))}
         out = []
-        for r in scored.itertuples(index=False):
-            doc_text = texts[r.doc_id]
+        for seg in scored.to_dict("records"):
+            doc_text = texts[seg["doc_id"]]
             evidence = tuple(
-                Evidence("sentence", f"{r.doc_id}:{a}-{b}", _excerpt(doc_text[a:b]), round(v, 6))
-                for a, b, v in r.context
+                Evidence("sentence", f"{seg['doc_id']}:{a}-{b}", _excerpt(doc_text[a:b]), round(v, 6))
+                for a, b, v in seg["context"]
             )
             out.append(
-                Measure(NAME, {"actor": r.actor, "doc_id": r.doc_id, "seg_no": int(r.seg_no)}, float(r.score),
-                        r.label, int(r.sentences), method, evidence,
-                        {"mentions": int(r.mentions), **common})
+                Measure(NAME, {"actor": seg["actor"], "doc_id": seg["doc_id"], "seg_no": int(seg["seg_no"])},
+                        float(seg["score"]), seg["label"], int(seg["sentences"]), method, evidence,
+                        {"mentions": int(seg["mentions"]), **common})
             )  # fmt: skip
         return out
     documents = pd.DataFrame(sql.documents(st))
@@ -626,6 +628,7 @@ def news_tone_summary(store: Store) -> list[dict[str, Any]]:
     from steppe.store import data
 
     out = []
+    country: Any  # the group key, NaN where GDELT names no source country (dropna=False)
     for dataset in data.list_datasets(store, "gdelt"):
         try:
             frame = data.news_tone(store, dataset=dataset["dataset_id"])

@@ -191,7 +191,8 @@ def run_counterfactual(spec: GravitySpec, store: Any = None) -> tuple[GravityRes
                 f"Counterfactual of spec '{spec.name}' sets '{term}', which is not an estimated regressor "
                 f"({', '.join(beta.index)})."
             )
-    for term, b in beta.items():
+    for label, b in beta.items():
+        term = str(label)
         if term == "Intercept":
             continue
         x = data[term].to_numpy(dtype=float)

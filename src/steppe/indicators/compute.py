@@ -19,7 +19,7 @@ and every number they blank carries a ``reason``:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -152,7 +152,9 @@ class TradeData:
             if "origin_dataset" in self.flows.columns:
                 filled = self.flows[self.flows["origin"] == "partner_import_report"]
                 counts = filled.groupby(["year", "exporter", "origin_dataset", "cif_fob"]).size()
-                for (y, c, source, factor), n in counts.items():
+                counted = counts.reset_index(name="n")
+                groups = (counted[k] for k in ("year", "exporter", "origin_dataset", "cif_fob", "n"))
+                for y, c, source, factor, n in zip(*groups, strict=True):
                     table.setdefault((int(y), str(c)), []).append(
                         f"{c} exports: {n} flows from partners' import reports in {source}"
                         + (f", CIF/FOB {factor:g}" if factor != 1 else "")
@@ -307,7 +309,7 @@ class Coverage:
             "(intensity and introversion divide by it)"
         )
 
-    def members_reason(self, year: int, members: Sequence[str]) -> str | None:
+    def members_reason(self, year: int, members: Collection[str]) -> str | None:
         reasons = [r for c in sorted(members) if (r := self.country_reason(year, c))]
         if not members:
             return f"the region has no members in {int(year)}"
@@ -323,10 +325,14 @@ def _partner_counts(flows: pd.DataFrame) -> tuple[dict, dict]:
     ms = countries[side != "x"]
     exp = xs.groupby(["year", "exporter"])["importer"].nunique()
     imp = ms.groupby(["year", "importer"])["exporter"].nunique()
-    return (
-        {(int(y), str(c)): int(n) for (y, c), n in exp.items()},
-        {(int(y), str(c)): int(n) for (y, c), n in imp.items()},
-    )
+    return _by_year_country(exp), _by_year_country(imp)
+
+
+def _by_year_country(counts: pd.Series) -> dict[tuple[int, str], int]:
+    """A count indexed by (year, country) as a dict."""
+    years = counts.index.get_level_values(0)
+    countries = counts.index.get_level_values(1)
+    return {(int(y), str(c)): int(n) for y, c, n in zip(years, countries, counts, strict=True)}
 
 
 def covered(flows: pd.DataFrame, min_partners: int = MIN_PARTNERS) -> dict[int, set[str]]:
@@ -378,8 +384,10 @@ def regional_indicators(reg: Region, data: TradeData, years: Sequence[int] | Non
     if years is not None:
         out = out.set_index("year").reindex(list(years)).rename_axis("year").reset_index()
         out["members"] = [len(reg.members(int(y))) for y in out["year"]]
-    complete = np.array([cov.members_reason(y, reg.members(int(y))) is None for y in out["year"]], dtype=bool)
-    world = np.array([cov.world(int(y)) for y in out["year"]], dtype=bool)
+    complete = np.array(
+        [cov.members_reason(y, reg.members(int(y))) is None for y in out["year"]], dtype=np.bool_
+    )
+    world = np.array([cov.world(int(y)) for y in out["year"]], dtype=np.bool_)
     for col in ("intra_trade", "region_trade", "intra_share"):
         out.loc[~complete, col] = np.nan
     for col in ("world_trade", "world_share", "intensity", "extra_intensity", "introversion"):
@@ -387,9 +395,8 @@ def regional_indicators(reg: Region, data: TradeData, years: Sequence[int] | Non
     out["reason"] = [
         _join(cov.members_reason(y, reg.members(int(y))), cov.world_reason(y)) for y in out["year"]
     ]
-    out["fills"] = [
-        [f for c in sorted(reg.members(int(y))) for f in data.fills(c, int(y))] or None for y in out["year"]
-    ]
+    fills = [[f for c in sorted(reg.members(int(y))) for f in data.fills(c, int(y))] for y in out["year"]]
+    out["fills"] = pd.Series([f or None for f in fills], index=out.index, dtype=object)
     out.insert(0, "region", reg.id)
     out["year"] = out["year"].astype("int64")
     out["members"] = out["members"].astype("int64")
@@ -405,15 +412,21 @@ def members_table(reg: Region, data: TradeData) -> pd.DataFrame:
     blank with a reason where the year is not a world matrix."""
     cov = data.coverage
     out = formulas.country_regional(data.flows, reg.members_by_year)
-    ok = np.array([cov.covered(y, c) for y, c in zip(out["year"], out["country"], strict=True)], dtype=bool)
-    world = np.array([cov.world(y) for y in out["year"]], dtype=bool)
+    ok = np.array(
+        [cov.covered(y, c) for y, c in zip(out["year"], out["country"], strict=True)], dtype=np.bool_
+    )
+    world = np.array([cov.world(y) for y in out["year"]], dtype=np.bool_)
     out.loc[~ok, ["share", "export_share", "import_share"]] = np.nan
     out.loc[~(ok & world), "intensity"] = np.nan
     out["reason"] = [
         _join(cov.country_reason(y, c), cov.world_reason(y))
         for y, c in zip(out["year"], out["country"], strict=True)
     ]
-    out["fills"] = [data.fills(c, int(y)) or None for y, c in zip(out["year"], out["country"], strict=True)]
+    out["fills"] = pd.Series(
+        [data.fills(c, int(y)) or None for y, c in zip(out["year"], out["country"], strict=True)],
+        index=out.index,
+        dtype=object,
+    )
     out = out.sort_values(["year", "country"])
     return _units(_annotate(out, data), values=False)
 
@@ -592,12 +605,18 @@ def compare_regions(
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-able dicts (NaN becomes None, numpy scalars become Python scalars)."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    rows = clean.to_dict(orient="records")
-    for row in rows:
-        for k, v in row.items():
-            if isinstance(v, np.generic):
-                row[k] = v.item()
+    missing = frame.isna().to_numpy()
+    names = [str(c) for c in frame.columns]
+    rows = []
+    for i, values in enumerate(frame.astype(object).itertuples(index=False, name=None)):
+        row: dict[str, Any] = {}
+        for j, (k, v) in enumerate(zip(names, values, strict=True)):
+            if missing[i, j]:
+                v = None
+            elif isinstance(v, np.generic):
+                v = v.item()
             elif isinstance(v, np.ndarray):
-                row[k] = v.tolist()
+                v = v.tolist()
+            row[k] = v
+        rows.append(row)
     return rows

@@ -102,7 +102,7 @@ def chinese_finance(store: Store, countries: Sequence[str], years: tuple[int, in
     rows = sql.finance_by_recipient_year(store, countries, years)
     if rows.empty:
         return pd.DataFrame(columns=["year", "country", "china_finance_usd_constant"])
-    total = rows.groupby(["recipient", "year"], as_index=False)["amount_usd_constant"].sum(min_count=1)
+    total = rows.groupby(["recipient", "year"])["amount_usd_constant"].sum(min_count=1).reset_index()
     return total.rename(columns={"recipient": "country", "amount_usd_constant": "china_finance_usd_constant"})
 
 
@@ -172,7 +172,7 @@ def dependence(
         span = sorted(int(y) for y in data.flows["year"].unique())
         if region:
             members = find_region(region, span, store=store).members_by_year
-        trade = power_shares(data.flows, countries, region=(label, members) if region else None)
+        trade = power_shares(data.flows, countries, region=(region.upper(), members) if region else None)
         cov = data.coverage
         reasons = []
         for y, c in zip(trade["year"], trade["country"], strict=True):

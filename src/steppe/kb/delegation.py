@@ -62,21 +62,22 @@ def delegation_by_year(
     c5set = set(c5)
     wanted = set(slugs) if slugs is not None else None
     kind = {
-        r.slug: classify_initiative(r.initiators, c5set)
-        for r in organisations.itertuples(index=False)
-        if wanted is None or r.slug in wanted
+        r["slug"]: classify_initiative(r["initiators"], c5set)
+        for r in organisations.to_dict("records")
+        if wanted is None or r["slug"] in wanted
     }
-    orgs = {r.slug: r for r in organisations.itertuples(index=False) if r.slug in kind}
+    orgs = {r["slug"]: r for r in organisations.to_dict("records") if r["slug"] in kind}
     mem = memberships[memberships["country"].isin(c5set) & memberships["role"].isin(PARTICIPATING_ROLES)]
     out = []
     for year in range(years[0], years[1] + 1):
         on = date(year, month, day)
         active = []
         for slug, org in orgs.items():
-            if status(org.founded, org.dissolved, on) != "yes":
+            if status(org["founded"], org["dissolved"], on) != "yes":
                 continue
             rows = mem[mem["org"] == slug]
-            if any(status(r.start, r.end, on) == "yes" for r in rows.itertuples()):
+            spans = zip(rows["start"], rows["end"], strict=True)
+            if any(status(start, end, on) == "yes" for start, end in spans):
                 active.append(slug)
         external = sorted(s for s in active if kind[s] == "external")
         c5_init = [s for s in active if kind[s] == "c5"]

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
-
-import pandas as pd
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from steppe.dates import parse_date
 from steppe.errors import NotFoundError, UsageError
@@ -21,6 +19,9 @@ from steppe.kb.schema import ATTRIBUTES, EVENT_TYPES, FULL_MEMBERSHIP, OUTSIDE_P
 from steppe.kb.sync import kb_store
 from steppe.store import Store
 from steppe.store import kb as kb_sql
+
+if TYPE_CHECKING:  # pandas loads only where a frame is built, so `steppe kb members` starts fast
+    import pandas as pd
 
 #: The five Central Asian republics, the default subject of regional queries.
 C5: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
@@ -35,11 +36,15 @@ def _iso(d: date | None) -> str | None:
 
 def _day(value: Any) -> date | None:
     """A stored DATE as a ``datetime.date`` (frames hand back Timestamps and NaT)."""
-    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):
+    if value is None:
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    return value
+    if isinstance(value, datetime):  # a pandas Timestamp is a datetime; NaT is not equal to itself
+        return None if value != value else value.date()
+    if isinstance(value, date):
+        return value
+    import pandas as pd
+
+    return None if pd.isna(value) else value
 
 
 def _text(day: Any, precision: str | None) -> str | None:
@@ -50,6 +55,8 @@ def _text(day: Any, precision: str | None) -> str | None:
 
 def _windows(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """Replace stored (earliest, precision) column pairs by one column of PartialDate (or None)."""
+    import pandas as pd
+
     out = frame.copy()
     for name, (earliest, precision) in columns.items():
         values = [
@@ -195,6 +202,8 @@ class Overlap:
             for role, flag in ((self.cell(c, o), False), (self.uncertain_cell(c, o), True))
             if role
         ]
+        import pandas as pd
+
         out = pd.DataFrame(rows, columns=["country", "org", "role", "uncertain"])
         out = out.astype({"country": "string", "org": "string", "role": "string", "uncertain": "boolean"})
         out.insert(0, "as_of", pd.Series(pd.Timestamp(self.as_of), index=out.index, dtype="datetime64[ns]"))
@@ -327,7 +336,7 @@ def delegation(
     span = parse_years(years) if isinstance(years, str) else years
     slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
     frame = delegation_by_year(organisation_frame(store), membership_frame(store), span, C5, slugs=slugs)
-    return frame.to_dict(orient="records")
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def contested(subject: str | None = None, *, store: Store | None = None) -> list[dict[str, Any]]:
@@ -630,6 +639,8 @@ def reconcile_cow_igo(
     edition, default the pinned, else the newest) and writes nothing. ``orgs`` restricts to COW
     abbreviations (``SCO``) or KB organisations (``sco``).
     """
+    import pandas as pd
+
     from steppe.kb.reconcile import COW_TO_KB, reconcile
     from steppe.store import cow_igo as store_cow_igo
 
@@ -659,4 +670,4 @@ def reconcile_cow_igo(
         system_years=system_years,
         ionames=ionames,
     )
-    return frame.to_dict(orient="records")
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]

@@ -111,13 +111,13 @@ def _year(value: object) -> int:
 def explanations(contested: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, int, str]]]:
     """Parse ``cow_igo:IONAME:ISO3:Y1[-Y2]`` subjects into {(ioname, iso3): [(y1, y2, id)]}."""
     found: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for r in contested.itertuples(index=False):
-        kind, _, rest = str(r.subject).partition(":")
+    for r in contested.to_dict("records"):
+        kind, _, rest = str(r["subject"]).partition(":")
         if kind != "cow_igo":
             continue
         ioname, iso3, years = rest.split(":")
         first, _, last = years.partition("-")
-        found.setdefault((ioname, iso3), []).append((int(first), int(last or first), r.id))
+        found.setdefault((ioname, iso3), []).append((int(first), int(last or first), r["id"]))
     return found
 
 
@@ -138,14 +138,17 @@ def reconcile(
     why = explanations(contested)
     in_system: dict[str, list[tuple[int, int]]] = {}
     if system_years is not None:
-        for r in system_years.dropna(subset=["iso3"]).itertuples(index=False):
-            in_system.setdefault(r.iso3, []).append((int(r.styear), int(r.endyear)))
+        for r in system_years.dropna(subset=["iso3"]).to_dict("records"):
+            in_system.setdefault(r["iso3"], []).append((int(r["styear"]), int(r["endyear"])))
     out = []
     for ioname, m in sorted(mapping.items()):
         if ionames and ioname not in ionames:
             continue
         coded = cow[cow["ioname"] == ioname]
-        cow_code = {(r.iso3, int(r.year)): int(r.status) for r in coded.itertuples(index=False)}
+        cow_code = {
+            (iso3, int(year)): int(status)
+            for iso3, year, status in zip(coded["iso3"], coded["year"], coded["status"], strict=True)
+        }
         kb_rows = memberships[memberships["org"].isin(m.slugs)]
         kb_first = min((_year(d) for d in kb_rows["start"]), default=last_year + 1)
         cow_first = int(coded["year"].min()) if not coded.empty else last_year + 1

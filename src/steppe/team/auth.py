@@ -30,7 +30,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from steppe.errors import (
     AuthenticationError,
@@ -113,7 +113,7 @@ def check_password(password: str) -> str:
 #: Argon2 cost parameters: empty means argon2-cffi's defaults (RFC 9106's second recommended set).
 #: Tests lower them to keep the suite fast; a hash records its own parameters, so hashes made
 #: with other parameters still verify (and are re-hashed at the next sign-in).
-HASH_PARAMETERS: dict[str, int] = {}
+HASH_PARAMETERS: dict[str, Any] = {}
 
 
 def _hasher() -> PasswordHasher:

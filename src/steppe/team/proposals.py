@@ -177,23 +177,42 @@ def _replace_in(tables: dict[str, list[Row]], table: str, drop: set[str], row: R
     tables["sources"] = [r for r in tables["sources"] if r["id"] != source["id"]] + [source]
 
 
-def _effective_tables(store: Store) -> dict[str, list[Row]]:
-    """The KB files with every approved proposal applied, as parsed rows (for validation)."""
+#: Parsed KB files and the problems of the effective KB, keyed by the files' folder and
+#: fingerprint (and the approved proposals): validating a proposal re-reads nothing unchanged.
+_FILES: dict[tuple[str, str], dict[str, list[Row]]] = {}
+_PROBLEMS: dict[tuple[Any, ...], set[Problem]] = {}
+
+
+def _effective_tables(store: Store) -> tuple[dict[str, list[Row]], tuple[Any, ...]]:
+    """The KB files with every approved proposal applied, as parsed rows (for validation), and a
+    key that changes whenever they do."""
+    from steppe.kb.loader import fingerprint
     from steppe.kb.sync import kb_folder
 
-    tables, _ = read_kb(Path(kb_folder(store)))
-    for p in sql.approved(store):
+    folder = Path(kb_folder(store))
+    files = (str(folder), fingerprint(folder))
+    if files not in _FILES:
+        if len(_FILES) >= 4:
+            _FILES.clear()
+        _FILES[files] = read_kb(folder)[0]
+    tables = dict(_FILES[files])  # _replace_in swaps lists, never edits the cached ones
+    approved = sql.approved(store)
+    for p in approved:
         table = KINDS[p["kind"]]
         row, source = _parsed(p)
         drop = {key_of(table, json.loads(p["record"]))} | ({p["target"]} if p["target"] else set())
         _replace_in(tables, table, drop, row, source)
-    return tables
+    return tables, (*files, tuple(p["proposal_id"] for p in approved))
 
 
 def _check_against_kb(store: Store, table: str, drop: set[str], row: Row, source: Row) -> None:
     """Refuse a row that breaks a KB rule (unknown org, overlapping period ...) the KB does not break."""
-    tables = _effective_tables(store)
-    before = set(check(tables))
+    tables, key = _effective_tables(store)
+    if key not in _PROBLEMS:
+        if len(_PROBLEMS) >= 16:
+            _PROBLEMS.clear()
+        _PROBLEMS[key] = set(check(tables))
+    before = _PROBLEMS[key]
     _replace_in(tables, table, drop, row, source)
     new = sorted(set(check(tables)) - before, key=lambda p: (p.file, p.line or 0, p.field or ""))
     if new:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -352,7 +353,7 @@ def _slug(stem: str) -> str:
 
 
 def add_documents(
-    paths: list[str | Path],
+    paths: Sequence[str | Path],
     *,
     store: object | None = None,
     meta: dict[str, str | None] | None = None,

@@ -138,6 +138,8 @@ def export_qdpx(
     texts: dict[str, str] = {}
     for d in docs:
         full = sql.document(st, d["doc_id"])
+        if full is None:
+            raise NotFoundError(f"Document '{d['doc_id']}' left the store during the export; run it again.")
         guid = _guid("doc", d["doc_id"])
         texts[guid] = full["text"]
         src = ET.SubElement(
@@ -234,7 +236,10 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
         raise ValidationError(f"{p} is not a readable QDPX file ({type(exc).__name__}: {exc}).") from None
     if root.tag != f"{_Q}Project":
         raise ValidationError(f"{p}: project.qde's root is not a REFI-QDA 1.0 Project element.")
-    users = {u.get("guid"): u.get("name") or u.get("guid") for u in root.iter(f"{_Q}User")}
+    users: dict[str, str] = {}
+    for u in root.iter(f"{_Q}User"):
+        if uid := u.get("guid"):
+            users[uid] = u.get("name") or uid
     notes = {
         n.get("guid"): (n.findtext(f"{_Q}PlainTextContent") or "").strip() for n in root.iter(f"{_Q}Note")
     }
@@ -249,7 +254,8 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
             codable = c.get("isCodable", "true") == "true"
             key = tag.group(1) if tag else f"qdpx:{'.'.join(_slug(t) for t in [*trail, name])}"
             if codable or tag:
-                code_keys[c.get("guid")] = key
+                if guid := c.get("guid"):
+                    code_keys[guid] = key
                 code_rows.append(
                     {"code": key, "codebook": key.split(":", 1)[0], "parent": parent_key, "name": name,
                      "definition": _KEY_TAG.sub("", desc).strip() or None, "position": len(code_rows)}
@@ -293,7 +299,7 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
         desc = src.findtext(f"{_Q}Description")
         doc.meta["title"] = desc or doc.meta.get("title") or src.get("name")
         parsed.append(doc)
-        wanted_ids.append(src.get("name") or src.get("guid"))
+        wanted_ids.append(src.get("name") or src.get("guid") or "doc")
         for sel in src.findall(f"{_Q}PlainTextSelection"):
             selections.append((len(parsed) - 1, sel))
     from steppe.kb.sync import kb_store
@@ -327,12 +333,12 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
                 segs[-1] if start >= segs[-1].start else segs[0],
             )
             for cg in sel.findall(f"{_Q}Coding"):
-                ref = cg.find(f"{_Q}CodeRef")
-                key = code_keys.get(ref.get("targetGUID")) if ref is not None else None
+                code_ref = cg.find(f"{_Q}CodeRef")
+                target = (code_ref.get("targetGUID") if code_ref is not None else None) or "?"
+                key = code_keys.get(target)
                 if key is None:
-                    target = ref.get("targetGUID") if ref is not None else "?"
                     raise ValidationError(f"{p}: a coding refers to an unknown code {target}.")
-                coder = users.get(cg.get("creatingUser") or sel.get("creatingUser"), "qdpx")
+                coder = users.get(cg.get("creatingUser") or sel.get("creatingUser") or "", "qdpx")
                 if sql.live_coding(st, doc_of[i], seg.seg_no, key, coder) is not None:
                     continue
                 note = cg.find(f"{_Q}NoteRef")

@@ -127,11 +127,11 @@ def crosstab(
     a = actor_rows[["doc_id", "seg_no", "code"]].drop_duplicates().rename(columns={"code": "actor"})
     t = themes[["doc_id", "seg_no", "code"]].drop_duplicates()
     joined = a.merge(t, on=["doc_id", "seg_no"])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (actor, code), g in joined.groupby(["actor", "code"], sort=True):
         rows.append(
             {
-                "actor": actor.split(":", 1)[1],
+                "actor": str(actor).split(":", 1)[1],
                 "code": code,
                 "segments": len(g[["doc_id", "seg_no"]].drop_duplicates()),
                 "cites": _cites(g),
@@ -154,7 +154,7 @@ def cooccurrence(
     frame = coded(st, doc_ids, coders, codebook)[["doc_id", "seg_no", "code"]].drop_duplicates()
     pairs = frame.merge(frame, on=["doc_id", "seg_no"])
     pairs = pairs[pairs["code_x"] < pairs["code_y"]]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (x, y), g in pairs.groupby(["code_x", "code_y"], sort=True):
         rows.append({"code_a": x, "code_b": y, "segments": len(g), "cites": _cites(g)})
     rows.sort(key=lambda r: (-r["segments"], r["code_a"], r["code_b"]))
@@ -238,15 +238,17 @@ def kwic(
     _check_docs(st, doc_ids)
     regex = re.compile(keyword_pattern(keyword))
     rows = []
-    for seg in sql.segments(st, doc_ids).itertuples(index=False):
-        for m in regex.finditer(seg.text):
-            left = seg.text[max(0, m.start() - window) : m.start()]
-            right = seg.text[m.end() : m.end() + window]
+    segs = sql.segments(st, doc_ids)
+    columns = (segs[c] for c in ("doc_id", "seg_no", "start_pos", "text"))
+    for doc_id, seg_no, start_pos, text in zip(*columns, strict=True):
+        for m in regex.finditer(text):
+            left = text[max(0, m.start() - window) : m.start()]
+            right = text[m.end() : m.end() + window]
             rows.append(
                 {
-                    "doc_id": seg.doc_id,
-                    "seg_no": int(seg.seg_no),
-                    "start": int(seg.start_pos + m.start()),
+                    "doc_id": doc_id,
+                    "seg_no": int(seg_no),
+                    "start": int(start_pos + m.start()),
                     "left": " ".join(left.split()),
                     "match": m.group(0),
                     "right": " ".join(right.split()),

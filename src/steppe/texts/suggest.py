@@ -89,6 +89,8 @@ def keyword_hits(texts: list[str], codes: list[Code]) -> tuple[np.ndarray, list[
         for m in regex.finditer(corpus):
             if m.start() and corpus[m.start() - 1].isalnum():
                 continue
+            if m.lastgroup is None:  # every alternative is a named group, so one of them matched
+                continue
             seg = int(np.searchsorted(starts, m.start(), side="right") - 1)
             seen.setdefault(seg, set()).add(int(m.lastgroup[1:]))
         for seg, kws in seen.items():
@@ -241,6 +243,11 @@ def decide(suggestion_ids: list[int], decision: str, coder: str, *, store: Store
                 and sql.live_coding(st, row["doc_id"], row["seg_no"], row["code"], coder) is None
             ):
                 seg = sql.segment(st, row["doc_id"], row["seg_no"])
+                if seg is None:
+                    raise NotFoundError(
+                        f"Suggestion {sid} points at segment {row['seg_no']} of '{row['doc_id']}', which is "
+                        "no longer stored; run 'steppe texts suggest list' again."
+                    )
                 coding_id = sql.insert_coding(
                     st,
                     {

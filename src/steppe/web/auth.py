@@ -15,8 +15,7 @@ from typing import Protocol
 
 from fastapi import HTTPException, Request
 
-#: Roles in increasing order of rights (issue 16: reader, coder, editor, admin).
-ROLES = ("reader", "coder", "editor", "admin")
+from steppe.team.auth import ROLES  # roles in increasing order of rights, defined once
 
 
 @dataclass(frozen=True)

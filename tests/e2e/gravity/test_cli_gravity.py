@@ -1,4 +1,4 @@
-"""`steppe gravity ...` as a subprocess: JSON contract, missing mirror, storing a run."""
+"""`steppe gravity ...` in-process: JSON contract, missing mirror, storing a run."""
 
 from __future__ import annotations
 

@@ -31,18 +31,19 @@ def _empty(store) -> None:
         assert store.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0, table
 
 
-def test_gravity_hmr_over_http_equals_mirror(
-    store, server: LocalServer, shared_data: Path, tmp_path: Path, monkeypatch
-) -> None:
-    server.folders["/files"] = shared_data
+def test_gravity_hmr_over_http_equals_mirror(store, server: LocalServer, tmp_path: Path, monkeypatch) -> None:
+    files = tmp_path / "files"
+    formats.hmr_csv(files)
+    server.folders["/files"] = files
     monkeypatch.setenv("STEPPE_MIRROR", str(tmp_path / "empty"))  # a named server wins over it
     result = fetch("gravity", store=store, base_url=f"{server.url}/files")
-    assert result.loaded and result.rows == 45_342
+    # each row: a flow and the pair's covariates; and one GDP row per country (KAZ, KGZ, TJK, UZB)
+    assert result.loaded and result.rows == 2 * len(formats.HMR_ROWS) + 4
     assert data.dataset_info(store, result.dataset_id)["params"]["mode"] == "network"
     again = fetch("gravity", store=store, base_url=f"{server.url}/files")
     assert not again.loaded and again.dataset_id == result.dataset_id
     assert len(server.requests) == 1  # the downloaded file is reused from the cache
-    mirror = fetch("gravity", store=store, mirror=shared_data)
+    mirror = fetch("gravity", store=store, mirror=files)
     assert mirror.dataset_id == result.dataset_id and not mirror.loaded  # same bytes, same dataset
 
 
@@ -240,14 +241,13 @@ def test_http_storms_give_up_with_one_error(store, server: LocalServer, status: 
     _empty(store)
 
 
-def test_retry_after_is_honoured_then_the_fetch_succeeds(
-    store, server: LocalServer, shared_data: Path
-) -> None:
-    server.folders["/files"] = shared_data
+def test_retry_after_is_honoured_then_the_fetch_succeeds(store, server: LocalServer, tmp_path: Path) -> None:
+    formats.gcdf_country_year_csv(tmp_path / "files")
+    server.folders["/files"] = tmp_path / "files"
     server.fail_first = [(429, {"Retry-After": "1"}), (503, {})]
     start = time.monotonic()
     result = fetch("aiddata", store=store, base_url=f"{server.url}/files", dataset="country_year")
-    assert result.loaded and result.rows == 7233
+    assert result.loaded and result.rows == 3 * len(formats.GCDF_CY_ROWS)  # oof, oda and vof per row
     assert time.monotonic() - start >= 1.0  # waited as asked, not the 0.01 s test backoff
     assert len(server.requests) == 3
 

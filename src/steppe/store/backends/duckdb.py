@@ -14,13 +14,15 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from steppe.errors import StoreBusyError, StoreError
 from steppe.store.backends import Dialect
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for
+    import pandas as pd
 
 #: DuckDB's lock message names the process holding the file.
 LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?\(PID \d+\))")
