@@ -16,7 +16,7 @@ import pytest
 from steppe.kb import asof
 from steppe.kb import queries as kb
 from steppe.store import Store
-from steppe.store import kb as kb_sql
+from steppe.store import kb as store_kb
 
 from .conftest import assert_same
 
@@ -29,7 +29,7 @@ def both(pair: tuple[Store, Store], call):  # type: ignore[no-untyped-def]
 
 
 def test_kb_loads_the_same_rows(kb_pair: tuple[Store, Store]) -> None:
-    counts = both(kb_pair, kb_sql.counts)
+    counts = both(kb_pair, store_kb.counts)
     assert counts["memberships"] > 500 and counts["organisations"] > 30
     for table in (
         "kb_memberships",

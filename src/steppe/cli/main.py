@@ -261,7 +261,7 @@ def _usage_hint(exc: Exception) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; errors are one sentence on stderr, never a traceback."""
     from steppe.config import debug
-    from steppe.store import db
+    from steppe.store import db as store_db
 
     args = list(sys.argv[1:] if argv is None else argv)
     if first_command(args) is None and "--version" in args:  # answered before any command is built
@@ -269,10 +269,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     path, root_options = command_path(args)
     _DEBUG[0] = "--debug" in root_options
-    db.notify = lambda text: _say(f"Note: {text}")
+    store_db.notify = lambda text: _say(f"Note: {text}")
     code = 0
     try:
-        with db.reading(path in READ_ONLY):
+        with store_db.reading(path in READ_ONLY):
             result = app_for(args)(args=args, prog_name="steppe", standalone_mode=False)
         code = result if isinstance(result, int) else 0
         if code == 0:
@@ -311,12 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from steppe.cli import session
 
         output.discard_xlsx()
-        db.notify = db.log.info
+        store_db.notify = store_db.log.info
         if code == 0:
             _starter_note(path)
         session.close()
         session.configure(None)
-        db.close_defaults()
+        store_db.close_defaults()
     return code
 
 
@@ -330,9 +330,9 @@ def _starter_note(path: tuple[str, ...]) -> None:
         return
     from steppe.cli import session
     from steppe.starter import describe, starter_datasets
-    from steppe.store import db
+    from steppe.store import db as store_db
 
-    for store in [*session.open_stores(), *db.open_defaults()]:
+    for store in [*session.open_stores(), *store_db.open_defaults()]:
         rows = starter_datasets(store)
         if rows:
             _say(

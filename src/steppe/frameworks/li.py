@@ -1,7 +1,9 @@
-"""Liberal Intergovernmentalism (Moravcsik 1993, 1998; seed 000): preferences, bargaining power,
+"""Liberal Intergovernmentalism (Moravcsik 1993, 1998; as read by the journal article
+doi:10.33687/jsas.011.03.4981): preferences, bargaining power,
 institutional choice, and whether shifts in regional commitment follow shifts in interdependence.
 
-Seed 000 reads Central Asian integration through LI's three stages: national preferences formed
+The journal article doi:10.33687/jsas.011.03.4981 reads Central Asian integration through LI's
+three stages: national preferences formed
 domestically (above all by economic interdependence), interstate bargaining shaped by asymmetric
 interdependence, and institutional choice (pooling and delegation to make commitments credible).
 Per Central Asian state and year (``data/li.yaml``; docs/frameworks.md, "Liberal
@@ -467,9 +469,7 @@ def _load(store: Store, years: tuple[int, int], prefer_world: bool) -> tuple[Tra
     from steppe.indicators.compute import FETCH_COMMANDS, load_trade
 
     try:
-        return load_trade(
-            None, years, declared(NAME)["view"], prefer_world=prefer_world, store=store
-        ), None
+        return load_trade(None, years, declared(NAME)["view"], prefer_world=prefer_world, store=store), None
     except NotFoundError:
         what = "trade_world" if prefer_world else "trade"
         return None, f"No bilateral trade is stored; run '{FETCH_COMMANDS[what]}' for this part."
@@ -580,9 +580,9 @@ def chart(result: LIResult) -> Any:
 # -- report hook -----------------------------------------------------------------------------------------
 def report_section(store: Store) -> Section | None:
     """For each C5 state: the shift test, its latest preferences, and its chart with events."""
-    from steppe.store import indicators as sql
+    from steppe.store import data as store_data
 
-    if not sql.trade_datasets(store):
+    if not store_data.trade_datasets(store):
         return None
     last = date.today().year - 1
     rows: list[dict[str, Any]] = []

@@ -33,7 +33,8 @@ References: C.J. Hutto and E. Gilbert (2014), "VADER: A Parsimonious Rule-based 
 Sentiment Analysis of Social Media Text", Eighth International AAAI Conference on Weblogs and
 Social Media (ICWSM-14), Ann Arbor. A. García-Herrero and R. Schindowski (2023), "Global
 trends in countries' perceptions of the Belt and Road Initiative", Bruegel Working Paper
-04/2023 (GDELT article tone toward the BRI, the study seed 004 cites; compare
+04/2023 (GDELT article tone toward the BRI, the study that Gusseinov and Sultonazarov (CABAR)
+cite; compare
 ``steppe fetch gdelt``).
 """
 
@@ -502,7 +503,7 @@ def tone(
     docstring). Returns :class:`~steppe.frameworks.result.Measure` rows.
     """
     from steppe.kb.sync import kb_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     if by not in BY:
         raise UsageError(f"Unknown grouping '{by}': use one of {', '.join(BY)}.")
@@ -514,11 +515,11 @@ def tone(
     matcher = ToneMatcher.from_store(st)
     names = [actors] if isinstance(actors, str) else list(actors or matcher.lex.targets)
     codes = list(dict.fromkeys(resolve_actor(a, matcher) for a in names))
-    known = sql.doc_ids(st)
+    known = store_texts.doc_ids(st)
     for d in doc_ids or []:
         if d not in known:
             raise NotFoundError(f"Unknown document '{d}'; run 'steppe texts list' to see the ids.")
-    segments = sql.segments(st, list(doc_ids) if doc_ids else None)
+    segments = store_texts.segments(st, list(doc_ids) if doc_ids else None)
     if segments.empty:
         raise NotFoundError("No documents in the store; add some with 'steppe texts add PATH'.")
     scorer = scorer_for(model, model_path)
@@ -526,7 +527,9 @@ def tone(
     method = method_id(model, scope)
     common = {"threshold": threshold}
     if by == "segment":
-        texts = {d: (sql.document(st, d) or {}).get("text", "") for d in sorted(set(scored["doc_id"]))}
+        texts = {
+            d: (store_texts.document(st, d) or {}).get("text", "") for d in sorted(set(scored["doc_id"]))
+        }
         out = []
         for seg in scored.to_dict("records"):
             doc_text = texts[seg["doc_id"]]
@@ -540,7 +543,7 @@ def tone(
                         {"mentions": int(seg["mentions"]), **common})
             )  # fmt: skip
         return out
-    documents = pd.DataFrame(sql.documents(st))
+    documents = pd.DataFrame(store_texts.documents(st))
     table = aggregate(scored, documents, by, threshold) if not scored.empty else pd.DataFrame()
     key = {"document": "doc_id", "source": "source", "year": "year"}[by]
     out = []
@@ -561,9 +564,9 @@ def report_section(store: Store) -> Section | None:
 
     None when the store holds no document that mentions a target actor.
     """
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
-    if not sql.doc_ids(store):
+    if not store_texts.doc_ids(store):
         return None
     measures = tone(None, by="year", store=store)
     if not measures:
@@ -625,13 +628,13 @@ def report_section(store: Store) -> Section | None:
 
 def news_tone_summary(store: Store) -> list[dict[str, Any]]:
     """Mean GDELT news tone per stored query and source country (every gdelt dataset; empty if none)."""
-    from steppe.store import data
+    from steppe.store import data as store_data
 
     out = []
     country: Any  # the group key, NaN where GDELT names no source country (dropna=False)
-    for dataset in data.list_datasets(store, "gdelt"):
+    for dataset in store_data.list_datasets(store, "gdelt"):
         try:
-            frame = data.news_tone(store, dataset=dataset["dataset_id"])
+            frame = store_data.news_tone(store, dataset=dataset["dataset_id"])
         except NotFoundError:  # a fetch that matched nothing stores no rows
             continue
         for (query, country), g in frame.groupby(["query", "source_country"], dropna=False, sort=True):

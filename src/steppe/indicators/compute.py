@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from steppe.codes import NON_COUNTRY_PARTNERS, WORLD, is_country
+from steppe.dates import YearsLike, year_span
 from steppe.errors import NotFoundError, UsageError
 from steppe.indicators import formulas
 from steppe.indicators.regions import PEERS, Region, region
@@ -41,7 +42,7 @@ from steppe.indicators.views import (
     reconciled_matrix,
 )
 from steppe.store import Store
-from steppe.store import indicators as sql
+from steppe.store import data as store_data
 
 MIN_PARTNERS = 20
 MIN_WORLD_COUNTRIES = 100
@@ -95,7 +96,7 @@ def choose_dataset(
     series, then the one with more rows; with ``prefer_world`` (peer comparisons) a dataset that
     is a world matrix in some year comes first.
     """
-    stored = sql.trade_datasets(store, product=product)
+    stored = store_data.trade_datasets(store, product=product)
     if not stored:
         what = "trade_products" if product is None else "trade"
         raise NotFoundError(
@@ -109,9 +110,9 @@ def choose_dataset(
         if not found:
             ids = ", ".join(d["dataset_id"] for d in stored)
             raise NotFoundError(f"No stored trade dataset '{dataset}': use one of {ids}.")
-        return found[-1]["dataset_id"]
+        return str(store_data.newest(found)["dataset_id"])
     first, last = years if years else (-(10**9), 10**9)
-    breadth = sql.trade_breadth(store, MIN_PARTNERS) if prefer_world and product else {}
+    breadth = store_data.trade_breadth(store, MIN_PARTNERS) if prefer_world and product else {}
 
     def overlap(d: dict[str, Any]) -> int:
         return max(0, min(last, d["last_year"]) - max(first, d["first_year"]) + 1)
@@ -184,7 +185,7 @@ def load_trade(
     check_view(view)
     store = _store(store)
     dataset_id = choose_dataset(store, dataset, years, product, prefer_world=prefer_world)
-    rows = sql.trade_rows(store, dataset_id, years, product)
+    rows = store_data.trade_rows(store, dataset_id, years, product)
     used: tuple[str, ...] = ()
     factor: float | None = None
     if view == "reconciled" and not rows.empty and set(rows["reporter"]) != {"reconciled"}:
@@ -219,18 +220,18 @@ def _fill_sources(
     fill_from: Sequence[str] | str | None,
 ) -> list[tuple[str, pd.DataFrame]]:
     """Other stored datasets' importer reports of flows from this dataset's non-reporters."""
-    stored = [d for d in sql.trade_datasets(store) if d["dataset_id"] != dataset_id]
+    stored = [d for d in store_data.trade_datasets(store) if d["dataset_id"] != dataset_id]
     if fill_from:
         wanted = [fill_from] if isinstance(fill_from, str) else list(fill_from)
         ids = [choose_dataset(store, w, years) for w in wanted]
         if dataset_id in ids:
             ids.remove(dataset_id)
     else:
-        ids = [d["dataset_id"] for d in stored if "importer" in (d["reporters"] or [])]
+        ids = sorted(d["dataset_id"] for d in stored if "importer" in (d["reporters"] or []))
     exporters = sorted(
         {str(c) for c in pd.concat([rows["exporter"], rows["importer"]]).unique() if is_country(str(c))}
     )
-    return [(i, sql.partner_import_rows(store, i, exporters, years)) for i in ids]
+    return [(i, store_data.partner_import_rows(store, i, exporters, years)) for i in ids]
 
 
 def load_flows(
@@ -455,7 +456,7 @@ def discrepancy(rows: pd.DataFrame, members: set[str]) -> pd.DataFrame:
 def indicator(
     name: str,
     region_name: str = "c5",
-    years: tuple[int, int] | None = None,
+    years: YearsLike | None = None,
     *,
     dataset: str | None = None,
     view: View = DEFAULT_VIEW,
@@ -470,6 +471,7 @@ def indicator(
     """
     if name not in INDICATORS:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(INDICATORS)}.")
+    years = year_span(years, "years")
     check_view(view)
     store = _store(store)
     region(region_name, [], store=store)  # an unknown region fails before any data is read
@@ -546,7 +548,7 @@ def _discrepancy(
     region_name: str, years: tuple[int, int] | None, dataset: str | None, store: Store
 ) -> pd.DataFrame:
     dataset_id = choose_dataset(store, dataset, years)
-    rows = sql.trade_rows(store, dataset_id, years)
+    rows = store_data.trade_rows(store, dataset_id, years)
     reports = set(rows["reporter"].unique()) if not rows.empty else set()
     if not {"exporter", "importer"} <= reports:
         raise NotFoundError(
@@ -567,7 +569,7 @@ def _discrepancy(
 
 def compare_regions(
     regions: Sequence[str] | None = None,
-    years: tuple[int, int] | None = None,
+    years: YearsLike | None = None,
     *,
     dataset: str | None = None,
     view: View = DEFAULT_VIEW,
@@ -583,6 +585,7 @@ def compare_regions(
     not cover in a year gets a row with blank values and the ``reason``, never numbers from
     another source.
     """
+    years = year_span(years, "years")
     store = _store(store)
     names = list(regions) if regions else ["c5", *PEERS]
     try:

@@ -1,7 +1,7 @@
 """Delegated institutionalisation: the share of the C5's formats that outsiders initiated.
 
-Seed 004 (CABAR, "The Future of Central Asian Integration in the Shadow of U.S.-China
-Confrontation") argues that the institutionalisation of Central Asian cooperation is
+Gusseinov and Sultonazarov (CABAR, "The Future of Central Asian Integration in the Shadow of
+U.S.-China Confrontation") argue that the institutionalisation of Central Asian cooperation is
 "delegated to external actors": formats such as C5+1, B5+1 and the China-Central Asia
 secretariat are offered by outside powers rather than initiated by the five states. This
 module turns that claim into a yearly number from the KB (definitions in docs/kb.md):

@@ -206,9 +206,9 @@ class Context:
 
     @cached_property
     def datasets(self) -> dict[str, dict[str, Any]]:
-        from steppe.store import indicators as sql
+        from steppe.store import data as store_data
 
-        return {d["dataset_id"]: d for d in sql.datasets(self.store)}
+        return {d["dataset_id"]: d for d in store_data.list_datasets(self.store)}
 
     @cached_property
     def starter(self) -> list[dict[str, Any]]:
@@ -942,9 +942,9 @@ def gravity_section(source: Context | Store) -> Section | None:
     """The latest stored structural-gravity run of each spec; None when no run is stored."""
     ctx = as_context(source)
     from steppe import charts
-    from steppe.store import gravity as gravity_sql
+    from steppe.store import gravity_runs as store_gravity_runs
 
-    runs = gravity_sql.latest_runs(ctx.store)
+    runs = store_gravity_runs.latest_runs(ctx.store)
     if not runs:
         return None
     sec = Section("gravity", "Structural gravity estimates")

@@ -36,7 +36,7 @@ import pandas as pd
 from steppe import __version__
 from steppe.errors import ValidationError
 from steppe.store import Store, open_store
-from steppe.store import texts as sql
+from steppe.store import texts as store_texts
 from steppe.texts.corpus import ParsedDocument, parse_text
 
 NS = "urn:QDA-XML:project:1.0"
@@ -68,13 +68,13 @@ def export_csv(out_dir: str | Path, doc_ids: list[str] | None = None, *, store: 
     st = _store(store)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    codes = pd.DataFrame(sql.codes(st))
+    codes = pd.DataFrame(store_texts.codes(st))
     if not codes.empty:
         for col in ("examples", "keywords"):
             codes[col] = codes[col].map(lambda v: "; ".join(v) if isinstance(v, list) else "")
     _spreadsheet_safe(codes).to_csv(out / "codes.csv", index=False, quoting=csv.QUOTE_MINIMAL)
-    codings = sql.codings(st, doc_ids)
-    seg = sql.segments(st, doc_ids)[["doc_id", "seg_no", "text"]]
+    codings = store_texts.codings(st, doc_ids)
+    seg = store_texts.segments(st, doc_ids)[["doc_id", "seg_no", "text"]]
     merged = codings.merge(seg, on=["doc_id", "seg_no"], how="left")
     _spreadsheet_safe(merged).to_csv(out / "coded_segments.csv", index=False)
     return {"codes": len(codes), "coded_segments": len(merged), "folder": str(out)}
@@ -97,7 +97,7 @@ def export_qdpx(
 ) -> dict:
     """Write a REFI-QDA project with the documents, every stored code and the live codings."""
     st = _store(store)
-    docs = [d for d in sql.documents(st) if not doc_ids or d["doc_id"] in doc_ids]
+    docs = [d for d in store_texts.documents(st) if not doc_ids or d["doc_id"] in doc_ids]
     if doc_ids:
         missing = sorted(set(doc_ids) - {d["doc_id"] for d in docs})
         if missing:
@@ -105,8 +105,8 @@ def export_qdpx(
 
             raise NotFoundError(f"Unknown document '{missing[0]}'; run 'steppe texts list' to see the ids.")
     ids = [d["doc_id"] for d in docs]
-    codings = sql.codings(st, ids or ["\u0000"])
-    codes = sql.codes(st)
+    codings = store_texts.codings(st, ids or ["\u0000"])
+    codes = store_texts.codes(st)
     ET.register_namespace("", NS)
     root = ET.Element(
         f"{_Q}Project",
@@ -137,7 +137,7 @@ def export_qdpx(
     notes: list[tuple[str, str, str, Any]] = []
     texts: dict[str, str] = {}
     for d in docs:
-        full = sql.document(st, d["doc_id"])
+        full = store_texts.document(st, d["doc_id"])
         if full is None:
             raise NotFoundError(f"Document '{d['doc_id']}' left the store during the export; run it again.")
         guid = _guid("doc", d["doc_id"])
@@ -306,7 +306,7 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
     from steppe.texts.corpus import add_documents
 
     st = kb_store(_store(store))
-    taken = sql.doc_ids(st)
+    taken = store_texts.doc_ids(st)
     ids = []
     for w in wanted_ids:
         base, k, cand = re.sub(r"[^A-Za-z0-9_.-]+", "-", w).strip("-") or "doc", 2, None
@@ -323,8 +323,8 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
         if code_rows:
             frame = pd.DataFrame(code_rows)
             for cb in sorted(set(frame["codebook"])):
-                sql.ensure_codebook_row(st, cb, cb, f"imported from {p.name}")
-            sql.ensure_codes(st, frame)
+                store_texts.ensure_codebook_row(st, cb, cb, f"imported from {p.name}")
+            store_texts.ensure_codes(st, frame)
         for i, sel in selections:
             start, end = _span(p, sel, len(parsed[i].text))
             segs = parsed[i].segments
@@ -339,7 +339,7 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
                 if key is None:
                     raise ValidationError(f"{p}: a coding refers to an unknown code {target}.")
                 coder = users.get(cg.get("creatingUser") or sel.get("creatingUser") or "", "qdpx")
-                if sql.live_coding(st, doc_of[i], seg.seg_no, key, coder) is not None:
+                if store_texts.live_coding(st, doc_of[i], seg.seg_no, key, coder) is not None:
                     continue
                 note = cg.find(f"{_Q}NoteRef")
                 memo = notes.get(note.get("targetGUID")) if note is not None else None
@@ -348,7 +348,7 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
                 stamp = cg.get("creationDateTime") or sel.get("creationDateTime")
                 if stamp:
                     row["created_at"] = _timestamp(p, stamp)
-                sql.insert_coding(st, row)
+                store_texts.insert_coding(st, row)
                 added += 1
     return {"documents": len(parsed), "codes": len(code_rows), "codings": added, "ids": doc_of}
 

@@ -191,6 +191,16 @@ def read_csv_sql(columns: dict[str, str]) -> str:
     return f"read_csv(?, header = true, delim = ',', quote = '\"', auto_detect = false, columns = {{{spec}}})"
 
 
+def copy_to_parquet_sql(query: str, path_literal: str) -> str:
+    """Write a query's rows to a Parquet file (zstd)."""
+    return f"COPY ({query}) TO {path_literal} (FORMAT parquet, COMPRESSION zstd)"
+
+
+def read_parquet_sql(path_literal: str) -> str:
+    """A table expression reading a Parquet file."""
+    return f"read_parquet({path_literal})"
+
+
 __all__ = [
     "DIALECT",
     "LOCK_HOLDER",
@@ -198,9 +208,11 @@ __all__ = [
     "DuckDBDialect",
     "Error",
     "connect",
+    "copy_to_parquet_sql",
     "delete_exact_duplicates_sql",
     "duplicate_groups_sql",
     "hashed_duplicates_sql",
     "read_csv_sql",
     "read_parquet_frame",
+    "read_parquet_sql",
 ]
