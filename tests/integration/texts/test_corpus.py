@@ -44,7 +44,9 @@ def test_five_seed_texts_segments_and_offsets(store, seeds: list[Path]) -> None:
         assert r["segments"] == _blocks(path.read_text("utf-8"))
         stored = store.execute("SELECT text FROM texts_documents WHERE doc_id = ?", [r["id"]]).fetchone()[0]
         assert stored == path.read_text("utf-8")
-        segs = store.rows("SELECT start_pos, end_pos, text FROM texts_segments WHERE doc_id = ?", [r["id"]])
+        segs = store.rows(
+            "SELECT start_pos, end_pos, text FROM texts_segments WHERE doc_id = ? ORDER BY seg_no", [r["id"]]
+        )
         assert all(stored[s["start_pos"] : s["end_pos"]] == s["text"] for s in segs)
         starts = [s["start_pos"] for s in segs]
         assert starts == sorted(starts)
