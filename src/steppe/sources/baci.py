@@ -85,7 +85,7 @@ def read(
     for _, name in members:
         _check_header(archive, path, name)
     countries, unmatched = _country_codes(archive, path)
-    edition = _ZIP.search(path.name).group(2) if _ZIP.search(path.name) else None
+    edition = m.group(2) if (m := _ZIP.search(path.name)) else None
     loader = partial(
         _load, path=path, members=[n for _, n in members], countries=countries, ctx=ctx, cls=classification
     )
@@ -106,14 +106,18 @@ def read(
 
 
 def _zip_path(ctx: FetchContext, classification: str, version: str | None) -> Path:
-    if ctx.offline and version is None:
-        found = sorted((ctx.mirror / FOLDER).glob(f"BACI_{classification}_V*.zip"))
+    if ctx.mirror is not None and version is None:
+        found = sorted(
+            (m.group(2), p.name)
+            for p in (ctx.mirror / FOLDER).glob(f"BACI_{classification}_V*.zip")
+            if (m := _ZIP.search(p.name))
+        )
         if not found:
             raise NotFoundError(
                 f"{SOURCE}: the mirror {ctx.mirror} has no {FOLDER}/BACI_{classification}_V<version>.zip; "
                 "put the CEPII zip there or fetch from the network instead."
             )
-        version = _ZIP.search(found[-1].name).group(2)
+        version = found[-1][0]
     name = f"BACI_{classification}_{version or DEFAULT_VERSION}.zip"
     return ctx.obtain(f"{FOLDER}/{name}", None if ctx.base_url else URL.format(name=name))
 
