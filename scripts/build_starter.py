@@ -65,7 +65,8 @@ def build(mirror: Path, out: Path) -> dict[str, Any]:
     from steppe import __version__
     from steppe.kb.sync import ensure_kb
     from steppe.sources import fetch
-    from steppe.store import data, open_store
+    from steppe.store import data as store_data
+    from steppe.store import open_store
 
     scratch = Path(tempfile.mkdtemp(prefix="steppe-starter-"))
     staging = scratch / "data"
@@ -76,9 +77,9 @@ def build(mirror: Path, out: Path) -> dict[str, Any]:
         datasets = []
         for source, options, licence in SOURCES:
             result = fetch(source, store=store, mirror=mirror, **options)
-            info = data.dataset_info(store, result.dataset_id)
+            info = store_data.dataset_info(store, result.dataset_id)
             stem = result.dataset_id.replace(":", "__")
-            files = data.export_parquet(store, result.dataset_id, staging, stem)
+            files = store_data.export_parquet(store, result.dataset_id, staging, stem)
             params = info["params"]
             if not isinstance(params, dict):
                 params = json.loads(params or "{}")

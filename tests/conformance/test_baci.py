@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from steppe.errors import DataError, RefusedLoad
+from steppe.sources.baci import insert_file
 from steppe.store import Store
-from steppe.store.data import bulk_duplicates, insert_baci_csv
+from steppe.store.data import bulk_duplicates
 
 from .conftest import StoreFactory, assert_same
 
@@ -25,7 +26,7 @@ GOOD = """t,i,j,k,v,q
 
 
 def _load(store: Store, path: Path) -> int:
-    return insert_baci_csv(store, "baci:hs92:v1", path, COUNTRIES, "HS92", label="test.csv", year=2019)
+    return insert_file(store, "baci:hs92:v1", path, COUNTRIES, "HS92", label="test.csv", year=2019)
 
 
 def test_rows_and_duplicates_are_the_same(

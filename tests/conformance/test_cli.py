@@ -24,13 +24,21 @@ COMMANDS = [
 ]
 
 
+def _close() -> None:
+    """What main() does at the end of a command: close the sessions and stores it opened."""
+    from steppe.cli import session
+
+    session.close()
+    store_db.close_defaults()
+
+
 def _run(target: str, *args: str) -> object:
     from tests.e2e.cli_inprocess import invoke
 
     try:
         done = invoke("--db", target, *args, "--format", "json")
     finally:
-        store_db.close_defaults()
+        _close()
     assert done.code == 0, (args, done.error)
     return json.loads(done.stdout)
 
@@ -60,6 +68,6 @@ def test_init_names_the_store_without_its_password(tmp_path: Path) -> None:
     from tests.e2e.cli_inprocess import invoke
 
     done = invoke("--db", "postgresql://alice:s3cret@127.0.0.1:1/nowhere", "init")
-    store_db.close_defaults()
+    _close()
     assert done.code != 0
     assert "s3cret" not in done.error and "postgresql://alice@127.0.0.1:1/nowhere" in done.error

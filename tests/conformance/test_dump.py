@@ -11,7 +11,7 @@ import pytest
 
 from steppe.errors import UsageError
 from steppe.store import Store, open_store
-from steppe.store import dump as dumps
+from steppe.store import dump as store_dump
 
 from .conftest import StoreFactory, assert_same
 from .test_texts import _prepare as prepare_texts
@@ -20,14 +20,14 @@ from .test_texts import _prepare as prepare_texts
 def _everything(store: Store) -> dict[str, list[dict]]:
     """Every row of every table, in a stable order."""
     out = {}
-    for table, columns in dumps.tables(store).items():
+    for table, columns in store_dump.tables(store).items():
         rows = store.rows(f'SELECT * FROM "{table}"')
         out[table] = sorted(rows, key=lambda r: [str(r[c.name]) for c in columns])
     return out
 
 
 def _hashes(path: Path) -> dict[str, tuple[int, str]]:
-    manifest = dumps.read_manifest(path)
+    manifest = store_dump.read_manifest(path)
     return {t["name"]: (t["rows"], t["sha256"]) for t in manifest["tables"]}
 
 
@@ -46,15 +46,15 @@ def test_round_trip_through_the_backend(
     source: Store, new_store: StoreFactory, new_reference: StoreFactory, tmp_path: Path
 ) -> None:
     first = tmp_path / "first.zip"
-    dumps.dump(source, first)
+    store_dump.dump(source, first)
     middle = new_store(migrate=False)
-    dumps.restore(middle, first)
+    store_dump.restore(middle, first)
     assert_same(_everything(middle), _everything(source))
     second = tmp_path / "second.zip"
-    dumps.dump(middle, second)
+    store_dump.dump(middle, second)
     assert _hashes(second) == _hashes(first)  # every table file byte for byte the same
     last = new_reference(migrate=False)
-    dumps.restore(last, second)
+    store_dump.restore(last, second)
     assert_same(_everything(last), _everything(source))
     # the id sequences continue after the restored ids
     new_id = middle.scalar(
@@ -63,7 +63,7 @@ def test_round_trip_through_the_backend(
         "RETURNING coding_id"
     )
     assert new_id == source.scalar("SELECT max(coding_id) FROM texts_codings") + 1
-    counts = {t["name"]: t["rows"] for t in dumps.read_manifest(first)["tables"]}
+    counts = {t["name"]: t["rows"] for t in store_dump.read_manifest(first)["tables"]}
     assert counts["texts_codings"] == source.scalar("SELECT count(*) FROM texts_codings") > 8
     assert counts["trade_flows"] > 900 and counts["kb_memberships"] > 500
 
@@ -72,16 +72,16 @@ def test_restore_refuses_a_store_with_data_unless_replace(
     source: Store, new_store: StoreFactory, tmp_path: Path
 ) -> None:
     path = tmp_path / "backup.zip"
-    dumps.dump(source, path)
+    store_dump.dump(source, path)
     target = new_store()
     target.execute("INSERT INTO kb_gaps (what, why) VALUES ('kb rows are rebuilt', 'not user data')")
     target.execute(
         "INSERT INTO dataset_pins (source, dataset, dataset_id) VALUES ('wdi', 'wdi', 'wdi:wdi:1')"
     )
     with pytest.raises(UsageError, match=r"already holds data \(1 rows in dataset_pins\).*replace"):
-        dumps.restore(target, path)
+        store_dump.restore(target, path)
     assert target.scalar("SELECT count(*) FROM dataset_pins") == 1  # nothing changed
-    dumps.restore(target, path, replace=True)
+    store_dump.restore(target, path, replace=True)
     assert target.scalar("SELECT count(*) FROM dataset_pins") == 0
     assert target.scalar("SELECT count(*) FROM texts_codings") == source.scalar(
         "SELECT count(*) FROM texts_codings"
@@ -99,7 +99,7 @@ def test_restore_refuses_newer_schema_and_damaged_files(
     source: Store, new_store: StoreFactory, tmp_path: Path
 ) -> None:
     path = tmp_path / "backup.zip"
-    dumps.dump(source, path)
+    store_dump.dump(source, path)
     target = new_store()
     target.execute("INSERT INTO dataset_pins (source, dataset, dataset_id) VALUES ('a', 'b', 'a:b:1')")
 
@@ -112,17 +112,17 @@ def test_restore_refuses_newer_schema_and_damaged_files(
 
     _rewrite(path, tmp_path / "newer.zip", newer)
     with pytest.raises(UsageError, match="schema version 999, newer than this steppe knows"):
-        dumps.restore(target, tmp_path / "newer.zip", replace=True)
+        store_dump.restore(target, tmp_path / "newer.zip", replace=True)
 
     def damaged(name: str, data: bytes) -> bytes:
         return data.replace(b"alice", b"mallory") if name == "tables/texts_codings.jsonl" else data
 
     _rewrite(path, tmp_path / "damaged.zip", damaged)
     with pytest.raises(UsageError, match=r"damaged .*texts_codings\.jsonl"):
-        dumps.restore(target, tmp_path / "damaged.zip", replace=True)
+        store_dump.restore(target, tmp_path / "damaged.zip", replace=True)
     (tmp_path / "not.zip").write_text("hello")
     with pytest.raises(UsageError, match="not a steppe dump"):
-        dumps.restore(target, tmp_path / "not.zip", replace=True)
+        store_dump.restore(target, tmp_path / "not.zip", replace=True)
     assert target.scalar("SELECT count(*) FROM dataset_pins") == 1  # every refusal changed nothing
     assert target.scalar("SELECT count(*) FROM texts_codings") == 0
 
@@ -131,7 +131,7 @@ def test_restore_that_fails_midway_changes_nothing(
     source: Store, new_store: StoreFactory, tmp_path: Path
 ) -> None:
     path = tmp_path / "backup.zip"
-    dumps.dump(source, path)
+    store_dump.dump(source, path)
     target = new_store()
     target.execute("INSERT INTO dataset_pins (source, dataset, dataset_id) VALUES ('a', 'b', 'a:b:1')")
 
@@ -156,7 +156,7 @@ def test_restore_that_fails_midway_changes_nothing(
         lambda n, d: json.dumps(manifest).encode() if n == "manifest.json" else d,
     )
     with pytest.raises(target.backend.error):
-        dumps.restore(target, tmp_path / "broken2.zip", replace=True)
+        store_dump.restore(target, tmp_path / "broken2.zip", replace=True)
     assert target.scalar("SELECT count(*) FROM dataset_pins") == 1
     assert target.schema_version() == source.schema_version()
 

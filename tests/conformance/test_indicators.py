@@ -15,7 +15,7 @@ from steppe.kb.sync import ensure_kb
 from steppe.store import Store
 from steppe.store.data import DatasetRecord, load_dataset
 
-from .conftest import StoreFactory, assert_same
+from .conftest import BACKENDS, StoreFactory, assert_same, module_pair
 
 C5 = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 OTHERS = [
@@ -114,11 +114,17 @@ def _prepare(store: Store) -> tuple[str, str]:
     return total, products
 
 
-@pytest.fixture
-def pair(new_store: StoreFactory, new_reference: StoreFactory) -> tuple[Store, Store, str, str]:
-    store, reference = new_store(), new_reference()
-    ids = _prepare(store)
-    assert _prepare(reference) == ids
+@pytest.fixture(scope="module", params=BACKENDS)
+def pair(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Store, Store, str, str]:
+    """Both stores with the KB and the fixture flows, once per module (the tests only read)."""
+    store, reference = module_pair(request, tmp_path_factory)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STEPPE_STARTER", "0")
+        ids = _prepare(store)
+        if reference is not store:
+            assert _prepare(reference) == ids
     return store, reference, *ids
 
 

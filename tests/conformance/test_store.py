@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from steppe.store import dump as dumps
+from steppe.store import dump as store_dump
 from steppe.store.db import _migrations
 
 from .conftest import StoreFactory, assert_same
@@ -21,8 +21,8 @@ def test_migrations_build_the_same_schema(new_store: StoreFactory, new_reference
     store, reference = new_store(), new_reference()
     latest = max(v for v, _, _ in _migrations(store.dialect.name))
     assert store.schema_version() == reference.schema_version() == latest
-    got = {t: [(c.name, c.kind) for c in cols] for t, cols in dumps.tables(store).items()}
-    want = {t: [(c.name, c.kind) for c in cols] for t, cols in dumps.tables(reference).items()}
+    got = {t: [(c.name, c.kind) for c in cols] for t, cols in store_dump.tables(store).items()}
+    want = {t: [(c.name, c.kind) for c in cols] for t, cols in store_dump.tables(reference).items()}
     assert got == want
     assert "kb_memberships" in got and "texts_codings" in got
     assert store.migrate() == []  # a second run applies nothing

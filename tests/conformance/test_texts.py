@@ -16,7 +16,7 @@ from steppe.store import Store
 from steppe.texts import coding, query, suggest
 from steppe.texts.corpus import add_documents
 
-from .conftest import StoreFactory, assert_same
+from .conftest import BACKENDS, StoreFactory, assert_same, module_pair
 
 DOCS = {
     "summit.txt": (
@@ -43,7 +43,7 @@ DOCS = {
 def _prepare(store: Store, folder: Path) -> list[str]:
     ensure_kb(store)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths: list[str | Path] = []
     for name, text in DOCS.items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
@@ -73,10 +73,27 @@ def _prepare(store: Store, folder: Path) -> list[str]:
     return ids
 
 
-@pytest.fixture
+@pytest.fixture(scope="module", params=BACKENDS)
 def pair(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Store, Store, list[str]]:
+    """Both stores with the KB, the two documents and the codings, once per module; the test that
+    writes (suggestions) gets stores of its own (``fresh_pair``)."""
+    store, reference = module_pair(request, tmp_path_factory)
+    folder = tmp_path_factory.mktemp("docs")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STEPPE_STARTER", "0")
+        ids = _prepare(store, folder)
+        if reference is not store:
+            assert _prepare(reference, folder) == ids
+    return store, reference, ids
+
+
+@pytest.fixture
+def fresh_pair(
     new_store: StoreFactory, new_reference: StoreFactory, tmp_path: Path
 ) -> tuple[Store, Store, list[str]]:
+    """Two stores of their own (the test writes suggestions to both; on DuckDB too)."""
     store, reference = new_store(), new_reference()
     ids = _prepare(store, tmp_path / "docs")
     assert _prepare(reference, tmp_path / "docs") == ids
@@ -123,8 +140,8 @@ def test_codings_agreement_and_queries(pair: tuple[Store, Store, list[str]]) -> 
     assert_same(query.cooccurrence("ecdpm", store=store), query.cooccurrence("ecdpm", store=reference))
 
 
-def test_suggestions_and_decisions(pair: tuple[Store, Store, list[str]]) -> None:
-    store, reference, ids = pair
+def test_suggestions_and_decisions(fresh_pair: tuple[Store, Store, list[str]]) -> None:
+    store, reference, ids = fresh_pair
     got = suggest.suggest(ids, "ecdpm", threshold=0.01, store=store)
     want = suggest.suggest(ids, "ecdpm", threshold=0.01, store=reference)
     assert not got.empty

@@ -1,30 +1,72 @@
-"""Running the CLI in-process through Typer's CliRunner, with main()'s error handling."""
+"""The `steppe` command run in this process: ``steppe.cli.main.main`` under Click's isolation.
+
+``main()`` is what the installed command runs, so its error handling (one sentence on stderr,
+the exit code of the error, the read-only flag of read commands, closing the default stores)
+is what the tests see, without starting an interpreter per command. Only the subprocess smoke
+tests (tests/e2e/test_smoke_subprocess.py) start the real executable.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
-from steppe.cli.main import app, cli_message, command_path
-from steppe.errors import SteppeError
+#: What the subprocess runner sets as well: a wide terminal and no colour codes.
+BASE_ENV = {"COLUMNS": "200", "NO_COLOR": "1"}
 
 
 @dataclass
-class Outcome:
-    """Exit code, standard output and the one-sentence error line (as main() would print it)."""
+class Run:
+    """How one command exited and what it printed, shaped like a finished subprocess."""
 
-    code: int
+    returncode: int
     stdout: str
-    error: str
+    stderr: str
+
+    @property
+    def code(self) -> int:
+        return self.returncode
+
+    @property
+    def error(self) -> str:
+        """The 'Error: ...' sentence main() printed on stderr, to its end ('' if none)."""
+        at = self.stderr.find("Error: ")
+        return self.stderr[at:].strip() if at >= 0 else ""
+
+    def json(self) -> Any:
+        assert self.returncode == 0, self.stderr
+        return json.loads(self.stdout)
 
 
-def invoke(*args: str) -> Outcome:
-    """``steppe ARGS`` in this process: a SteppeError becomes its exit code and 'Error: ...'."""
-    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
-    exc = result.exception
-    if isinstance(exc, SteppeError):
-        return Outcome(exc.exit_code, result.stdout, f"Error: {cli_message(exc, command_path(args)[0])}")
-    if exc is not None and not isinstance(exc, SystemExit):
-        raise exc
-    return Outcome(result.exit_code, result.stdout, "")
+def run(*args: str, env: Mapping[str, str] | None = None, input: str | None = None, **_: Any) -> Run:
+    """``steppe ARGS`` in this process; ``env`` is set for the call only (like a subprocess's).
+
+    Extra keyword arguments of the subprocess runner (``timeout``) are accepted and ignored.
+    """
+    from steppe.cli import output
+    from steppe.cli.main import main
+
+    # rich reads COLUMNS once, when the consoles are made at import: give them the width the
+    # subprocess runs get (the same for every in-process run)
+    for console in (output.console, output.err_console):
+        console.width = int(BASE_ENV["COLUMNS"])
+    runner = CliRunner()
+    with runner.isolation(input=input, env={**BASE_ENV, **(env or {})}) as (out, err, _both):
+        try:
+            code = main([str(a) for a in args])
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "replace")
+    return Run(code, stdout, stderr)
+
+
+#: The name the frameworks and GDELT tests use.
+invoke = run
+Outcome = Run

@@ -1,4 +1,4 @@
-"""The CLI as a subprocess: JSON contracts and one-sentence errors for bad input."""
+"""The CLI in-process (tests/e2e/cli_inprocess.py): JSON contracts and one-sentence errors for bad input."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from steppe.kb import queries
 from steppe.kb.asof import active_on
 from steppe.kb.sync import ensure_kb
 from steppe.store import Store, open_store
-from steppe.store import kb as kb_sql
+from steppe.store import kb as store_kb
 
 
 def test_migrations_apply_once(isolated_env: Path) -> None:
@@ -59,23 +59,23 @@ def test_start_day_counts_end_day_does_not(store: Store) -> None:
 
 def test_reload_when_files_change_and_atomic_on_failure(store: Store, kb_copy: Path) -> None:
     assert ensure_kb(store, kb_copy) is False  # same bytes elsewhere: nothing to reload
-    before = kb_sql.counts(store)
+    before = store_kb.counts(store)
     # a valid change reloads
     with (kb_copy / "memberships.csv").open("a") as fh:
         fh.write("sco,TUR,observer,2030-01-01,,low,wiki-sco,test row\n")
     assert ensure_kb(store, kb_copy) is True
-    assert kb_sql.counts(store)["memberships"] == before["memberships"] + 1
+    assert store_kb.counts(store)["memberships"] == before["memberships"] + 1
     assert ensure_kb(store, kb_copy) is False
     # a broken change raises and leaves the stored KB untouched
     with (kb_copy / "memberships.csv").open("a") as fh:
         fh.write("sco,XYZ,observer,2030-01-01,,low,wiki-sco,\n")
     with pytest.raises(ValidationError):
         ensure_kb(store, kb_copy)
-    assert kb_sql.counts(store)["memberships"] == before["memberships"] + 1
+    assert store_kb.counts(store)["memberships"] == before["memberships"] + 1
 
 
 def test_failure_mid_load_rolls_back(store: Store, kb_copy: Path, monkeypatch) -> None:
-    before = kb_sql.counts(store)
+    before = store_kb.counts(store)
     with (kb_copy / "memberships.csv").open("a") as fh:
         fh.write("sco,TUR,observer,2030-01-01,,low,wiki-sco,\n")
     original = Store.insert_frame
@@ -92,7 +92,7 @@ def test_failure_mid_load_rolls_back(store: Store, kb_copy: Path, monkeypatch) -
         ensure_kb(store, kb_copy)
     monkeypatch.setattr(Store, "insert_frame", original)
     assert calls["n"] >= 3
-    assert kb_sql.counts(store) == before
+    assert store_kb.counts(store) == before
     assert len(queries.members("sco", "2018-01-01", store=store)) == 8
 
 

@@ -79,7 +79,7 @@ def intervals(
     glabels = display_names([g for g in groups if g is not None], names)
     traces: list[dict[str, Any]] = []
     for g in groups:
-        part = data if g is None else data[data[group].astype(str) == g]  # type: ignore[index]
+        part = data if g is None else data[data[group].astype(str) == g]
         e = pd.to_numeric(part[estimate], errors="coerce")
         lo = pd.to_numeric(part[low], errors="coerce")
         hi = pd.to_numeric(part[high], errors="coerce")

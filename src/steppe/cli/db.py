@@ -19,13 +19,13 @@ app = typer.Typer(help="The store: what it holds, backups (dump) and restoring t
 @app.command()
 def info(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """The store's backend, location, schema version and rows per table."""
-    from steppe.store import dump as dumps
+    from steppe.store import dump as store_dump
     from steppe.store import open_store
 
     with open_store() as store:
         counts = [
             {"table": table, "rows": int(store.scalar(f'SELECT count(*) FROM "{table}"') or 0)}
-            for table in dumps.tables(store)
+            for table in store_dump.tables(store)
         ]
         about = {"backend": store.dialect.name, "store": store.path, "schema_version": store.schema_version()}
     if fmt is OutputFormat.json:
@@ -42,14 +42,14 @@ def dump(
 ) -> None:
     """Write every table of the store to one portable file (restores into DuckDB or PostgreSQL)."""
     from steppe.errors import UsageError
-    from steppe.store import dump as dumps
+    from steppe.store import dump as store_dump
     from steppe.store import open_store
 
     target = file.expanduser()
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; give another file name or add --force to overwrite it.")
     with open_store() as store:
-        manifest = dumps.dump(store, target)
+        manifest = store_dump.dump(store, target)
         where = store.path
     rows = sum(t["rows"] for t in manifest["tables"])
     console.print(
@@ -66,11 +66,11 @@ def restore(
     ),
 ) -> None:
     """Load a dump into the store, in one transaction; refuses a non-empty store without --replace."""
-    from steppe.store import dump as dumps
+    from steppe.store import dump as store_dump
     from steppe.store import open_store
 
     with open_store(migrate=False) as store:
-        manifest = dumps.restore(store, file, replace=replace)
+        manifest = store_dump.restore(store, file, replace=replace)
         where = store.path
     rows = sum(t["rows"] for t in manifest["tables"])
     console.print(

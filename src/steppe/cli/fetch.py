@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, err_console, printable
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[object]:
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int | None], None] | None]:
     """A rich progress display on stderr; the callback takes (what, done, total)."""
     if not enabled:
         yield None
@@ -23,10 +24,10 @@ def _progress(enabled: bool) -> Iterator[object]:
         BarColumn(),
         TextColumn("{task.fields[amount]}"),
         TimeRemainingColumn(),
-        console=err_console,
+        console=err_console.real,
         transient=True,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def update(what: str, done: int, total: int | None) -> None:
         # Downloads report bytes; imports report files done out of total.
@@ -91,7 +92,7 @@ def fetch(
     """
     from steppe.cli.session import session
 
-    options = {
+    options: dict[str, Any] = {
         "dataset": dataset,
         "years": years,
         "countries": countries,

@@ -170,7 +170,7 @@ def openness_commitment(
         )
         return
     emit(
-        ranking(result).to_dict(orient="records"),
+        [{str(k): v for k, v in r.items()} for r in ranking(result).to_dict(orient="records")],
         fmt,
         ["org", "openness", "commitment", "years"],
         title="Openness (mean over the years) and mean commitment of the C5",
@@ -200,11 +200,11 @@ def li(
     rows = []
     prefs = {(m.unit["year"], m.unit["partner"]): m for m in result.preferences}
     inst = {m.unit["year"]: m for m in result.institutions}
-    for r in result.series.itertuples(index=False):
-        year = int(r.year)
+    for r in result.series.to_dict("records"):
+        year = int(r["year"])
         row: dict = {
             "year": year,
-            "regional_commitment": None if pd_isna(r.commitment) else round(r.commitment, 3),
+            "regional_commitment": None if pd_isna(r["commitment"]) else round(r["commitment"], 3),
         }
         for partner in ("region", "CHN", "RUS", "EU27"):
             m = prefs.get((year, partner))

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, err_console
+from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, warn
 from steppe.cli.session import rows as rows_of
 from steppe.cli.session import session
 from steppe.kb.schema import ATTRIBUTES
@@ -28,7 +27,7 @@ UNCERTAIN_NOTE = (
 def warn_gaps(orgs: list[str] | None = None, countries: list[str] | None = None) -> None:
     """Print one warning line per organisation or country with a known gap, on stderr."""
     for line in session().kb.gap_warnings(orgs, countries):
-        err_console.print(f"Warning: {line}", markup=False, highlight=False, soft_wrap=True)
+        warn(f"Warning: {line}")
 
 
 def _marked(rows: list[dict], fmt: OutputFormat) -> list[dict]:
@@ -108,6 +107,8 @@ def overlap(
         if fmt is OutputFormat.csv:
             emit(rows, fmt, ["country", *result.organisations])
         else:
+            from rich.table import Table
+
             table = Table(title=f"Memberships as of {result.as_of.isoformat()}")
             table.add_column("country")
             for o in result.organisations:
@@ -212,6 +213,8 @@ def orgs(
     for r in flat:
         held = [a for a in BINDING if (r.get(a) or "").startswith("yes")]
         r["binding"] = "; ".join(a.replace("_", " ") + ("?" if r[a].endswith("?") else "") for a in held)
+    from rich.table import Table
+
     table = Table(title="Organisations and formats (attributes holding today; ? = uncertain)")
     for header in ("slug", "name", "founded", "dissolved", "initiators", *ORG_COLUMNS.values()):
         table.add_column(header)

@@ -15,47 +15,29 @@ from typing import Any
 import typer
 
 from steppe import __version__
-from steppe.cli import (
-    data,
-    db,
-    frameworks,
-    gravity,
-    index,
-    indicators,
-    kb,
-    kb_team,
-    report,
-    texts,
-    texts_team,
-    users,
-)
-from steppe.cli.fetch import fetch
+from steppe.cli import output
 from steppe.cli.output import console, err_console, printable
-from steppe.cli.serve import serve
 from steppe.errors import SteppeError
 
-app = typer.Typer(
-    name="steppe",
-    help="Measure, explain and explore regional integration in Central Asia.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-app.add_typer(kb.app, name="kb")
-app.add_typer(data.app, name="data")
-app.command()(fetch)
-app.command(name="indicators")(indicators.indicators)
-app.add_typer(index.app, name="index")
-app.add_typer(report.app, name="report")
-app.add_typer(gravity.app, name="gravity")
-app.add_typer(texts.app, name="texts")
-app.add_typer(frameworks.app, name="frameworks")
-app.command()(serve)
-app.add_typer(users.app, name="users")
-app.add_typer(db.app, name="db")
-
-# kb_team and texts_team add team-mode commands to `steppe kb` and `steppe texts` (docs/team.md)
-assert kb_team and texts_team
+#: The root's sub-commands, imported and registered on demand: a run builds only the group it
+#: calls (building all of them costs more than the command itself), `steppe --help` all of
+#: them. name -> (module, attribute, whether it is a group of commands, modules it extends).
+SUBCOMMANDS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
+    "kb": ("steppe.cli.kb", "app", True, ("steppe.cli.kb_team",)),
+    "data": ("steppe.cli.data", "app", True, ()),
+    "fetch": ("steppe.cli.fetch", "fetch", False, ()),
+    "indicators": ("steppe.cli.indicators", "indicators", False, ()),
+    "index": ("steppe.cli.index", "app", True, ()),
+    "report": ("steppe.cli.report", "app", True, ()),
+    "gravity": ("steppe.cli.gravity", "app", True, ()),
+    "texts": ("steppe.cli.texts", "app", True, ("steppe.cli.texts_team",)),
+    "frameworks": ("steppe.cli.frameworks", "app", True, ()),
+    "serve": ("steppe.cli.serve", "serve", False, ()),
+    "users": ("steppe.cli.users", "app", True, ()),
+    "db": ("steppe.cli.db", "app", True, ()),
+}
+#: Options of the root that take a value.
+ROOT_VALUES = ("--db",)
 
 #: Commands that only read the store: while another process writes it (a long fetch) they read
 #: a snapshot of its last commit instead of waiting (steppe.store.db.reading). Every other
@@ -96,7 +78,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     db: str = typer.Option(
         None, "--db", help="Store: a DuckDB file or a postgresql:// URL (overrides STEPPE_DB)."
@@ -116,7 +97,6 @@ def root(
         _DEBUG[0] = True
 
 
-@app.command()
 def init(
     force: bool = typer.Option(False, "--force", help="Reload the KB even if it is current."),
 ) -> None:
@@ -131,12 +111,69 @@ def init(
     console.print(f"Store {s.store.path}: knowledge base {what} ({summary}).")
 
 
+def build_app(only: str | None = None) -> typer.Typer:
+    """The root app with every sub-command, or with only the one named ``only`` (and ``init``)."""
+    import importlib
+
+    root_app = typer.Typer(
+        name="steppe",
+        help="Measure, explain and explore regional integration in Central Asia.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    root_app.callback()(root)
+    for name, (module, attribute, group, extends) in SUBCOMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(module), attribute)
+        for extra in extends:  # team-mode commands added to `steppe kb` and `steppe texts` (docs/team.md)
+            importlib.import_module(extra)
+        if group:
+            root_app.add_typer(target, name=name)
+        else:
+            root_app.command(name=name)(target)
+    root_app.command(name="init")(init)
+    return root_app
+
+
+_APPS: dict[str | None, typer.Typer] = {}
+
+
+def first_command(args: Sequence[str]) -> str | None:
+    """The sub-command ``args`` call (``kb`` in ``--db x kb members sco``), if it is a known one."""
+    tokens = list(args)
+    while tokens:
+        token = tokens.pop(0)
+        if token.startswith("-"):
+            if token in ROOT_VALUES and tokens:
+                tokens.pop(0)
+            continue
+        return token if token in SUBCOMMANDS else None
+    return None
+
+
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The smallest root app that runs ``args`` (every sub-command for help and unknown names)."""
+    only = first_command(args)
+    if only not in _APPS:
+        _APPS[only] = build_app(only)
+    return _APPS[only]
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the root app with every sub-command, built on first use (tests, docs)."""
+    if name == "app":
+        return app_for([])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     """The sub-command names in ``args`` and the root options before them.
 
     ``['--db', 'x', 'kb', 'orgs', '-f', 'json']`` gives ``(('kb', 'orgs'), ['--db', 'x'])``.
     """
-    group: Any = typer.main.get_command(app)
+    group: Any = typer.main.get_command(app_for(args))
     path: list[str] = []
     root: list[str] = []
     tokens = list(args)
@@ -174,7 +211,7 @@ def flag_names(path: Sequence[str]) -> dict[str, str]:
     ``kb events`` gives ``{"start": "--from", "end": "--to", ...}``: a parameter an error names is
     shown as the option a CLI user types.
     """
-    group: Any = typer.main.get_command(app)
+    group: Any = typer.main.get_command(app_for(path))
     found: dict[str, str] = dict(PARAM_OPTIONS)
     commands = [group]
     for name in path:
@@ -200,10 +237,11 @@ def cli_message(exc: SteppeError, path: Sequence[str]) -> str:
     import re
 
     text = str(exc)
-    if not exc.params:
+    params = [p for p in exc.params if not p.startswith("-")]  # '--date' is already an option
+    if not params:
         return text
     flags = flag_names(path)
-    names = "|".join(map(re.escape, exc.params))
+    names = "|".join(map(re.escape, params))
     pattern = re.compile(r"(?<![\w./-])(" + names + r")(?![\w/-]|\.\w)")
     parts = re.split(r"('[^']*')", text)  # quoted values (what the user typed) stay as they are
     for i in range(0, len(parts), 2):
@@ -223,25 +261,31 @@ def _usage_hint(exc: Exception) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; errors are one sentence on stderr, never a traceback."""
     from steppe.config import debug
-    from steppe.store import db
+    from steppe.store import db as store_db
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if first_command(args) is None and "--version" in args:  # answered before any command is built
+        sys.stdout.write(f"steppe {__version__}\n")
+        return 0
     path, root_options = command_path(args)
     _DEBUG[0] = "--debug" in root_options
-    db.notify = lambda text: _say(f"Note: {text}")
+    store_db.notify = lambda text: _say(f"Note: {text}")
     code = 0
     try:
-        with db.reading(path in READ_ONLY):
-            result = app(args=args, prog_name="steppe", standalone_mode=False)
+        with store_db.reading(path in READ_ONLY):
+            result = app_for(args)(args=args, prog_name="steppe", standalone_mode=False)
         code = result if isinstance(result, int) else 0
+        if code == 0:
+            output.finish_xlsx()  # --format xlsx: the workbook of every table printed
     except SteppeError as exc:
         _say(f"Error: {cli_message(exc, path)}")
         code = exc.exit_code
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.TyperException as exc:  # Typer's click: a malformed command line (exit 2), a bad file
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            exc.show()  # `steppe kb` alone: the help, as click prints it
+        show = getattr(exc, "show", None)  # Typer's bundled click exceptions print themselves
+        if type(exc).__name__ == "NoArgsIsHelpError" and callable(show):
+            show()  # `steppe kb` alone: the help, as click prints it
             return exc.exit_code
         message = exc.format_message().strip().rstrip(".")
         if exc.exit_code == 2:
@@ -266,12 +310,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         from steppe.cli import session
 
-        db.notify = db.log.info
+        output.discard_xlsx()
+        store_db.notify = store_db.log.info
         if code == 0:
             _starter_note(path)
         session.close()
         session.configure(None)
-        db.close_defaults()
+        store_db.close_defaults()
     return code
 
 
@@ -285,9 +330,9 @@ def _starter_note(path: tuple[str, ...]) -> None:
         return
     from steppe.cli import session
     from steppe.starter import describe, starter_datasets
-    from steppe.store import db
+    from steppe.store import db as store_db
 
-    for store in [*session.open_stores(), *db.open_defaults()]:
+    for store in [*session.open_stores(), *store_db.open_defaults()]:
         rows = starter_datasets(store)
         if rows:
             _say(

@@ -1,7 +1,8 @@
 """ECDPM drivers and blockers: per year, the balance of driver and blocker codes per factor group.
 
 ECDPM's political-economy approach to regional integration (Byiers, Vanheukelom and Kingombe
-2015; Vanheukelom, Byiers, Bilal and Woolfrey 2016), as seed 002 (section 2.2.4) summarises it,
+2015; Vanheukelom, Byiers, Bilal and Woolfrey 2016), as the master's thesis on Central Asian
+regional integration (section 2.2.4) summarises it,
 sorts the factors that enable or disable integration into five groups (lenses): foundational and
 structural factors, institutions (the rules of the game), actors and agency, sectoral
 characteristics, and external factors. This measure counts, in the coded corpus, the passages
@@ -161,17 +162,17 @@ def ecdpm(
     code when nothing is coded with both codebooks.
     """
     from steppe.store import open_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
     from steppe.texts.query import coded
 
     if years is not None and years[1] < years[0]:
         raise UsageError(f"The years {years[0]}:{years[1]} end before they start.")
     st = store if store is not None else open_store()
-    known = sql.doc_ids(st)
+    known = store_texts.doc_ids(st)
     for d in doc_ids or []:
         if d not in known:
             raise NotFoundError(f"Unknown document '{d}'; run 'steppe texts list' to see the ids.")
-    documents = {d["doc_id"]: d for d in sql.documents(st)}
+    documents = {d["doc_id"]: d for d in store_texts.documents(st)}
     doc_years = {d: year_of(v.get("date")) for d, v in documents.items()}
     frame = coded(st, list(doc_ids) if doc_ids else None, list(coders) if coders else None)
     if years is not None:
@@ -189,13 +190,13 @@ def ecdpm(
     params = declared(NAME)
     texts: dict[tuple[str, int], str] = {}
     wanted = sorted({p[0] for ps in table["passages"] for p in ps})
-    segs = sql.segments(st, wanted)
-    for r in segs.itertuples(index=False):
-        texts[(r.doc_id, int(r.seg_no))] = r.text
+    segs = store_texts.segments(st, wanted)
+    for doc_id, seg_no, text in zip(segs["doc_id"], segs["seg_no"], segs["text"], strict=True):
+        texts[(doc_id, int(seg_no))] = text
     method = method_id()
     out = []
-    for r in table.itertuples(index=False):
-        spec = params["groups"][r.group]
+    for r in table.to_dict("records"):
+        spec = params["groups"][r["group"]]
         evidence = tuple(
             Evidence(
                 "segment",
@@ -204,25 +205,25 @@ def ecdpm(
                 1.0 if d == "driver" else -1.0 if d == "blocker" else 0.0,
                 d,
             )
-            for doc, seg, d in r.passages
+            for doc, seg, d in r["passages"]
         )
         extra = {
             "group_label": spec["label"],
             "issue_label": spec.get("issue_label"),
-            "drivers": int(r.drivers),
-            "blockers": int(r.blockers),
-            "mixed": int(r.mixed),
-            "undirected": int(r.undirected),
+            "drivers": int(r["drivers"]),
+            "blockers": int(r["blockers"]),
+            "mixed": int(r["mixed"]),
+            "undirected": int(r["undirected"]),
             "coders": list(coders) if coders else "all",
         }
-        year = None if r.year is None or pd.isna(r.year) else int(r.year)
+        year = None if r["year"] is None or pd.isna(r["year"]) else int(r["year"])
         out.append(
             Measure(
                 NAME,
-                {"year": year, "group": r.group},
-                r.balance,
+                {"year": year, "group": r["group"]},
+                r["balance"],
                 spec["label"],
-                int(r.drivers + r.blockers - r.mixed),
+                int(r["drivers"] + r["blockers"] - r["mixed"]),
                 method,
                 evidence,
                 extra,
@@ -234,9 +235,9 @@ def ecdpm(
 def report_section(store: Store) -> Section | None:
     """Balance per year and factor group over the stored codings; None when nothing is coded."""
     from steppe import charts
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
-    if not sql.doc_ids(store):
+    if not store_texts.doc_ids(store):
         return None
     try:
         measures = ecdpm(store=store)
@@ -326,7 +327,7 @@ def report_section(store: Store) -> Section | None:
             "regional "
             "integration in Africa: what drives and constrains regional organisations? ECDPM synthesis "
             "report.",
-            "Seed 002 (master's thesis), section 2.2.4.",
+            "The master's thesis on Central Asian regional integration, section 2.2.4.",
         ),
         charts=figures,
     )

@@ -103,11 +103,14 @@ class KBFacts:
         orgs = queries.organisation_frame(store)
         names = dict(zip(orgs["slug"], orgs["name"], strict=True))
         kinds = dict(zip(orgs["slug"], orgs["kind"], strict=True))
-        lifetimes = {r.slug: (r.founded, r.dissolved) for r in orgs.itertuples(index=False)}
+        lifetimes = {
+            slug: (founded, dissolved)
+            for slug, founded, dissolved in zip(orgs["slug"], orgs["founded"], orgs["dissolved"], strict=True)
+        }
         memberships: dict[tuple[str, str], list[Period]] = {}
-        for r in queries.membership_frame(store).itertuples(index=False):
-            memberships.setdefault((r.org, r.country), []).append(
-                Period(r.start, r.end, str(r.role), _strings(r.sources))
+        for r in queries.membership_frame(store).to_dict("records"):
+            memberships.setdefault((r["org"], r["country"]), []).append(
+                Period(r["start"], r["end"], str(r["role"]), _strings(r["sources"]))
             )
         attributes: dict[tuple[str, str], list[Period]] = {}
         for a in queries.attributes(store=store):

@@ -1,7 +1,9 @@
-"""Liberal Intergovernmentalism (Moravcsik 1993, 1998; seed 000): preferences, bargaining power,
+"""Liberal Intergovernmentalism (Moravcsik 1993, 1998; as read by the journal article
+doi:10.33687/jsas.011.03.4981): preferences, bargaining power,
 institutional choice, and whether shifts in regional commitment follow shifts in interdependence.
 
-Seed 000 reads Central Asian integration through LI's three stages: national preferences formed
+The journal article doi:10.33687/jsas.011.03.4981 reads Central Asian integration through LI's
+three stages: national preferences formed
 domestically (above all by economic interdependence), interstate bargaining shaped by asymmetric
 interdependence, and institutional choice (pooling and delegation to make commitments credible).
 Per Central Asian state and year (``data/li.yaml``; docs/frameworks.md, "Liberal
@@ -122,26 +124,26 @@ def preferences(
     table = dependence_shares(data.flows, state, groups, shares)
     cov = data.coverage
     out = []
-    for r in table.itertuples(index=False):
-        year = int(r.year)
+    for r in table.to_dict("records"):
+        year = int(r["year"])
         if year not in years:
             continue
         reason = cov.country_reason(year, state)
         ok = reason is None
         extra = {
-            "export_dependence": float(r.export_share) if ok else None,
-            "import_dependence": float(r.import_share) if ok else None,
+            "export_dependence": float(r["export_share"]) if ok else None,
+            "import_dependence": float(r["import_share"]) if ok else None,
             "dataset_id": data.dataset_id,
             "view": data.view,
             "basis": data.basis,
-            "denominator": r.denominator,
+            "denominator": r["denominator"],
             "reason": reason,
             "share_unit": "fraction",
         }
         detail = (
             (
-                f"{state} with {r.partner}: exports {r.export_share:.1%}, imports {r.import_share:.1%} of "
-                "its world "
+                f"{state} with {r['partner']}: exports {r['export_share']:.1%}, "
+                f"imports {r['import_share']:.1%} of its world "
                 f"totals ({data.view} view, dataset {data.dataset_id})"
             )
             if ok
@@ -150,12 +152,12 @@ def preferences(
         out.append(
             Measure(
                 NAME,
-                {"country": state, "year": year, "partner": r.partner},
-                float(r.trade_share) if ok else None,
+                {"country": state, "year": year, "partner": r["partner"]},
+                float(r["trade_share"]) if ok else None,
                 None,
                 1 if ok else 0,
                 method_id("preferences"),
-                (Evidence("trade", data.dataset_id, detail, float(r.trade_share) if ok else None),),
+                (Evidence("trade", data.dataset_id, detail, float(r["trade_share"]) if ok else None),),
                 extra,
             )
         )
@@ -184,6 +186,7 @@ def dyads(
         if power == REGION:
             continue
         theirs = dict(iter(shares[shares["country"].isin(members)].groupby("year")))
+        year: Any  # a group key: the frame's integer year
         for year, mine in own.groupby("year"):
             total = float(mine["total"].iloc[0])
             with_power = float(mine.loc[mine["partner"].isin(members), "value"].sum())
@@ -220,16 +223,16 @@ def bargaining(
     table = dyads(data.flows, state, groups, trade_shares)
     cov = data.coverage
     out = []
-    for r in table.itertuples(index=False):
-        year = int(r.year)
+    for r in table.to_dict("records"):
+        year = int(r["year"])
         if year not in years:
             continue
-        reasons = [cov.country_reason(year, c) for c in sorted({state, *groups[r.power]})]
+        reasons = [cov.country_reason(year, c) for c in sorted({state, *groups[r["power"]]})]
         reason = "; ".join(x for x in reasons if x) or None
         ok = reason is None
         extra = {
-            "state_dependence": r.state_dependence if ok else None,
-            "power_dependence": r.power_dependence if ok else None,
+            "state_dependence": r["state_dependence"] if ok else None,
+            "power_dependence": r["power_dependence"] if ok else None,
             "dataset_id": data.dataset_id,
             "view": data.view,
             "basis": data.basis,
@@ -238,9 +241,9 @@ def bargaining(
         }
         detail = (
             (
-                f"{state} depends on {r.power} for {r.state_dependence:.1%} of its trade, {r.power} on "
-                f"{state} for "
-                f"{r.power_dependence:.2%} of its own ({data.view} view, dataset {data.dataset_id})"
+                f"{state} depends on {r['power']} for {r['state_dependence']:.1%} of its trade, "
+                f"{r['power']} on {state} for "
+                f"{r['power_dependence']:.2%} of its own ({data.view} view, dataset {data.dataset_id})"
             )
             if ok
             else str(reason)
@@ -248,12 +251,12 @@ def bargaining(
         out.append(
             Measure(
                 NAME,
-                {"country": state, "year": year, "power": r.power},
-                float(r.asymmetry) if ok else None,
+                {"country": state, "year": year, "power": r["power"]},
+                float(r["asymmetry"]) if ok else None,
                 None,
                 1 if ok else 0,
                 method_id("bargaining"),
-                (Evidence("trade", data.dataset_id, detail, float(r.asymmetry) if ok else None),),
+                (Evidence("trade", data.dataset_id, detail, float(r["asymmetry"]) if ok else None),),
                 extra,
             )
         )
@@ -398,6 +401,7 @@ def shift_test(series: pd.DataFrame) -> ShiftTest:
     else:
         verdict = "no evidence"
     shifts = []
+    year: Any  # the index holds the integer years
     for year, dc in d_commit.items():
         if pd.isna(dc) or abs(dc) < float(spec["shift"]):
             continue
@@ -435,13 +439,13 @@ class LIResult:
             return [m.to_dict() for m in ms]
 
         series = []
-        for r in self.series.itertuples(index=False):
+        for r in self.series.to_dict("records"):
             series.append(
                 {
-                    "year": int(r.year),
-                    "commitment": _plain(r.commitment),
-                    "interdependence": _plain(r.interdependence),
-                    "formats": dict(r.formats),
+                    "year": int(r["year"]),
+                    "commitment": _plain(r["commitment"]),
+                    "interdependence": _plain(r["interdependence"]),
+                    "formats": dict(r["formats"]),
                 }
             )
         return {
@@ -465,9 +469,7 @@ def _load(store: Store, years: tuple[int, int], prefer_world: bool) -> tuple[Tra
     from steppe.indicators.compute import FETCH_COMMANDS, load_trade
 
     try:
-        return load_trade(
-            None, years, declared(NAME)["view"], prefer_world=prefer_world, store=store
-        ), None
+        return load_trade(None, years, declared(NAME)["view"], prefer_world=prefer_world, store=store), None
     except NotFoundError:
         what = "trade_world" if prefer_world else "trade"
         return None, f"No bilateral trade is stored; run '{FETCH_COMMANDS[what]}' for this part."
@@ -578,9 +580,9 @@ def chart(result: LIResult) -> Any:
 # -- report hook -----------------------------------------------------------------------------------------
 def report_section(store: Store) -> Section | None:
     """For each C5 state: the shift test, its latest preferences, and its chart with events."""
-    from steppe.store import indicators as sql
+    from steppe.store import data as store_data
 
-    if not sql.trade_datasets(store):
+    if not store_data.trade_datasets(store):
         return None
     last = date.today().year - 1
     rows: list[dict[str, Any]] = []

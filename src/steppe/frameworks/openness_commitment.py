@@ -1,7 +1,9 @@
-"""Open regionalism x commitment (seed 002, section 7.4): how open each organisation is, how
+"""Open regionalism x commitment (the master's thesis on Central Asian regional integration,
+section 7.4): how open each organisation is, how
 committed each Central Asian state is to it, and whether the two go together.
 
-Seed 002 proposes exactly this study: operationalise (1) open regionalism in ECO, the CSTO, the
+The master's thesis on Central Asian regional integration proposes exactly this study:
+operationalise (1) open regionalism in ECO, the CSTO, the
 EEU and the SCO and (2) each Central Asian government's political commitment to each, then
 cross-tabulate the two to see whether greater openness goes with greater commitment. Its own
 reading: the SCO and ECO are "open" (they "do little to limit the foreign policy decisions of
@@ -292,7 +294,8 @@ def band(value: float, cuts: Sequence[float], labels: Sequence[str]) -> str:
 
 
 def crosstab(table: pd.DataFrame) -> pd.DataFrame:
-    """Cells counted by openness band (rows) and commitment band (columns), as seed 002 proposes."""
+    """Cells counted by openness band (rows) and commitment band (columns), as the master's
+    thesis on Central Asian regional integration proposes."""
     spec = declared(PARAMS)["crosstab"]
     cuts, labels = spec["cuts"], spec["labels"]
     if table.empty:
@@ -427,7 +430,7 @@ def report_section(store: Store) -> Section | None:
         "no common external tariff, no exclusivity clause) recorded on 1 July.",
     )
     mean_commit = (
-        result.cells.groupby(["country", "org"], as_index=False)["commitment"].mean()
+        result.cells.groupby(["country", "org"])["commitment"].mean().reset_index()
         if not result.cells.empty
         else pd.DataFrame(columns=["country", "org", "commitment"])
     )
@@ -464,7 +467,8 @@ def report_section(store: Store) -> Section | None:
         framework=NAME,
         title=TITLE,
         text=(
-            "Seed 002 (section 7.4) proposes operationalising the openness of ECO, the CSTO, the EEU and "
+            "The master's thesis on Central Asian regional integration (section 7.4) proposes "
+            "operationalising the openness of ECO, the CSTO, the EEU and "
             "the SCO "
             "and each Central Asian government's commitment to each, and cross-tabulating them. Openness by "
             f"mean over the years: {order}. Spearman's rho between openness and commitment over "
@@ -474,10 +478,11 @@ def report_section(store: Store) -> Section | None:
         columns=["org", "mean_openness", "mean_commitment", "years"],
         rows=rows,
         references=(
-            "Seed 002 (master's thesis), sections 2.1.3, 6.7.4, 7.2 and 7.4; Garnaut, R. (2004), as cited "
+            "The master's thesis on Central Asian regional integration, sections 2.1.3, 6.7.4, 7.2 "
+            "and 7.4; Garnaut, R. (2004), as cited "
             "there.",
             "Bergsten, C. F. (1997). Open Regionalism. Peterson Institute Working Paper 97-3 (as cited in "
-            "seed 002).",
+            "the master's thesis on Central Asian regional integration).",
         ),
         notes=notes,
         charts=(line, heat),

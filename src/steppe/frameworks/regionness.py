@@ -1,7 +1,8 @@
 """Regionness (Hettne and Söderbaum 2000): the level a region reaches in a year, with its evidence.
 
 Hettne's hierarchy has five levels: (1) regional space, (2) regional complex, (3) regional
-society, (4) regional community, (5) region-state. Seed 002 (thesis, section 1.1) places
+society, (4) regional community, (5) region-state. The master's thesis on Central Asian
+regional integration (section 1.1) places
 Central Asia at level 3. This module scores each level from declared tests on the KB, the
 stored trade data and the stored UN speeches (``data/regionness.yaml`` holds every test and
 threshold with its reasoning; docs/frameworks.md, "Regionness", declares the method):
@@ -168,11 +169,11 @@ def trade_evidence(
     """
     from steppe.errors import NotFoundError
     from steppe.indicators.compute import load_trade, regional_indicators
-    from steppe.store import indicators as sql
+    from steppe.store import data as store_data
 
     span = (min(years), max(years))
     candidates: dict[tuple[str, int], list[tuple[tuple, TradeYear]]] = {}
-    for d in sql.trade_datasets(store):
+    for d in store_data.trade_datasets(store):
         try:
             data: TradeData = load_trade(d["dataset_id"], span, view, store=store)  # type: ignore[arg-type]
         except NotFoundError:
@@ -211,14 +212,14 @@ def mirror_gaps(regions: Sequence[Region], years: Sequence[int], store: Store) -
     """Per region and year, the median |ln(imports reported / exports reported)| over member pairs,
     from the stored dataset with both exporters' and importers' reports (evidence, not a test)."""
     from steppe.indicators.compute import discrepancy
-    from steppe.store import indicators as sql
+    from steppe.store import data as store_data
 
     out: dict[tuple[str, int], dict] = {}
     span = (min(years), max(years))
-    for d in sql.trade_datasets(store):
+    for d in store_data.trade_datasets(store):
         if not {"exporter", "importer"} <= set(d["reporters"] or []):
             continue
-        rows = sql.trade_rows(store, d["dataset_id"], span)
+        rows = store_data.trade_rows(store, d["dataset_id"], span)
         everyone = set().union(
             *(set().union(*r.members_by_year.values()) for r in regions if r.members_by_year)
         )
@@ -541,15 +542,21 @@ def test_shared_identity(ctx: Context) -> Outcome:
         return Outcome(4, "shared_identity", None, "no stored speech of a member this year")
     speaking: dict[str, bool] = {}
     ev = []
-    for s in ctx.speeches.itertuples(index=False):
-        text = ctx.texts.get(s.doc_id, "")
+    for s in ctx.speeches.to_dict("records"):
+        text = ctx.texts.get(s["doc_id"], "")
         hits = regional_we(text, names, spec["we_phrases"])
-        speaking[s.country] = speaking.get(s.country, False) or bool(hits)
+        speaking[s["country"]] = speaking.get(s["country"], False) or bool(hits)
         for a, b in hits[:3]:
-            ev.append(Evidence("sentence", f"{s.doc_id}:{a}-{b}", excerpt(text[a:b]), 1.0, about))
+            ev.append(Evidence("sentence", f"{s['doc_id']}:{a}-{b}", excerpt(text[a:b]), 1.0, about))
         if not hits:
             ev.append(
-                Evidence("statement", s.doc_id, f"{s.country} {s.year}: no regional-we sentence", 0.0, about)
+                Evidence(
+                    "statement",
+                    s["doc_id"],
+                    f"{s['country']} {s['year']}: no regional-we sentence",
+                    0.0,
+                    about,
+                )
             )
     share = sum(speaking.values()) / len(speaking)
     need = float(spec["min_share"])
@@ -685,7 +692,7 @@ def regionness(
     from steppe.indicators.views import check_view
     from steppe.kb.queries import gap_warnings
     from steppe.kb.sync import kb_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     params = declared(NAME)
     view = view or params["trade"]["view"]
@@ -702,7 +709,7 @@ def regionness(
     everyone = set().union(*(set().union(*r.members_by_year.values()) for r in regs if r.members_by_year))
     statements = state_statements(st, everyone)
     statements = statements[statements["year"].between(years[0], years[1])]
-    texts = sql.document_texts(st, list(statements["doc_id"]))
+    texts = store_texts.document_texts(st, list(statements["doc_id"]))
     rules = {int(k): str(v["rule"]) for k, v in params["levels"].items()}
     labels = level_names()
     method = method_id()
@@ -839,9 +846,11 @@ def report_section(store: Store) -> Section | None:
         chart_id="regionness-c5-scores",
     )
     latest = table.sort_values("year").groupby("region").tail(1)
-    rows = latest.to_dict(orient="records")
+    rows = [{str(k): v for k, v in r.items()} for r in latest.to_dict(orient="records")]
     mid = table[(table["region"] == "c5") & table["year"].between(2014, 2016)]
-    reading = ", ".join(f"{int(r.year)}: level {int(r.level)}" for r in mid.itertuples())
+    reading = ", ".join(
+        f"{int(year)}: level {int(level)}" for year, level in zip(mid["year"], mid["level"], strict=True)
+    )
     notes = sorted({e.detail for m in measures for e in m.evidence if e.kind == "gap"})
     return Section(
         framework=NAME,
@@ -851,14 +860,16 @@ def report_section(store: Store) -> Section | None:
             "when more than half of its declared tests with data pass (all three for the region-state) and "
             "every lower level is reached. Tests read the KB (formats of the members only, their attributes, "
             "clashes, summits), the stored trade data (reported view) and the members' UN speeches. "
-            f"The C5 in the mid-2010s: {reading or 'not measured'} (seed 002 places it at level 3)."
+            f"The C5 in the mid-2010s: {reading or 'not measured'} (the master's thesis on Central Asian "
+            "regional integration places it at level 3)."
         ),
         columns=["region", "year", "level", "level_name", *[f"score_{k}" for k in LEVELS], "view"],
         rows=rows,
         references=(
             "Hettne, B. and Söderbaum, F. (2000). Theorising the Rise of Regionness. New Political Economy "
             "5(3).",
-            "Seed 002 (master's thesis), section 1.1, after Naarajärvi (2012).",
+            "The master's thesis on Central Asian regional integration, section 1.1, after "
+            "Naarajärvi (2012).",
         ),
         notes=tuple(notes),
         charts=(chart, heat),

@@ -38,12 +38,12 @@ def state_statements(store: Store, countries: Iterable[str] | None = None) -> pd
     ``countries`` (ISO3) narrows them.
     """
     from steppe.kb.queries import country_index
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     index = country_index(store)
     wanted = set(countries) if countries is not None else None
     rows = []
-    for d in sql.documents(store):
+    for d in store_texts.documents(store):
         author, year = d.get("author"), year_of(d.get("date"))
         if not author or year is None:
             continue
@@ -99,10 +99,10 @@ def organisation_mentions(
     store: Store, doc_ids: Sequence[str]
 ) -> dict[str, dict[str, tuple[int, list[int]]]]:
     """doc_id -> {organisation slug -> (mentions, segment numbers)} from the stored actor mentions."""
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     out: dict[str, dict[str, tuple[int, list[int]]]] = {}
-    for r in sql.mentions_by_document(store, list(doc_ids)):
+    for r in store_texts.mentions_by_document(store, list(doc_ids)):
         if r["kind"] != "organisation":
             continue
         out.setdefault(r["doc_id"], {})[r["actor"]] = (int(r["mentions"]), [int(s) for s in r["segments"]])

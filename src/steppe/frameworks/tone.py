@@ -33,7 +33,8 @@ References: C.J. Hutto and E. Gilbert (2014), "VADER: A Parsimonious Rule-based 
 Sentiment Analysis of Social Media Text", Eighth International AAAI Conference on Weblogs and
 Social Media (ICWSM-14), Ann Arbor. A. García-Herrero and R. Schindowski (2023), "Global
 trends in countries' perceptions of the Belt and Road Initiative", Bruegel Working Paper
-04/2023 (GDELT article tone toward the BRI, the study seed 004 cites; compare
+04/2023 (GDELT article tone toward the BRI, the study that Gusseinov and Sultonazarov (CABAR)
+cite; compare
 ``steppe fetch gdelt``).
 """
 
@@ -370,8 +371,9 @@ def score_segments(
     texts: list[str] = []
     keys: dict[tuple[str, int, int, int], int] = {}
     plan: list[tuple[Any, int, int, str, list[tuple[int, int]], int]] = []
-    for seg in segments.itertuples(index=False):
-        text = str(seg.text)
+    columns = (segments[c] for c in ("doc_id", "seg_no", "start_pos", "text"))
+    for doc_id, seg_no, start_pos, seg_text in zip(*columns, strict=True):
+        text = str(seg_text)
         mentions = matcher.find(text)
         by_actor: dict[str, list[Mention]] = {}
         for m in mentions:
@@ -388,12 +390,12 @@ def score_segments(
             own = by_actor[actor]
             chosen = [s for s in spans if any(m.start < s[1] and m.end > s[0] for m in own)]
             for a, b in chosen:
-                key = (seg.doc_id, int(seg.seg_no), a, b)
+                key = (doc_id, int(seg_no), a, b)
                 if key not in keys:
                     inside = [(max(x, a) - a, min(y, b) - a) for x, y in blanks if x < b and y > a]
                     keys[key] = len(texts)
                     texts.append(mask(text[a:b], inside, lex.placeholder))
-            plan.append((seg.doc_id, int(seg.seg_no), int(seg.start_pos), actor, chosen, len(own)))
+            plan.append((doc_id, int(seg_no), int(start_pos), actor, chosen, len(own)))
     values = scorer(texts) if texts else np.zeros(0)
     rows = []
     for doc_id, seg_no, offset, actor, chosen, n_mentions in plan:
@@ -439,6 +441,7 @@ def aggregate(
     frame["source"] = frame["doc_id"].map(lambda d: source_of(meta["publisher"].get(d)))
     frame["year"] = frame["doc_id"].map(lambda d: year_of(meta["date"].get(d))).astype("Int64")
     rows = []
+    group: Any  # a group key is whatever the column holds, missing values included (dropna=False)
     for (actor, group), g in frame.groupby(["actor", key], sort=True, dropna=False):
         n = len(g)
         counts = {lab: int((g["label"] == lab).sum()) for lab in LABELS}
@@ -500,7 +503,7 @@ def tone(
     docstring). Returns :class:`~steppe.frameworks.result.Measure` rows.
     """
     from steppe.kb.sync import kb_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     if by not in BY:
         raise UsageError(f"Unknown grouping '{by}': use one of {', '.join(BY)}.")
@@ -512,11 +515,11 @@ def tone(
     matcher = ToneMatcher.from_store(st)
     names = [actors] if isinstance(actors, str) else list(actors or matcher.lex.targets)
     codes = list(dict.fromkeys(resolve_actor(a, matcher) for a in names))
-    known = sql.doc_ids(st)
+    known = store_texts.doc_ids(st)
     for d in doc_ids or []:
         if d not in known:
             raise NotFoundError(f"Unknown document '{d}'; run 'steppe texts list' to see the ids.")
-    segments = sql.segments(st, list(doc_ids) if doc_ids else None)
+    segments = store_texts.segments(st, list(doc_ids) if doc_ids else None)
     if segments.empty:
         raise NotFoundError("No documents in the store; add some with 'steppe texts add PATH'.")
     scorer = scorer_for(model, model_path)
@@ -524,21 +527,23 @@ def tone(
     method = method_id(model, scope)
     common = {"threshold": threshold}
     if by == "segment":
-        texts = {d: (sql.document(st, d) or {}).get("text", "") for d in sorted(set(scored["doc_id"]))}
+        texts = {
+            d: (store_texts.document(st, d) or {}).get("text", "") for d in sorted(set(scored["doc_id"]))
+        }
         out = []
-        for r in scored.itertuples(index=False):
-            doc_text = texts[r.doc_id]
+        for seg in scored.to_dict("records"):
+            doc_text = texts[seg["doc_id"]]
             evidence = tuple(
-                Evidence("sentence", f"{r.doc_id}:{a}-{b}", _excerpt(doc_text[a:b]), round(v, 6))
-                for a, b, v in r.context
+                Evidence("sentence", f"{seg['doc_id']}:{a}-{b}", _excerpt(doc_text[a:b]), round(v, 6))
+                for a, b, v in seg["context"]
             )
             out.append(
-                Measure(NAME, {"actor": r.actor, "doc_id": r.doc_id, "seg_no": int(r.seg_no)}, float(r.score),
-                        r.label, int(r.sentences), method, evidence,
-                        {"mentions": int(r.mentions), **common})
+                Measure(NAME, {"actor": seg["actor"], "doc_id": seg["doc_id"], "seg_no": int(seg["seg_no"])},
+                        float(seg["score"]), seg["label"], int(seg["sentences"]), method, evidence,
+                        {"mentions": int(seg["mentions"]), **common})
             )  # fmt: skip
         return out
-    documents = pd.DataFrame(sql.documents(st))
+    documents = pd.DataFrame(store_texts.documents(st))
     table = aggregate(scored, documents, by, threshold) if not scored.empty else pd.DataFrame()
     key = {"document": "doc_id", "source": "source", "year": "year"}[by]
     out = []
@@ -559,9 +564,9 @@ def report_section(store: Store) -> Section | None:
 
     None when the store holds no document that mentions a target actor.
     """
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
-    if not sql.doc_ids(store):
+    if not store_texts.doc_ids(store):
         return None
     measures = tone(None, by="year", store=store)
     if not measures:
@@ -623,12 +628,13 @@ def report_section(store: Store) -> Section | None:
 
 def news_tone_summary(store: Store) -> list[dict[str, Any]]:
     """Mean GDELT news tone per stored query and source country (every gdelt dataset; empty if none)."""
-    from steppe.store import data
+    from steppe.store import data as store_data
 
     out = []
-    for dataset in data.list_datasets(store, "gdelt"):
+    country: Any  # the group key, NaN where GDELT names no source country (dropna=False)
+    for dataset in store_data.list_datasets(store, "gdelt"):
         try:
-            frame = data.news_tone(store, dataset=dataset["dataset_id"])
+            frame = store_data.news_tone(store, dataset=dataset["dataset_id"])
         except NotFoundError:  # a fetch that matched nothing stores no rows
             continue
         for (query, country), g in frame.groupby(["query", "source_country"], dropna=False, sort=True):

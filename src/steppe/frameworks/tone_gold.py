@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from steppe.errors import DataError, NotFoundError
 from steppe.frameworks import tone as tone_mod
@@ -132,21 +133,21 @@ def attach_texts(gold: pd.DataFrame, root: Path) -> pd.DataFrame:
     where = gold.attrs.get("path", "gold")
     texts: dict[str, dict[tuple[int, int], str]] = {}
     out = []
-    for row in gold.itertuples(index=False):
-        if row.doc not in texts:
-            path = root / row.doc
+    for row in gold.to_dict("records"):
+        if row["doc"] not in texts:
+            path = root / row["doc"]
             if not path.is_file():
                 raise NotFoundError(
-                    f"{where} line {row.line}: the document {path} is not there; give the folder that holds "
-                    "seeds/ and data/ (../shared beside a checkout)."
+                    f"{where} line {row['line']}: the document {path} is not there; give the folder "
+                    "that holds seeds/ and data/ (../shared beside a checkout)."
                 )
             parsed = parse_file(path)
-            texts[row.doc] = {(s.start, s.end): s.text for s in parsed.segments}
-        text = texts[row.doc].get((row.seg_start, row.seg_end))
-        if text is None or hashlib.sha1(text.encode("utf-8")).hexdigest() != row.seg_sha1:
+            texts[row["doc"]] = {(s.start, s.end): s.text for s in parsed.segments}
+        text = texts[row["doc"]].get((row["seg_start"], row["seg_end"]))
+        if text is None or hashlib.sha1(text.encode("utf-8")).hexdigest() != row["seg_sha1"]:
             raise DataError(
-                f"{where} line {row.line}: {row.doc} [{row.seg_start}:{row.seg_end}] is not a segment with "
-                f"sha1 {row.seg_sha1[:12]}; the document or the segmentation changed."
+                f"{where} line {row['line']}: {row['doc']} [{row['seg_start']}:{row['seg_end']}] is not a "
+                f"segment with sha1 {row['seg_sha1'][:12]}; the document or the segmentation changed."
             )
         out.append(text)
     return gold.assign(text=out)
@@ -200,7 +201,7 @@ class Agreement:
         return {"n": self.n, "accuracy": self.accuracy, "kappa": self.kappa, "confusion": self.confusion}
 
 
-def agreement(truth: Sequence[float], predicted: Sequence[float]) -> Agreement:
+def agreement(truth: ArrayLike, predicted: ArrayLike) -> Agreement:
     """Accuracy, Cohen's kappa (steppe.texts.reliability) and the confusion matrix."""
     t = np.asarray(truth, dtype=float)
     p = np.asarray(predicted, dtype=float)

@@ -34,7 +34,7 @@ from steppe.identifiers import check_identifiers
 #: applies only G/(G-1) to clustered variances; ``regress`` with dummies applies
 #: G/(G-1)(N-1)/(N-K), and the R replication counts no fixed effect in K. Robust (``hetero``)
 #: variances follow Stata's ``ppml``: the sandwich scaled by N/(N-1). These reproduce the Guide.
-DEFAULT_SSC = {
+DEFAULT_SSC: dict[str, dict[str, Any]] = {
     "ppml": {"k_adj": False, "G_adj": True},
     "ols": {"k_adj": True, "k_fixef": "none", "G_adj": True},
 }
@@ -71,10 +71,10 @@ class GravityResult:
     spec_path: str | None = None
 
     def coef(self, term: str) -> float:
-        return float(self.coefficients.loc[term, "estimate"])
+        return float(self.coefficients["estimate"][term])
 
     def se(self, term: str) -> float:
-        return float(self.coefficients.loc[term, "se"])
+        return float(self.coefficients["se"][term])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``steppe gravity estimate --format json``."""

@@ -46,7 +46,7 @@ class GEResult:
     reference_country: str
 
     def rows(self) -> list[dict[str, Any]]:
-        return self.countries.reset_index().to_dict(orient="records")
+        return [{str(k): v for k, v in r.items()} for r in self.countries.reset_index().to_dict("records")]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per country: GE indexes and percent changes (sigma, reference in ``attrs``)."""

@@ -203,7 +203,8 @@ def add_term(
         frame[name] = np.log1p(_need(frame, arg, name).to_numpy(dtype=float) * scale) * mask
     elif kind in ("output", "expenditure"):
         side = "exporter" if kind == "output" else "importer"
-        total = frame.groupby([side, "year"])[_need(frame, arg, name).name].transform("sum")
+        _need(frame, arg, name)
+        total = frame.groupby([side, "year"])[arg].transform("sum")
         frame[name] = _log(total)
     elif kind == "remoteness":
         # Guide, ch. 1 app. 1: REM_EXP_it = ln(sum_j DIST_ij / (E_jt / E_t)), and symmetrically

@@ -191,7 +191,8 @@ def run_counterfactual(spec: GravitySpec, store: Any = None) -> tuple[GravityRes
                 f"Counterfactual of spec '{spec.name}' sets '{term}', which is not an estimated regressor "
                 f"({', '.join(beta.index)})."
             )
-    for term, b in beta.items():
+    for label, b in beta.items():
+        term = str(label)
         if term == "Intercept":
             continue
         x = data[term].to_numpy(dtype=float)
@@ -228,7 +229,7 @@ def record(result: GravityResult, store: Any = None) -> str:
     from importlib.metadata import version
 
     from steppe import __version__
-    from steppe.store import gravity as gravity_sql
+    from steppe.store import gravity_runs as store_gravity_runs
     from steppe.store import open_store
 
     run = result.to_dict()
@@ -236,6 +237,6 @@ def record(result: GravityResult, store: Any = None) -> str:
     run["steppe_version"] = __version__
     run["method"] = f"pyfixest {version('pyfixest')} {'fepois' if result.estimator == 'ppml' else 'feols'}"
     if store is not None:
-        return gravity_sql.save_run(store, run, result.coefficients)
+        return store_gravity_runs.save_run(store, run, result.coefficients)
     with open_store() as opened:
-        return gravity_sql.save_run(opened, run, result.coefficients)
+        return store_gravity_runs.save_run(opened, run, result.coefficients)

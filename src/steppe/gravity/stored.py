@@ -20,19 +20,21 @@ COVARIATES = ("dist", "contig", "comlang_off", "colony", "comcur", "rta")
 
 def stored_frame(data: DataSpec, store: Any = None) -> pd.DataFrame:
     """The pair-year frame of a ``source: store`` spec, with provenance of both datasets."""
-    from steppe.store import data as stored
+    from steppe.store import data as store_data
     from steppe.store import open_store
 
     own = store is None
     store = open_store() if own else store
     try:
-        flows = stored.trade_flows(store, reporter=data.reporter, product=data.product, dataset=data.dataset)
+        flows = store_data.trade_flows(
+            store, reporter=data.reporter, product=data.product, dataset=data.dataset
+        )
         if flows.empty:
             raise NotFoundError(
                 "The store holds no trade flows for this spec; load some first, e.g. 'steppe fetch gravity "
                 "--mirror ../shared/data'."
             )
-        covariates = stored.gravity_covariates(store, dataset=data.covariates)
+        covariates = store_data.gravity_covariates(store, dataset=data.covariates)
         provenance = {
             "source": "store",
             "trade_flows": str(flows["dataset_id"].iloc[0]),

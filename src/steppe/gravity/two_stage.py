@@ -31,7 +31,7 @@ def two_stage_costs(frame: pd.DataFrame, years: Iterable[int], base_year: int) -
     try:
         import pyfixest as pf
     except ImportError as exc:  # pragma: no cover - the gravity extra is installed in tests
-        raise MissingDependencyError("Two-stage GE needs pyfixest; install steppe[gravity].") from exc
+        raise MissingDependencyError("pyfixest", "gravity") from exc
     years = [int(y) for y in years]
     if base_year not in years:
         raise UsageError(f"The base year {base_year} is not among the panel years {years}.")

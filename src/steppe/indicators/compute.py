@@ -19,7 +19,7 @@ and every number they blank carries a ``reason``:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from steppe.codes import NON_COUNTRY_PARTNERS, WORLD, is_country
+from steppe.dates import YearsLike, year_span
 from steppe.errors import NotFoundError, UsageError
 from steppe.indicators import formulas
 from steppe.indicators.regions import PEERS, Region, region
@@ -41,7 +42,7 @@ from steppe.indicators.views import (
     reconciled_matrix,
 )
 from steppe.store import Store
-from steppe.store import indicators as sql
+from steppe.store import data as store_data
 
 MIN_PARTNERS = 20
 MIN_WORLD_COUNTRIES = 100
@@ -95,7 +96,7 @@ def choose_dataset(
     series, then the one with more rows; with ``prefer_world`` (peer comparisons) a dataset that
     is a world matrix in some year comes first.
     """
-    stored = sql.trade_datasets(store, product=product)
+    stored = store_data.trade_datasets(store, product=product)
     if not stored:
         what = "trade_products" if product is None else "trade"
         raise NotFoundError(
@@ -109,9 +110,9 @@ def choose_dataset(
         if not found:
             ids = ", ".join(d["dataset_id"] for d in stored)
             raise NotFoundError(f"No stored trade dataset '{dataset}': use one of {ids}.")
-        return found[-1]["dataset_id"]
+        return str(store_data.newest(found)["dataset_id"])
     first, last = years if years else (-(10**9), 10**9)
-    breadth = sql.trade_breadth(store, MIN_PARTNERS) if prefer_world and product else {}
+    breadth = store_data.trade_breadth(store, MIN_PARTNERS) if prefer_world and product else {}
 
     def overlap(d: dict[str, Any]) -> int:
         return max(0, min(last, d["last_year"]) - max(first, d["first_year"]) + 1)
@@ -152,7 +153,9 @@ class TradeData:
             if "origin_dataset" in self.flows.columns:
                 filled = self.flows[self.flows["origin"] == "partner_import_report"]
                 counts = filled.groupby(["year", "exporter", "origin_dataset", "cif_fob"]).size()
-                for (y, c, source, factor), n in counts.items():
+                counted = counts.reset_index(name="n")
+                groups = (counted[k] for k in ("year", "exporter", "origin_dataset", "cif_fob", "n"))
+                for y, c, source, factor, n in zip(*groups, strict=True):
                     table.setdefault((int(y), str(c)), []).append(
                         f"{c} exports: {n} flows from partners' import reports in {source}"
                         + (f", CIF/FOB {factor:g}" if factor != 1 else "")
@@ -182,7 +185,7 @@ def load_trade(
     check_view(view)
     store = _store(store)
     dataset_id = choose_dataset(store, dataset, years, product, prefer_world=prefer_world)
-    rows = sql.trade_rows(store, dataset_id, years, product)
+    rows = store_data.trade_rows(store, dataset_id, years, product)
     used: tuple[str, ...] = ()
     factor: float | None = None
     if view == "reconciled" and not rows.empty and set(rows["reporter"]) != {"reconciled"}:
@@ -217,18 +220,18 @@ def _fill_sources(
     fill_from: Sequence[str] | str | None,
 ) -> list[tuple[str, pd.DataFrame]]:
     """Other stored datasets' importer reports of flows from this dataset's non-reporters."""
-    stored = [d for d in sql.trade_datasets(store) if d["dataset_id"] != dataset_id]
+    stored = [d for d in store_data.trade_datasets(store) if d["dataset_id"] != dataset_id]
     if fill_from:
         wanted = [fill_from] if isinstance(fill_from, str) else list(fill_from)
         ids = [choose_dataset(store, w, years) for w in wanted]
         if dataset_id in ids:
             ids.remove(dataset_id)
     else:
-        ids = [d["dataset_id"] for d in stored if "importer" in (d["reporters"] or [])]
+        ids = sorted(d["dataset_id"] for d in stored if "importer" in (d["reporters"] or []))
     exporters = sorted(
         {str(c) for c in pd.concat([rows["exporter"], rows["importer"]]).unique() if is_country(str(c))}
     )
-    return [(i, sql.partner_import_rows(store, i, exporters, years)) for i in ids]
+    return [(i, store_data.partner_import_rows(store, i, exporters, years)) for i in ids]
 
 
 def load_flows(
@@ -307,7 +310,7 @@ class Coverage:
             "(intensity and introversion divide by it)"
         )
 
-    def members_reason(self, year: int, members: Sequence[str]) -> str | None:
+    def members_reason(self, year: int, members: Collection[str]) -> str | None:
         reasons = [r for c in sorted(members) if (r := self.country_reason(year, c))]
         if not members:
             return f"the region has no members in {int(year)}"
@@ -323,10 +326,14 @@ def _partner_counts(flows: pd.DataFrame) -> tuple[dict, dict]:
     ms = countries[side != "x"]
     exp = xs.groupby(["year", "exporter"])["importer"].nunique()
     imp = ms.groupby(["year", "importer"])["exporter"].nunique()
-    return (
-        {(int(y), str(c)): int(n) for (y, c), n in exp.items()},
-        {(int(y), str(c)): int(n) for (y, c), n in imp.items()},
-    )
+    return _by_year_country(exp), _by_year_country(imp)
+
+
+def _by_year_country(counts: pd.Series) -> dict[tuple[int, str], int]:
+    """A count indexed by (year, country) as a dict."""
+    years = counts.index.get_level_values(0)
+    countries = counts.index.get_level_values(1)
+    return {(int(y), str(c)): int(n) for y, c, n in zip(years, countries, counts, strict=True)}
 
 
 def covered(flows: pd.DataFrame, min_partners: int = MIN_PARTNERS) -> dict[int, set[str]]:
@@ -378,8 +385,10 @@ def regional_indicators(reg: Region, data: TradeData, years: Sequence[int] | Non
     if years is not None:
         out = out.set_index("year").reindex(list(years)).rename_axis("year").reset_index()
         out["members"] = [len(reg.members(int(y))) for y in out["year"]]
-    complete = np.array([cov.members_reason(y, reg.members(int(y))) is None for y in out["year"]], dtype=bool)
-    world = np.array([cov.world(int(y)) for y in out["year"]], dtype=bool)
+    complete = np.array(
+        [cov.members_reason(y, reg.members(int(y))) is None for y in out["year"]], dtype=np.bool_
+    )
+    world = np.array([cov.world(int(y)) for y in out["year"]], dtype=np.bool_)
     for col in ("intra_trade", "region_trade", "intra_share"):
         out.loc[~complete, col] = np.nan
     for col in ("world_trade", "world_share", "intensity", "extra_intensity", "introversion"):
@@ -387,9 +396,8 @@ def regional_indicators(reg: Region, data: TradeData, years: Sequence[int] | Non
     out["reason"] = [
         _join(cov.members_reason(y, reg.members(int(y))), cov.world_reason(y)) for y in out["year"]
     ]
-    out["fills"] = [
-        [f for c in sorted(reg.members(int(y))) for f in data.fills(c, int(y))] or None for y in out["year"]
-    ]
+    fills = [[f for c in sorted(reg.members(int(y))) for f in data.fills(c, int(y))] for y in out["year"]]
+    out["fills"] = pd.Series([f or None for f in fills], index=out.index, dtype=object)
     out.insert(0, "region", reg.id)
     out["year"] = out["year"].astype("int64")
     out["members"] = out["members"].astype("int64")
@@ -405,15 +413,21 @@ def members_table(reg: Region, data: TradeData) -> pd.DataFrame:
     blank with a reason where the year is not a world matrix."""
     cov = data.coverage
     out = formulas.country_regional(data.flows, reg.members_by_year)
-    ok = np.array([cov.covered(y, c) for y, c in zip(out["year"], out["country"], strict=True)], dtype=bool)
-    world = np.array([cov.world(y) for y in out["year"]], dtype=bool)
+    ok = np.array(
+        [cov.covered(y, c) for y, c in zip(out["year"], out["country"], strict=True)], dtype=np.bool_
+    )
+    world = np.array([cov.world(y) for y in out["year"]], dtype=np.bool_)
     out.loc[~ok, ["share", "export_share", "import_share"]] = np.nan
     out.loc[~(ok & world), "intensity"] = np.nan
     out["reason"] = [
         _join(cov.country_reason(y, c), cov.world_reason(y))
         for y, c in zip(out["year"], out["country"], strict=True)
     ]
-    out["fills"] = [data.fills(c, int(y)) or None for y, c in zip(out["year"], out["country"], strict=True)]
+    out["fills"] = pd.Series(
+        [data.fills(c, int(y)) or None for y, c in zip(out["year"], out["country"], strict=True)],
+        index=out.index,
+        dtype=object,
+    )
     out = out.sort_values(["year", "country"])
     return _units(_annotate(out, data), values=False)
 
@@ -442,7 +456,7 @@ def discrepancy(rows: pd.DataFrame, members: set[str]) -> pd.DataFrame:
 def indicator(
     name: str,
     region_name: str = "c5",
-    years: tuple[int, int] | None = None,
+    years: YearsLike | None = None,
     *,
     dataset: str | None = None,
     view: View = DEFAULT_VIEW,
@@ -457,6 +471,7 @@ def indicator(
     """
     if name not in INDICATORS:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(INDICATORS)}.")
+    years = year_span(years, "years")
     check_view(view)
     store = _store(store)
     region(region_name, [], store=store)  # an unknown region fails before any data is read
@@ -533,7 +548,7 @@ def _discrepancy(
     region_name: str, years: tuple[int, int] | None, dataset: str | None, store: Store
 ) -> pd.DataFrame:
     dataset_id = choose_dataset(store, dataset, years)
-    rows = sql.trade_rows(store, dataset_id, years)
+    rows = store_data.trade_rows(store, dataset_id, years)
     reports = set(rows["reporter"].unique()) if not rows.empty else set()
     if not {"exporter", "importer"} <= reports:
         raise NotFoundError(
@@ -554,7 +569,7 @@ def _discrepancy(
 
 def compare_regions(
     regions: Sequence[str] | None = None,
-    years: tuple[int, int] | None = None,
+    years: YearsLike | None = None,
     *,
     dataset: str | None = None,
     view: View = DEFAULT_VIEW,
@@ -570,6 +585,7 @@ def compare_regions(
     not cover in a year gets a row with blank values and the ``reason``, never numbers from
     another source.
     """
+    years = year_span(years, "years")
     store = _store(store)
     names = list(regions) if regions else ["c5", *PEERS]
     try:
@@ -592,12 +608,18 @@ def compare_regions(
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-able dicts (NaN becomes None, numpy scalars become Python scalars)."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    rows = clean.to_dict(orient="records")
-    for row in rows:
-        for k, v in row.items():
-            if isinstance(v, np.generic):
-                row[k] = v.item()
+    missing = frame.isna().to_numpy()
+    names = [str(c) for c in frame.columns]
+    rows = []
+    for i, values in enumerate(frame.astype(object).itertuples(index=False, name=None)):
+        row: dict[str, Any] = {}
+        for j, (k, v) in enumerate(zip(names, values, strict=True)):
+            if missing[i, j]:
+                v = None
+            elif isinstance(v, np.generic):
+                v = v.item()
             elif isinstance(v, np.ndarray):
-                row[k] = v.tolist()
+                v = v.tolist()
+            row[k] = v
+        rows.append(row)
     return rows

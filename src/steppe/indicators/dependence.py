@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from steppe.dates import YearsLike
 from steppe.indicators import formulas
 from steppe.indicators.regions import fixed_regions
 from steppe.indicators.views import DEFAULT_VIEW, View
 from steppe.kb.queries import C5
 from steppe.store import Store
-from steppe.store import indicators as sql
+from steppe.store import data as store_data
 
 #: Remittances, % of GDP (WDI), or the two series it is the ratio of.
 REMITTANCES_PCT = "BX.TRF.PWKR.DT.GD.ZS"
@@ -99,10 +100,10 @@ def _all_world(denominators: pd.Series) -> str:
 
 def chinese_finance(store: Store, countries: Sequence[str], years: tuple[int, int] | None) -> pd.DataFrame:
     """Chinese official finance commitments per recipient and year (constant US$), all flow classes."""
-    rows = sql.finance_by_recipient_year(store, countries, years)
+    rows = store_data.finance_by_recipient_year(store, countries, years)
     if rows.empty:
         return pd.DataFrame(columns=["year", "country", "china_finance_usd_constant"])
-    total = rows.groupby(["recipient", "year"], as_index=False)["amount_usd_constant"].sum(min_count=1)
+    total = rows.groupby(["recipient", "year"])["amount_usd_constant"].sum(min_count=1).reset_index()
     return total.rename(columns={"recipient": "country", "amount_usd_constant": "china_finance_usd_constant"})
 
 
@@ -142,7 +143,7 @@ def remittances_share(rows: pd.DataFrame, region: tuple[str, Sequence[str]] | No
 
 
 def dependence(
-    years: tuple[int, int] | None = None,
+    years: YearsLike | None = None,
     countries: Sequence[str] = C5,
     *,
     dataset: str | None = None,
@@ -157,10 +158,12 @@ def dependence(
     (fewer than 20 partner countries on a side) gets blank trade shares and a ``reason``; the
     region row is blank unless every member is covered.
     """
+    from steppe.dates import year_span
     from steppe.errors import NotFoundError
     from steppe.indicators.compute import SHARE_UNIT, _store, load_trade
     from steppe.indicators.regions import region as find_region
 
+    years = year_span(years, "years")
     store = _store(store)
     label = region.upper() if region else None
     try:
@@ -172,7 +175,7 @@ def dependence(
         span = sorted(int(y) for y in data.flows["year"].unique())
         if region:
             members = find_region(region, span, store=store).members_by_year
-        trade = power_shares(data.flows, countries, region=(label, members) if region else None)
+        trade = power_shares(data.flows, countries, region=(region.upper(), members) if region else None)
         cov = data.coverage
         reasons = []
         for y, c in zip(trade["year"], trade["country"], strict=True):
@@ -200,7 +203,9 @@ def dependence(
         )
     remit_members = sorted(set().union(*members.values())) if members else []
     remit = remittances_share(
-        sql.country_indicator_rows(store, [REMITTANCES_PCT, REMITTANCES_USD, GDP_USD], everyone, years),
+        store_data.country_indicator_rows(
+            store, [REMITTANCES_PCT, REMITTANCES_USD, GDP_USD], everyone, years
+        ),
         (label, remit_members) if label and remit_members else None,
     )
     remit = remit[remit["country"].isin([*countries, label])]

@@ -89,6 +89,14 @@ class Coded:
     def np_(self) -> int:
         return 0 if self.products is None else len(self.products)
 
+    @property
+    def by_product(self) -> tuple[np.ndarray, np.ndarray]:
+        """``product`` (each row's product code) and ``products`` (the codes), for a panel coded
+        with ``products=True``."""
+        if self.product is None or self.products is None:
+            raise ValueError("this panel was coded without products; code it with products=True")
+        return self.product, self.products
+
 
 def _require(flows: pd.DataFrame, columns: Iterable[str]) -> None:
     missing = [c for c in columns if c not in flows.columns]
@@ -234,6 +242,7 @@ def _year_slices(c: Coded) -> tuple[np.ndarray | slice, list[slice]]:
     """Row order that groups the rows by year (a full slice when they already are), and each
     year's slice of it (computed once)."""
     if "years" not in c.cache:
+        order: np.ndarray | slice
         if len(c.year) and np.all(c.year[1:] >= c.year[:-1]):
             order = slice(None)  # already grouped by year (BACI files are)
         else:  # a stable sort of small integers is a radix sort in numpy
@@ -287,9 +296,9 @@ def _country_sums(c: Coded) -> tuple[np.ndarray, np.ndarray]:
         return c.cache["country_sums"]
     x, m = _partner_totals(c)
     xw, mw = _world_reported(c)
-    if xw.any():
+    if xw.any() and c.tot_x is not None:
         x = np.where(xw, c.tot_x, x)
-    if mw.any():
+    if mw.any() and c.tot_m is not None:
         m = np.where(mw, c.tot_m, m)
     c.cache["country_sums"] = (x, m)
     return x, m
@@ -563,8 +572,9 @@ def rca(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     Needs a ``product`` column. Returns ``year, country, product, exports, rca``.
     """
     c = _code(flows, products=True)
+    codes, products = c.by_product
     npr = c.np_
-    key = _yc(c)[0] * npr + c.product
+    key = _yc(c)[0] * npr + codes
     size = c.ny * c.nc * npr
     if size <= _DENSE_LIMIT and _positive(c):
         # dense (year, country, product) cube: totals are axis sums, no scatter needed
@@ -579,7 +589,7 @@ def rca(flows: pd.DataFrame | Coded) -> pd.DataFrame:
             {
                 "year": c.years[yr],
                 "country": c.countries[who],
-                "product": c.products[k],
+                "product": products[k],
                 "exports": sums,
                 "rca": value,
             }
@@ -595,7 +605,7 @@ def rca(flows: pd.DataFrame | Coded) -> pd.DataFrame:
         {
             "year": c.years[yr],
             "country": c.countries[who],
-            "product": c.products[k],
+            "product": products[k],
             "exports": sums,
             "rca": value,
         }
@@ -614,7 +624,7 @@ def grubel_lloyd(flows: pd.DataFrame | Coded) -> pd.DataFrame:
     # each (pair, product) keyed once, by its lower and higher country code; flows from the
     # lower to the higher code are "forward", the others "backward"
     order, slices = _year_slices(c)
-    exp, imp, value, product = c.exp[order], c.imp[order], c.vx[order], c.product[order]
+    exp, imp, value, product = c.exp[order], c.imp[order], c.vx[order], c.by_product[0][order]
     # hash (pair, product) keys year by year: small temporaries and hash tables, and 32-bit
     # keys where they fit
     dtype = np.int32 if nc * nc * npr < 2**31 else np.int64
@@ -662,6 +672,7 @@ def complementarity(
     ``year, exporter, importer, complementarity`` for every ordered pair i != j.
     """
     c = _code(flows, products=True)
+    row_products = c.by_product[0]
     npr, nc = c.np_, c.nc
     focus = np.arange(nc) if countries is None else np.flatnonzero(np.isin(c.countries, list(countries)))
     pos = np.full(nc, -1)
@@ -671,7 +682,7 @@ def complementarity(
     order, slices = _year_slices(c)
     for y, sl in enumerate(slices):
         rows = order[sl] if isinstance(order, np.ndarray) else sl
-        e, i, k = c.exp[rows], c.imp[rows], c.product[rows]
+        e, i, k = c.exp[rows], c.imp[rows], row_products[rows]
         vx, vm = c.vx[rows], c.vm[rows]
         xs = np.zeros((nf, npr))
         ms = np.zeros((nf, npr))

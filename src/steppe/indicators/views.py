@@ -32,7 +32,7 @@ the other side is the sum over partners. Every output says which (``denominator`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -64,10 +64,11 @@ _OUT = [*_KEYS, "value", "side", "origin"]
 ORIGINS = {"exporter": "exporter_report", "importer": "importer_report", "reconciled": "source_reconciled"}
 
 
-def check_view(view: str) -> str:
+def check_view(view: str) -> View:
+    """``view`` as a :data:`View`, or a UsageError naming the views."""
     if view not in VIEWS:
         raise UsageError(f"Unknown trade view '{view}': use one of {', '.join(VIEWS)}.")
-    return view
+    return cast(View, view)
 
 
 def _clean(trade_flows: pd.DataFrame) -> pd.DataFrame:
@@ -249,5 +250,5 @@ def _partner_imports(rows: pd.DataFrame, missing: dict[int, set[str]], cif_fob: 
     valuation = part["valuation"] if "valuation" in part.columns else pd.Series("cif", index=part.index)
     factor = np.where(valuation.fillna("cif").str.lower() == "fob", 1.0, cif_fob)
     part = part.assign(value_usd=part["value_usd"] / factor, cif_fob=factor)
-    part = part.groupby([*_KEYS, "cif_fob"], as_index=False, sort=False)["value_usd"].sum()
+    part = part.groupby([*_KEYS, "cif_fob"], sort=False)["value_usd"].sum().reset_index()
     return part.assign(side="xm")

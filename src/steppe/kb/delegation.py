@@ -1,7 +1,7 @@
 """Delegated institutionalisation: the share of the C5's formats that outsiders initiated.
 
-Seed 004 (CABAR, "The Future of Central Asian Integration in the Shadow of U.S.-China
-Confrontation") argues that the institutionalisation of Central Asian cooperation is
+Gusseinov and Sultonazarov (CABAR, "The Future of Central Asian Integration in the Shadow of
+U.S.-China Confrontation") argue that the institutionalisation of Central Asian cooperation is
 "delegated to external actors": formats such as C5+1, B5+1 and the China-Central Asia
 secretariat are offered by outside powers rather than initiated by the five states. This
 module turns that claim into a yearly number from the KB (definitions in docs/kb.md):
@@ -62,21 +62,22 @@ def delegation_by_year(
     c5set = set(c5)
     wanted = set(slugs) if slugs is not None else None
     kind = {
-        r.slug: classify_initiative(r.initiators, c5set)
-        for r in organisations.itertuples(index=False)
-        if wanted is None or r.slug in wanted
+        r["slug"]: classify_initiative(r["initiators"], c5set)
+        for r in organisations.to_dict("records")
+        if wanted is None or r["slug"] in wanted
     }
-    orgs = {r.slug: r for r in organisations.itertuples(index=False) if r.slug in kind}
+    orgs = {r["slug"]: r for r in organisations.to_dict("records") if r["slug"] in kind}
     mem = memberships[memberships["country"].isin(c5set) & memberships["role"].isin(PARTICIPATING_ROLES)]
     out = []
     for year in range(years[0], years[1] + 1):
         on = date(year, month, day)
         active = []
         for slug, org in orgs.items():
-            if status(org.founded, org.dissolved, on) != "yes":
+            if status(org["founded"], org["dissolved"], on) != "yes":
                 continue
             rows = mem[mem["org"] == slug]
-            if any(status(r.start, r.end, on) == "yes" for r in rows.itertuples()):
+            spans = zip(rows["start"], rows["end"], strict=True)
+            if any(status(start, end, on) == "yes" for start, end in spans):
                 active.append(slug)
         external = sorted(s for s in active if kind[s] == "external")
         c5_init = [s for s in active if kind[s] == "c5"]

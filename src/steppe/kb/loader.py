@@ -13,13 +13,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from steppe.errors import NotFoundError, ValidationError
 from steppe.kb.asof import parse_partial
 from steppe.kb.records import Problem, Row
 from steppe.kb.schema import TABLES, Table
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for
+    import pandas as pd
 
 
 def table_files(kb_dir: Path, table: Table) -> list[Path]:
@@ -135,6 +137,8 @@ class KnowledgeBase:
         """One table as a frame, columns in schema order."""
         schema = next(t for t in TABLES if t.name == table)
         records = [row.values for row in self.tables[table]]
+        import pandas as pd
+
         return pd.DataFrame.from_records(records, columns=list(schema.field_names))
 
     def counts(self) -> dict[str, int]:

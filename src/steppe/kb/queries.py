@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
-
-import pandas as pd
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from steppe.dates import parse_date
 from steppe.errors import NotFoundError, UsageError
@@ -20,7 +18,10 @@ from steppe.kb.resolve import NameIndex
 from steppe.kb.schema import ATTRIBUTES, EVENT_TYPES, FULL_MEMBERSHIP, OUTSIDE_POWERS, ROLES
 from steppe.kb.sync import kb_store
 from steppe.store import Store
-from steppe.store import kb as kb_sql
+from steppe.store import kb as store_kb
+
+if TYPE_CHECKING:  # pandas loads only where a frame is built, so `steppe kb members` starts fast
+    import pandas as pd
 
 #: The five Central Asian republics, the default subject of regional queries.
 C5: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
@@ -35,11 +36,15 @@ def _iso(d: date | None) -> str | None:
 
 def _day(value: Any) -> date | None:
     """A stored DATE as a ``datetime.date`` (frames hand back Timestamps and NaT)."""
-    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):
+    if value is None:
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    return value
+    if isinstance(value, datetime):  # a pandas Timestamp is a datetime; NaT is not equal to itself
+        return None if value != value else value.date()
+    if isinstance(value, date):
+        return value
+    import pandas as pd
+
+    return None if pd.isna(value) else value
 
 
 def _text(day: Any, precision: str | None) -> str | None:
@@ -50,6 +55,8 @@ def _text(day: Any, precision: str | None) -> str | None:
 
 def _windows(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """Replace stored (earliest, precision) column pairs by one column of PartialDate (or None)."""
+    import pandas as pd
+
     out = frame.copy()
     for name, (earliest, precision) in columns.items():
         values = [
@@ -65,7 +72,7 @@ def _windows(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.Dat
 def membership_frame(store: Store) -> pd.DataFrame:
     """Every membership row with ``start``/``end`` as :class:`~steppe.kb.asof.PartialDate`."""
     return _windows(
-        kb_sql.membership_frame(store),
+        store_kb.membership_frame(store),
         {"start": ("start_date", "start_precision"), "end": ("end_date", "end_precision")},
     )
 
@@ -73,7 +80,7 @@ def membership_frame(store: Store) -> pd.DataFrame:
 def organisation_frame(store: Store) -> pd.DataFrame:
     """Every organisation with ``founded``/``dissolved`` as :class:`~steppe.kb.asof.PartialDate`."""
     return _windows(
-        kb_sql.organisation_frame(store),
+        store_kb.organisation_frame(store),
         {"founded": ("founded", "founded_precision"), "dissolved": ("dissolved", "dissolved_precision")},
     )
 
@@ -81,13 +88,13 @@ def organisation_frame(store: Store) -> pd.DataFrame:
 def org_index(store: Store) -> NameIndex:
     return NameIndex(
         "organisation",
-        ((r["slug"], r["name"], r["aliases"] or []) for r in kb_sql.organisation_names(store)),
+        ((r["slug"], r["name"], r["aliases"] or []) for r in store_kb.organisation_names(store)),
     )
 
 
 def country_index(store: Store) -> NameIndex:
     return NameIndex(
-        "country", ((r["iso3"], r["name"], r["aliases"] or []) for r in kb_sql.country_names(store))
+        "country", ((r["iso3"], r["name"], r["aliases"] or []) for r in store_kb.country_names(store))
     )
 
 
@@ -146,7 +153,7 @@ def members(
     slug = org_index(store).resolve(org)
     day = parse_date(as_of, "as_of") or date.today()
     wanted = _check_roles(roles) or list(FULL_MEMBERSHIP)
-    rows = kb_sql.members(store, slug, day, wanted)
+    rows = store_kb.members(store, slug, day, wanted)
     return [_pick(_period(r), MEMBER_KEYS) for r in rows]
 
 
@@ -166,7 +173,7 @@ def memberships(
     store = kb_store(store)
     iso3 = country_index(store).resolve(country)
     day = parse_date(as_of, "as_of") or date.today()
-    return [_pick(_period(r), MEMBERSHIP_KEYS) for r in kb_sql.memberships_of(store, iso3, day)]
+    return [_pick(_period(r), MEMBERSHIP_KEYS) for r in store_kb.memberships_of(store, iso3, day)]
 
 
 @dataclass
@@ -195,6 +202,8 @@ class Overlap:
             for role, flag in ((self.cell(c, o), False), (self.uncertain_cell(c, o), True))
             if role
         ]
+        import pandas as pd
+
         out = pd.DataFrame(rows, columns=["country", "org", "role", "uncertain"])
         out = out.astype({"country": "string", "org": "string", "role": "string", "uncertain": "boolean"})
         out.insert(0, "as_of", pd.Series(pd.Timestamp(self.as_of), index=out.index, dtype="datetime64[ns]"))
@@ -236,7 +245,7 @@ def overlap(
     slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
     cells: dict[str, dict[str, list[str]]] = {c: {} for c in codes}
     maybe: dict[str, dict[str, list[str]]] = {c: {} for c in codes}
-    for r in kb_sql.active_roles(store, day, codes, slugs):
+    for r in store_kb.active_roles(store, day, codes, slugs):
         target = cells if r["status"] == "yes" else maybe
         target[r["country"]].setdefault(r["org"], []).append(r["role"])
     columns = slugs or sorted({org for grid in (cells, maybe) for row in grid.values() for org in row})
@@ -261,7 +270,7 @@ def timeline(
     store = kb_store(store)
     slug = org_index(store).resolve(org) if org else None
     iso3 = country_index(store).resolve(country) if country else None
-    return [_period(r) for r in kb_sql.timeline_rows(store, slug, iso3)]
+    return [_period(r) for r in store_kb.timeline_rows(store, slug, iso3)]
 
 
 def events(
@@ -284,13 +293,13 @@ def events(
             raise UsageError(f"Unknown event type '{t}': use one of {', '.join(EVENT_TYPES)}.")
     iso3 = country_index(store).resolve(country) if country else None
     slug = org_index(store).resolve(org) if org else None
-    return [_period(r) for r in kb_sql.events(store, first, last, types, iso3, slug)]
+    return [_period(r) for r in store_kb.events(store, first, last, types, iso3, slug)]
 
 
 def sources(source_id: str | None = None, *, store: Store | None = None) -> list[dict[str, Any]]:
     """Every source, or the one with ``source_id``."""
     store = kb_store(store)
-    rows = kb_sql.sources(store, source_id)
+    rows = store_kb.sources(store, source_id)
     if source_id is not None and not rows:
         raise NotFoundError(f"Unknown source '{source_id}'; run 'steppe kb sources' to list every source id.")
     for r in rows:
@@ -300,7 +309,7 @@ def sources(source_id: str | None = None, *, store: Store | None = None) -> list
 
 def organisations(*, store: Store | None = None) -> list[dict[str, Any]]:
     """Every organisation and format with its kind and dates (at their precision)."""
-    rows = kb_sql.organisation_names(kb_store(store))
+    rows = store_kb.organisation_names(kb_store(store))
     for r in rows:
         r["founded"] = _text(r["founded"], r.pop("founded_precision"))
         r["dissolved"] = _text(r["dissolved"], r.pop("dissolved_precision"))
@@ -309,7 +318,7 @@ def organisations(*, store: Store | None = None) -> list[dict[str, Any]]:
 
 def countries(*, store: Store | None = None) -> list[dict[str, Any]]:
     """Every country and actor in the KB."""
-    return kb_sql.country_names(kb_store(store))
+    return store_kb.country_names(kb_store(store))
 
 
 def delegation(
@@ -317,7 +326,8 @@ def delegation(
 ) -> list[dict[str, Any]]:
     """Per year, the formats active for the C5 and the share initiated by outside actors.
 
-    The "delegated institutionalisation" measure of seed 004; definitions in docs/kb.md and
+    The "delegated institutionalisation" measure of Gusseinov and Sultonazarov (CABAR); definitions
+    in docs/kb.md and
     :mod:`steppe.kb.delegation` (reference day 1 July; external = no C5 state among initiators).
     """
     from steppe.dates import parse_years
@@ -327,7 +337,7 @@ def delegation(
     span = parse_years(years) if isinstance(years, str) else years
     slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
     frame = delegation_by_year(organisation_frame(store), membership_frame(store), span, C5, slugs=slugs)
-    return frame.to_dict(orient="records")
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def contested(subject: str | None = None, *, store: Store | None = None) -> list[dict[str, Any]]:
@@ -338,11 +348,11 @@ def contested(subject: str | None = None, *, store: Store | None = None) -> list
     """
     store = kb_store(store)
     if subject is None:
-        return kb_sql.contested(store)
+        return store_kb.contested(store)
     if ":" in subject:
-        return kb_sql.contested(store, subject)
+        return store_kb.contested(store, subject)
     slug = org_index(store).resolve(subject)
-    return [r for r in kb_sql.contested(store) if slug in r["subject"].split(":")]
+    return [r for r in store_kb.contested(store) if slug in r["subject"].split(":")]
 
 
 def stats(*, store: Store | None = None) -> dict[str, Any]:
@@ -356,13 +366,13 @@ def stats(*, store: Store | None = None) -> dict[str, Any]:
     from steppe.kb.provenance import fact_shares, source_flags
 
     store = kb_store(store)
-    counts = kb_sql.counts(store)
+    counts = store_kb.counts(store)
     by_table: dict[str, dict[str, int]] = {}
-    for r in kb_sql.confidence_counts(store):
+    for r in store_kb.confidence_counts(store):
         by_table.setdefault(r["tbl"], {})[r["confidence"]] = r["n"]
     total = {level: sum(t.get(level, 0) for t in by_table.values()) for level in ("high", "medium", "low")}
     n = sum(total.values())
-    flags = source_flags(kb_sql.sources(store, None))
+    flags = source_flags(store_kb.sources(store, None))
     return {
         "counts": counts,
         "confidence": {
@@ -370,7 +380,7 @@ def stats(*, store: Store | None = None) -> dict[str, Any]:
             for name, t in sorted(by_table.items())
         },
         "confidence_share": {level: round(v / n, 4) if n else None for level, v in total.items()},
-        "unsourced": kb_sql.unsourced_counts(store),
+        "unsourced": store_kb.unsourced_counts(store),
         "sources": {
             "total": len(flags),
             "specific_page": sum(f["specific"] for f in flags.values()),
@@ -378,7 +388,7 @@ def stats(*, store: Store | None = None) -> dict[str, Any]:
             "checkable": sum(f["checkable"] for f in flags.values()),
             "not_checkable": sorted(i for i, f in flags.items() if not f["checkable"]),
         },
-        "facts": fact_shares(kb_sql.fact_sources(store), flags),
+        "facts": fact_shares(store_kb.fact_sources(store), flags),
         "gaps": gaps(store=store),
     }
 
@@ -393,7 +403,7 @@ def gaps(
     store = kb_store(store)
     slugs = [org_index(store).resolve(org)] if org else None
     codes = [country_index(store).resolve(country)] if country else None
-    return kb_sql.gaps(store, slugs, codes)
+    return store_kb.gaps(store, slugs, codes)
 
 
 def gap_warnings(
@@ -410,7 +420,7 @@ def gap_warnings(
     if not orgs and not countries:
         return []
     store = kb_store(store)
-    rows = kb_sql.gaps(store, list(orgs or []), list(countries or []))
+    rows = store_kb.gaps(store, list(orgs or []), list(countries or []))
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in rows:
         key = ("org", r["org"]) if r["org"] and r["org"] in (orgs or ()) else ("country", r["country"])
@@ -442,7 +452,7 @@ def member_statuses(
     """
     store = kb_store(store)
     wanted = _check_roles(list(roles) if roles else None) or list(FULL_MEMBERSHIP)
-    frame = kb_sql.statuses(store, list(days), orgs=list(orgs), roles=wanted)
+    frame = store_kb.statuses(store, list(days), orgs=list(orgs), roles=wanted)
     frame["day"] = [_day(d) for d in frame["day"]]
     return frame
 
@@ -456,7 +466,7 @@ def attributes(
     store = kb_store(store)
     slug = org_index(store).resolve(org) if org else None
     day = parse_date(as_of, "as_of")
-    return [_period(r) for r in kb_sql.org_attributes(store, slug, day)]
+    return [_period(r) for r in store_kb.org_attributes(store, slug, day)]
 
 
 def _current_attributes(rows: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
@@ -482,7 +492,7 @@ def outside_powers(day: str | date, *, store: Store | None = None) -> dict[str, 
     """
     store = kb_store(store)
     on = parse_date(day, "day") or date.today()
-    frame = kb_sql.statuses(store, [on], roles=list(MEMBER_ROLES))
+    frame = store_kb.statuses(store, [on], roles=list(MEMBER_ROLES))
     frame = frame[frame["status"] == "yes"]
     eu = set(frame.loc[frame["org"] == "eu", "country"])
     powers = set(OUTSIDE_POWERS) - {"EUU"}
@@ -504,10 +514,10 @@ def organisations_with_attributes(
     """
     store = kb_store(store)
     day = parse_date(as_of, "as_of") or date.today()
-    current = _current_attributes([_period(r) for r in kb_sql.org_attributes(store, None, day)])
+    current = _current_attributes([_period(r) for r in store_kb.org_attributes(store, None, day)])
     powers = outside_powers(day, store=store)
     orgs = organisations(store=store)
-    frame = kb_sql.organisation_frame(store).set_index("slug")
+    frame = store_kb.organisation_frame(store).set_index("slug")
     for o in orgs:
         o["initiators"] = list(frame.loc[o["slug"], "initiators"])
         o["attributes"] = {a: current.get(o["slug"], {}).get(a) for a in ATTRIBUTES}
@@ -520,13 +530,13 @@ def organisation(name: str, *, store: Store | None = None) -> dict[str, Any]:
     contested facts, known gaps and every source they cite."""
     store = kb_store(store)
     slug = org_index(store).resolve(name)
-    row = kb_sql.organisation(store, slug) or {}
+    row = store_kb.organisation(store, slug) or {}
     org: dict[str, Any] = {k: v for k, v in row.items() if not k.startswith(("founded", "dissolved"))}
     org["founded"] = _text(row.get("founded"), row.get("founded_precision"))
     org["dissolved"] = _text(row.get("dissolved"), row.get("dissolved_precision"))
     today = date.today()
     history = timeline(org=slug, store=store)
-    members_now = [_pick(_period(r), MEMBER_KEYS) for r in kb_sql.members(store, slug, today, None)]
+    members_now = [_pick(_period(r), MEMBER_KEYS) for r in store_kb.members(store, slug, today, None)]
     result: dict[str, Any] = {
         "organisation": org,
         "attributes": attributes(slug, store=store),
@@ -534,8 +544,8 @@ def organisation(name: str, *, store: Store | None = None) -> dict[str, Any]:
         "as_of": today.isoformat(),
         "history": history,
         "events": events(org=slug, store=store),
-        "contested": [r for r in kb_sql.contested(store) if slug in r["subject"].split(":")],
-        "gaps": kb_sql.gaps(store, [slug], None),
+        "contested": [r for r in store_kb.contested(store) if slug in r["subject"].split(":")],
+        "gaps": store_kb.gaps(store, [slug], None),
     }
     cited: set[str] = set(org.get("sources") or [])
     for part in ("attributes", "history", "events"):
@@ -580,7 +590,7 @@ def diff(
     iso3 = country_index(store).resolve(country) if country else None
     slug = org_index(store).resolve(org) if org else None
     groups: dict[tuple[str, str, str], dict[str, list[dict[str, Any]]]] = {}
-    for r in kb_sql.changes(store, day1, day2, iso3, slug):
+    for r in store_kb.changes(store, day1, day2, iso3, slug):
         key = (_text(r["day"], r["precision"]) or "", r["org"], r["country"])
         groups.setdefault(key, {"start": [], "end": []})[r["point"]].append(r)
     out = []
@@ -630,7 +640,9 @@ def reconcile_cow_igo(
     edition, default the pinned, else the newest) and writes nothing. ``orgs`` restricts to COW
     abbreviations (``SCO``) or KB organisations (``sco``).
     """
-    from steppe.kb.reconcile import COW_TO_KB, reconcile
+    import pandas as pd
+
+    from steppe.kb.reconcile import COW_TO_KB, FIRST_ANNUAL_YEAR, reconcile, year_ends
     from steppe.store import cow_igo as store_cow_igo
 
     store = kb_store(store)
@@ -652,11 +664,16 @@ def reconcile_cow_igo(
                     f"{', '.join(sorted(COW_TO_KB))}."
                 )
             ionames += hits
+    last = int(stored["year"].max()) if len(stored) else FIRST_ANNUAL_YEAR
+    slugs = sorted({s for m in COW_TO_KB.values() for s in m.slugs})
+    held = store_kb.statuses(store, year_ends(FIRST_ANNUAL_YEAR, max(last, FIRST_ANNUAL_YEAR)), orgs=slugs)
+    held["day"] = [_day(d) for d in held["day"]]
     frame = reconcile(
         stored,
         membership_frame(store),
-        pd.DataFrame(kb_sql.contested(store), columns=["id", "subject"]),
+        pd.DataFrame(store_kb.contested(store), columns=["id", "subject"]),
         system_years=system_years,
         ionames=ionames,
+        held=held,
     )
-    return frame.to_dict(orient="records")
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]

@@ -21,7 +21,7 @@ from datetime import date
 
 import pandas as pd
 
-from steppe.kb.asof import as_partial, status
+from steppe.kb.asof import as_partial
 
 
 @dataclass(frozen=True)
@@ -85,16 +85,33 @@ def _strength(code: int) -> int:
     return code if code else 99
 
 
-def kb_status(memberships: pd.DataFrame, slugs: tuple[str, ...], country: str, year: int) -> tuple[int, list]:
+def year_ends(first: int, last: int) -> list[date]:
+    """The days on which the KB is read for COW's years ``first`` to ``last``: 31 December."""
+    return [date(year, 12, 31) for year in range(first, last + 1)]
+
+
+Held = dict[tuple[date, str], list[tuple[str, str]]]
+
+
+def held_index(held: pd.DataFrame) -> Held:
+    """(day, country) -> [(org, role)] of a frame of roles held (``day``, ``org``, ``country``, ``role``)."""
+    out: Held = {}
+    for day, country, org, role in zip(held["day"], held["country"], held["org"], held["role"], strict=True):
+        out.setdefault((day, str(country)), []).append((str(org), str(role)))
+    return out
+
+
+def kb_status(held: Held, slugs: tuple[str, ...], country: str, year: int) -> tuple[int, list]:
     """The KB's COW-style code for a country in the mapped organisations on 31 December.
 
-    A role whose year- or month-precision start or end window contains 31 December counts as
-    held that year ('uncertain' under the as-of rule): it was held at some point of the year,
-    which is what COW codes (it codes the year of accession as a member year).
+    ``held`` has the KB roles not certainly inactive on each day (:func:`held_index` of what the
+    store's as-of rule answers, :func:`steppe.store.kb.statuses`). A role
+    whose year- or month-precision start or end window contains 31 December counts as held
+    that year ('uncertain' under the as-of rule): it was held at some point of the year, which is
+    what COW codes (it codes the year of accession as a member year).
     """
     on = date(year, 12, 31)
-    rows = memberships[(memberships["country"] == country) & memberships["org"].isin(slugs)]
-    roles = sorted({f"{r.org}:{r.role}" for r in rows.itertuples() if status(r.start, r.end, on) != "no"})
+    roles = sorted({f"{org}:{role}" for org, role in held.get((on, country), []) if org in slugs})
     codes = [KB_TO_COW[item.split(":", 1)[1]] for item in roles]
     best = min(codes, key=_strength) if codes else 0
     return best, roles
@@ -111,13 +128,13 @@ def _year(value: object) -> int:
 def explanations(contested: pd.DataFrame) -> dict[tuple[str, str], list[tuple[int, int, str]]]:
     """Parse ``cow_igo:IONAME:ISO3:Y1[-Y2]`` subjects into {(ioname, iso3): [(y1, y2, id)]}."""
     found: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for r in contested.itertuples(index=False):
-        kind, _, rest = str(r.subject).partition(":")
+    for r in contested.to_dict("records"):
+        kind, _, rest = str(r["subject"]).partition(":")
         if kind != "cow_igo":
             continue
         ioname, iso3, years = rest.split(":")
         first, _, last = years.partition("-")
-        found.setdefault((ioname, iso3), []).append((int(first), int(last or first), r.id))
+        found.setdefault((ioname, iso3), []).append((int(first), int(last or first), r["id"]))
     return found
 
 
@@ -129,23 +146,33 @@ def reconcile(
     mapping: dict[str, Mapping] | None = None,
     system_years: pd.DataFrame | None = None,
     ionames: list[str] | None = None,
+    held: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Every country-year where COW and the KB disagree, with the contested row explaining it."""
+    """Every country-year where COW and the KB disagree, with the contested row explaining it.
+
+    ``memberships`` gives each organisation's first KB year; ``held`` which roles the KB holds on
+    each 31 December (:func:`kb_status`; at least the days of :func:`year_ends` from
+    :data:`FIRST_ANNUAL_YEAR` to COW's last year).
+    """
     mapping = mapping if mapping is not None else COW_TO_KB
     cow = cow.dropna(subset=["iso3"])
     countries = sorted(set(cow["iso3"]))
     last_year = int(cow["year"].max()) if not cow.empty else FIRST_ANNUAL_YEAR
     why = explanations(contested)
+    index = held_index(held)
     in_system: dict[str, list[tuple[int, int]]] = {}
     if system_years is not None:
-        for r in system_years.dropna(subset=["iso3"]).itertuples(index=False):
-            in_system.setdefault(r.iso3, []).append((int(r.styear), int(r.endyear)))
+        for r in system_years.dropna(subset=["iso3"]).to_dict("records"):
+            in_system.setdefault(r["iso3"], []).append((int(r["styear"]), int(r["endyear"])))
     out = []
     for ioname, m in sorted(mapping.items()):
         if ionames and ioname not in ionames:
             continue
         coded = cow[cow["ioname"] == ioname]
-        cow_code = {(r.iso3, int(r.year)): int(r.status) for r in coded.itertuples(index=False)}
+        cow_code = {
+            (iso3, int(year)): int(status)
+            for iso3, year, status in zip(coded["iso3"], coded["year"], coded["status"], strict=True)
+        }
         kb_rows = memberships[memberships["org"].isin(m.slugs)]
         kb_first = min((_year(d) for d in kb_rows["start"]), default=last_year + 1)
         cow_first = int(coded["year"].min()) if not coded.empty else last_year + 1
@@ -156,7 +183,7 @@ def reconcile(
                 if system_years is not None and not any(a <= year <= b for a, b in spans or []):
                     continue
                 theirs = cow_code.get((iso3, year), 0)
-                ours, roles = kb_status(kb_rows, m.slugs, iso3, year)
+                ours, roles = kb_status(index, m.slugs, iso3, year)
                 if theirs == ours:
                     continue
                 candidates = why.get((ioname, iso3), []) + why.get((ioname, "*"), [])

@@ -89,7 +89,7 @@ ATTRIBUTE_VALUES: dict[str, tuple[str, ...] | None] = {
     "common_external_tariff": YES_NO,
     "common_market": YES_NO,
     "security_guarantee": YES_NO,
-    # openness (seed 002, section 7.4)
+    # openness (the master's thesis on Central Asian regional integration, section 7.4)
     "accession_openness": ("open", "regional", "closed"),
     "exclusivity_clause": YES_NO,
     "partners_and_observers": YES_NO,

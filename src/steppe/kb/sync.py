@@ -15,7 +15,7 @@ import pandas as pd
 from steppe import __version__
 from steppe.kb.loader import KnowledgeBase, fingerprint, load_kb
 from steppe.store import Store, default_store
-from steppe.store import kb as kb_sql
+from steppe.store import kb as store_kb
 
 #: The KB folder a session bound to its store (steppe.connect(kb=...)); stores without one use
 #: the process's settings (STEPPE_KB, else the bundled KB).
@@ -41,15 +41,15 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
     process's settings.
     """
     path = kb_dir if kb_dir is not None else kb_folder(store)
-    before = kb_sql.loaded_fingerprint(store)
+    before = store_kb.loaded_fingerprint(store)
     if not force and before == fingerprint(path):
         return False
     from steppe.team.proposals import replay
 
     kb = load_kb(path)
-    tables = {name: store_frame(kb, name) for name in kb_sql.KB_TABLES}
+    tables = {name: store_frame(kb, name) for name in store_kb.KB_TABLES}
     with store.transaction():  # the effective KB: the files, then every approved proposal (team mode)
-        kb_sql.replace_kb(store, tables, kb.fingerprint, str(kb.kb_dir), __version__)
+        store_kb.replace_kb(store, tables, kb.fingerprint, str(kb.kb_dir), __version__)
         replay(store)
     if before is None:  # a new store: real numbers before any fetch (steppe.starter)
         from steppe import starter
@@ -62,7 +62,7 @@ def store_frame(kb: KnowledgeBase, name: str) -> pd.DataFrame:
     """One KB table as the store holds it: each partial date split into its window columns
     (earliest day, latest day, precision; :data:`steppe.store.kb.WINDOWS`)."""
     frame = kb.frame(name)
-    for field, (earliest, latest, precision) in kb_sql.WINDOWS.get(name, {}).items():
+    for field, (earliest, latest, precision) in store_kb.WINDOWS.get(name, {}).items():
         values = frame.pop(field) if field in frame.columns else pd.Series([None] * len(frame))
         frame[earliest] = [v.earliest if v is not None else None for v in values]
         frame[latest] = [v.latest if v is not None else None for v in values]

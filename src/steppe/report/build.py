@@ -20,7 +20,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -41,6 +41,9 @@ from steppe.report.html import (
 )
 from steppe.report.html import sources as sources_col
 from steppe.store import Store
+
+if TYPE_CHECKING:
+    from steppe.indicators.views import View
 
 #: The sections every full report has, in order (``framework-<name>`` and ``gravity`` sections,
 #: when they have something to show, sit between ``index`` and ``appendix``).
@@ -77,7 +80,7 @@ REGION_NAMES = {
 
 #: The view the peer comparison uses: a world matrix with non-reporters (Turkmenistan in
 #: Comtrade) filled from their partners' import reports, so that the C5 is measured at all.
-PEER_VIEW = "reconciled"
+PEER_VIEW: View = "reconciled"
 
 #: Sources by the name a reader knows them by (cards, captions).
 SOURCE_NAMES = {
@@ -115,6 +118,11 @@ class Options:
         if section.startswith("framework-"):
             return "frameworks" in self.sections or section in self.sections
         return section in self.sections
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def parse_sections(text: str | None) -> frozenset[str] | None:
@@ -198,9 +206,9 @@ class Context:
 
     @cached_property
     def datasets(self) -> dict[str, dict[str, Any]]:
-        from steppe.store import indicators as sql
+        from steppe.store import data as store_data
 
-        return {d["dataset_id"]: d for d in sql.datasets(self.store)}
+        return {d["dataset_id"]: d for d in store_data.list_datasets(self.store)}
 
     @cached_property
     def starter(self) -> list[dict[str, Any]]:
@@ -503,7 +511,7 @@ def events_section(source: Context | Store) -> Section:
             "sources.",
         )
     )
-    rows = sorted(frame.to_dict(orient="records"), key=lambda e: str(e["start"]), reverse=True)
+    rows = sorted(_records(frame), key=lambda e: str(e["start"]), reverse=True)
     for r in rows:
         r["organisations"] = [ctx.org_names.get(o, o) for o in (r.get("orgs") or [])]
     sec.add(f"<details><summary>All {len(rows)} events, newest first, with their sources</summary>")
@@ -754,7 +762,7 @@ def dependence_section(source: Context | Store) -> Section:
         )
         if html:
             sec.add(html)
-        rows = last.to_dict(orient="records")
+        rows = _records(last)
         for r in rows:
             r["state"] = charts.label(r["country"])
         sec.add(
@@ -875,7 +883,7 @@ def index_section(source: Context | Store) -> Section:
             chart_id=ctx.chart_id("index-latest"),
         )
         sec.add(_chart_html(chart, "Dot: score as declared; bar: 5th-95th percentile band. " + how))
-        rows = last.to_dict(orient="records")
+        rows = _records(last)
         for r in rows:
             r["state"] = charts.label(r["unit"])
         pinned = bool(last["band_note"].notna().any())
@@ -934,9 +942,9 @@ def gravity_section(source: Context | Store) -> Section | None:
     """The latest stored structural-gravity run of each spec; None when no run is stored."""
     ctx = as_context(source)
     from steppe import charts
-    from steppe.store import gravity as gravity_sql
+    from steppe.store import gravity_runs as store_gravity_runs
 
-    runs = gravity_sql.latest_runs(ctx.store)
+    runs = store_gravity_runs.latest_runs(ctx.store)
     if not runs:
         return None
     sec = Section("gravity", "Structural gravity estimates")
@@ -946,7 +954,7 @@ def gravity_section(source: Context | Store) -> Section | None:
     )
     for run in runs:
         provenance = run.get("provenance") or {}
-        source = "; ".join(f"{k}: {v}" for k, v in sorted(provenance.items()) if v not in (None, "", [], {}))
+        origin = "; ".join(f"{k}: {v}" for k, v in sorted(provenance.items()) if v not in (None, "", [], {}))
         dropped = run.get("dropped") or {}
         dropped_text = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items()) if v)
         sec.add(
@@ -970,7 +978,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                 title=f"{run['spec_name']}: coefficients with 95% intervals",
                 x_title="Coefficient",
                 reference=0,
-                source=source or None,
+                source=origin or None,
                 keep=["se", "p_value"],
                 chart_id=ctx.chart_id("gravity"),
             )
@@ -978,7 +986,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                 _chart_html(
                     chart,
                     "Estimate and estimate ± 1.96 standard errors. Source: "
-                    + escape(source or "not recorded")
+                    + escape(origin or "not recorded")
                     + ".",
                 )
             )
@@ -993,7 +1001,7 @@ def gravity_section(source: Context | Store) -> Section | None:
                         num("p_value", "p-value", 4),
                     ],
                 ),
-                "Source: " + escape(source or "not recorded") + ".",
+                "Source: " + escape(origin or "not recorded") + ".",
             )
         )
     return sec
@@ -1261,7 +1269,7 @@ def central_asia(
         span = (min(got), max(got)) if got else None
     else:
         span = tuple(years) if years else None  # type: ignore[assignment]
-    chosen = parse_sections(",".join(sections) if sections and not isinstance(sections, str) else sections)
+    chosen = parse_sections(sections if sections is None or isinstance(sections, str) else ",".join(sections))
     store = kb_store(store)
     options = Options(years=span, countries=parse_countries(countries, store), sections=chosen)
     ctx = Context(store, options, draws, seed)
@@ -1293,10 +1301,7 @@ def central_asia(
         path,
         [s.id for s in done],
         {s.id: s.missing for s in done if s.missing},
-        starter=[
-            {k: d[k] for k in ("dataset_id", "source", "dataset", "edition")}
-            for d in ctx.starter
-        ],
+        starter=[{k: d[k] for k in ("dataset_id", "source", "dataset", "edition")} for d in ctx.starter],
         options={
             "years": list(span) if span else None,
             "countries": list(options.countries),

@@ -81,10 +81,10 @@ def top_partners(ctx: Context) -> str:
         return _missing(title, FETCH_COMMANDS["trade"])
     top = outside.groupby("partner")["value"].sum().sort_values(ascending=False).head(5) / totals
     names = ctx.names(top.index)
-    items = "".join(f"<li>{escape(names[k])} <b>{percent(v)}%</b></li>" for k, v in top.items())
+    items = "".join(f"<li>{escape(names[str(k)])} <b>{percent(v)}%</b></li>" for k, v in top.items())
     return card(
         title,
-        f"{escape(names[top.index[0]])} <span class='card-year'>{year}</span>",
+        f"{escape(names[str(top.index[0])])} <span class='card-year'>{year}</span>",
         f"<ol class='partners'>{items}</ol>Share of the five states' summed trade (exports + imports, "
         "reported view), partners outside the C5.",
         ctx.source_short(str(last["dataset_id"].iloc[0])),

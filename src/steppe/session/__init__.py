@@ -111,10 +111,10 @@ class Session:
     @cached_property
     def kb_fingerprint(self) -> str | None:
         """The fingerprint of the KB loaded in the store (every answer's ``attrs`` carry it)."""
-        from steppe.store import kb as kb_sql
+        from steppe.store import kb as store_kb
 
         self.ensure_kb()
-        return kb_sql.loaded_fingerprint(self.store)
+        return store_kb.loaded_fingerprint(self.store)
 
     # -- namespaces ----------------------------------------------------------------------------
     @cached_property

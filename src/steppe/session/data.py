@@ -32,27 +32,27 @@ class Data:
 
     def editions(self, source: str | None = None) -> pd.DataFrame:
         """Editions per source and dataset; ``default`` marks the one readers use (pinned or newest)."""
-        from steppe.store import data
+        from steppe.store import data as store_data
 
-        rows = data.editions(self._session.store, source)
+        rows = store_data.editions(self._session.store, source)
         return frame(
             rows, EDITION_COLUMNS, attrs={"query": "data.editions", "store": self._session.store.path}
         )
 
     def pin(self, dataset_id: str) -> dict[str, Any]:
         """Make an edition the default of its source and dataset, whatever is loaded later."""
-        from steppe.store import data
+        from steppe.store import data as store_data
 
-        return data.pin(self._session.store, dataset_id)
+        return store_data.pin(self._session.store, dataset_id)
 
     def unpin(self, group: str) -> list[str]:
         """Remove the pin of ``source:dataset`` (or a dataset id's group): the newest is the default."""
-        from steppe.store import data
+        from steppe.store import data as store_data
 
-        return data.unpin(self._session.store, group)
+        return store_data.unpin(self._session.store, group)
 
     def drop(self, dataset_id: str) -> int:
         """Remove one dataset and all its rows (one transaction); return the rows removed."""
-        from steppe.store import data
+        from steppe.store import data as store_data
 
-        return data.drop_dataset(self._session.store, dataset_id)
+        return store_data.drop_dataset(self._session.store, dataset_id)

@@ -72,9 +72,12 @@ def frame(
     dtype of a column; ``attrs`` is the provenance stored in ``frame.attrs``.
     """
     if isinstance(rows, pd.DataFrame):
-        raw = rows.astype(object).where(rows.notna(), None)
-        data: dict[str, list[Any]] = {c: list(raw[c]) for c in raw.columns}
-        data.update({c: [None] * len(raw) for c in columns or () if c not in data})
+        absent = rows.isna()
+        data: dict[str, list[Any]] = {
+            str(c): [None if gone else v for v, gone in zip(rows[c].astype(object), absent[c], strict=True)]
+            for c in rows.columns
+        }
+        data.update({c: [None] * len(rows) for c in columns or () if c not in data})
     else:
         names: list[str] = []
         for row in rows:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from steppe.session import Session
 
 
-class Measures(list):  # type: ignore[type-arg]
+class Measures(list["Measure"]):
     """A list of :class:`~steppe.frameworks.result.Measure` with ``.to_frame()`` and provenance."""
 
     def __init__(self, items: Sequence[Measure], attrs: dict[str, Any] | None = None) -> None:

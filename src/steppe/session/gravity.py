@@ -84,6 +84,6 @@ class Gravity:
 
     def runs(self) -> pd.DataFrame:
         """The latest stored run of each spec."""
-        from steppe.store import gravity as runs
+        from steppe.store import gravity_runs as store_gravity_runs
 
-        return frame(runs.latest_runs(self._session.store), attrs={"query": "gravity.runs"})
+        return frame(store_gravity_runs.latest_runs(self._session.store), attrs={"query": "gravity.runs"})

@@ -274,10 +274,10 @@ class KB:
 
     def counts(self) -> dict[str, int]:
         """Rows per KB table in the store."""
-        from steppe.store import kb as kb_sql
+        from steppe.store import kb as store_kb
 
         self._session.ensure_kb()
-        return kb_sql.counts(self._session.store)
+        return store_kb.counts(self._session.store)
 
     def stats(self) -> dict[str, Any]:
         """Coverage of the KB: counts, confidence, checkable sources and the known gaps."""

@@ -92,16 +92,16 @@ class Team:
         """What a coding page shows: the document, its passages, the codes to pick from, the codings
         ``user`` may see and who coded it."""
         from steppe.errors import NotFoundError
-        from steppe.store import texts as texts_sql
+        from steppe.store import texts as store_texts
         from steppe.texts.coding import codings
 
-        doc = texts_sql.document(self._store, doc_id)
+        doc = store_texts.document(self._store, doc_id)
         if doc is None:
             raise NotFoundError(f"Unknown document '{doc_id}'; see /texts for the corpus.")
         return {
             "document": doc,
-            "segments": texts_sql.segments(self._store, [doc_id]).to_dict("records"),
-            "codes": [c for c in texts_sql.codes(self._store) if not c["code"].startswith("actors:")],
+            "segments": store_texts.segments(self._store, [doc_id]).to_dict("records"),
+            "codes": [c for c in store_texts.codes(self._store) if not c["code"].startswith("actors:")],
             "codings": self.visible_codings(user, [doc_id]).to_dict("records"),
             "coders": sorted(set(codings([doc_id], store=self._store)["coder"])),
         }

@@ -75,10 +75,10 @@ class Texts:
 
     def list(self) -> pd.DataFrame:
         """Documents in the store with their metadata and segment counts."""
-        from steppe.store import texts as sql
+        from steppe.store import texts as store_texts
 
         return self._frame(
-            sql.documents(self._store),
+            store_texts.documents(self._store),
             "list",
             ("doc_id", "title", "author", "date", "kind", "format", "segments"),
         )
@@ -86,9 +86,9 @@ class Texts:
     def segments(self, doc: str) -> pd.DataFrame:
         """A document's segments with their character offsets into the stored text."""
         from steppe.errors import NotFoundError
-        from steppe.store import texts as sql
+        from steppe.store import texts as store_texts
 
-        result = sql.segments(self._store, [doc])
+        result = store_texts.segments(self._store, [doc])
         if result.empty:
             raise NotFoundError(f"Unknown document '{doc}'; the list of documents shows the ids.")
         return self._frame(result, "segments")
@@ -122,10 +122,10 @@ class Texts:
 
     def codebooks(self) -> pd.DataFrame:
         """Codebooks in the store (``loaded``) and those shipped with steppe."""
-        from steppe.store import texts as sql
+        from steppe.store import texts as store_texts
         from steppe.texts.codebook import bundled_codebooks
 
-        stored = {r["codebook"]: r for r in sql.codebooks(self._store)}
+        stored = {r["codebook"]: r for r in store_texts.codebooks(self._store)}
         rows = [dict(r, loaded=True) for r in stored.values()]
         rows += [
             {"codebook": b, "name": None, "codes": None, "loaded": False}
@@ -136,10 +136,12 @@ class Texts:
 
     def codes(self, codebook: str | None = None) -> pd.DataFrame:
         """Codes with their parents, definitions and keywords."""
-        from steppe.store import texts as sql
+        from steppe.store import texts as store_texts
 
         return self._frame(
-            sql.codes(self._store, codebook), "codes", ("code", "parent", "name", "definition", "keywords")
+            store_texts.codes(self._store, codebook),
+            "codes",
+            ("code", "parent", "name", "definition", "keywords"),
         )
 
     def code(self, doc: str, seg: int, code: str, coder: str, memo: str | None = None) -> dict[str, Any]:
@@ -200,9 +202,9 @@ class Texts:
 
     def suggestions(self, docs: Sequence[str] | str | None = None, status: str | None = None) -> pd.DataFrame:
         """Stored suggestions and their decisions."""
-        from steppe.store import texts as sql
+        from steppe.store import texts as store_texts
 
-        return self._frame(sql.suggestions(self._store, _ids(docs), status), "suggestions")
+        return self._frame(store_texts.suggestions(self._store, _ids(docs), status), "suggestions")
 
     def decide(self, ids: Sequence[int], decision: str, coder: str) -> builtins.list[dict[str, Any]]:
         """Accept (``accepted``: each becomes ``coder``'s coding) or reject (``rejected``) suggestions."""

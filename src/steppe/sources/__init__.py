@@ -33,7 +33,7 @@ SOURCES: dict[str, str] = {
     "comtrade": "steppe.sources.comtrade",
     "baci": "steppe.sources.baci",
     "aiddata": "steppe.sources.aiddata",
-    "gravity": "steppe.sources.gravity",
+    "gravity": "steppe.sources.gravity_covariates",
     "gdelt": "steppe.sources.gdelt",
     "cow_igo": "steppe.sources.cow_igo",
     "yotov2016": "steppe.sources.yotov2016",
@@ -108,7 +108,8 @@ def fetch(
     from steppe.config import settings as resolve_settings
     from steppe.sources import validation
     from steppe.sources.connector import FetchContext, clean_stale_scratch
-    from steppe.store import data, default_store
+    from steppe.store import data as store_data
+    from steppe.store import default_store
 
     module = connector_for(source)
     _check_options(module, options)
@@ -118,7 +119,7 @@ def fetch(
         parse_years(str(options["years"]))
     waived = validation.check_allow(allow)
     if edition is not None:
-        edition = data.check_edition_name(edition)
+        edition = store_data.check_edition_name(edition)
     asked = _without_defaults(module, options)
     clean_stale_scratch()
     config = settings if settings is not None else resolve_settings()
@@ -152,7 +153,7 @@ def fetch(
         params["validation"] = ctx.bulk_notes  # bulk loaders add theirs while they run
         if edition is not None:
             params["edition_from_source"] = name
-        record = data.DatasetRecord(
+        record = store_data.DatasetRecord(
             source=module.SOURCE,
             dataset=payload.dataset,
             edition=edition or name,
@@ -161,11 +162,11 @@ def fetch(
             params=params,
         )
         target = (store() if callable(store) else store) if store is not None else default_store()
-        outcome = data.load_dataset(
+        outcome = store_data.load_dataset(
             target, record, checked.frames, payload.bulk, new_edition=new_edition or edition is not None
         )
         # fresh data of this group are stored: the bundled snapshot's copy goes (steppe.starter)
-        replaced = data.retire_starter(target, record.source, record.dataset)
+        replaced = store_data.retire_starter(target, record.source, record.dataset)
     except DataError:
         ctx.discard_downloads()  # a download whose content was refused is never kept in the cache
         raise
@@ -203,9 +204,10 @@ def _without_defaults(module: ModuleType, options: dict[str, Any]) -> dict[str, 
 
 def list_datasets(store: Store | None = None, source: str | None = None) -> list[dict[str, Any]]:
     """Every stored dataset with its provenance, newest load first."""
-    from steppe.store import data, default_store
+    from steppe.store import data as store_data
+    from steppe.store import default_store
 
-    return data.list_datasets(store if store is not None else default_store(), source)
+    return store_data.list_datasets(store if store is not None else default_store(), source)
 
 
 __all__ = ["SOURCES", "FetchResult", "connector_for", "fetch", "list_datasets"]

@@ -85,7 +85,7 @@ def read(
     for _, name in members:
         _check_header(archive, path, name)
     countries, unmatched = _country_codes(archive, path)
-    edition = _ZIP.search(path.name).group(2) if _ZIP.search(path.name) else None
+    edition = m.group(2) if (m := _ZIP.search(path.name)) else None
     loader = partial(
         _load, path=path, members=[n for _, n in members], countries=countries, ctx=ctx, cls=classification
     )
@@ -106,14 +106,18 @@ def read(
 
 
 def _zip_path(ctx: FetchContext, classification: str, version: str | None) -> Path:
-    if ctx.offline and version is None:
-        found = sorted((ctx.mirror / FOLDER).glob(f"BACI_{classification}_V*.zip"))
+    if ctx.mirror is not None and version is None:
+        found = sorted(
+            (m.group(2), p.name)
+            for p in (ctx.mirror / FOLDER).glob(f"BACI_{classification}_V*.zip")
+            if (m := _ZIP.search(p.name))
+        )
         if not found:
             raise NotFoundError(
                 f"{SOURCE}: the mirror {ctx.mirror} has no {FOLDER}/BACI_{classification}_V<version>.zip; "
                 "put the CEPII zip there or fetch from the network instead."
             )
-        version = _ZIP.search(found[-1].name).group(2)
+        version = found[-1][0]
     name = f"BACI_{classification}_{version or DEFAULT_VERSION}.zip"
     return ctx.obtain(f"{FOLDER}/{name}", None if ctx.base_url else URL.format(name=name))
 
@@ -180,7 +184,6 @@ def _load(
     cls: str,
 ) -> int:
     """Stream each yearly member to a scratch file and bulk-insert it; return the rows stored."""
-    from steppe.store.data import insert_baci_csv
 
     total = 0
     dropped = 0
@@ -203,8 +206,11 @@ def _load(
                 raise refuse(
                     SOURCE, [Problem(label, found.line if found else None, "text", None, "holds a NUL byte")]
                 )
-            year = int(_MEMBER.search(name).group(2))
-            inserted = insert_baci_csv(
+            matched = _MEMBER.search(name)
+            if matched is None:  # the members were chosen by this pattern
+                raise DataError(f"{SOURCE}: {label} is not a BACI_<classification>_Y<year>_V<ver>.csv file.")
+            year = int(matched.group(2))
+            inserted = insert_file(
                 store, dataset_id, scratch, countries, cls, label=label, year=year, allow=ctx.allow
             )
             if inserted == 0 and _data_lines(scratch) == 0:
@@ -255,3 +261,64 @@ def _data_lines(path: Path) -> int:
     with path.open("rb") as fh:
         fh.readline()
         return sum(1 for line in fh if line.strip())
+
+
+def insert_file(
+    store: Store,
+    dataset_id: str,
+    path: Path,
+    countries: pd.DataFrame,
+    classification: str,
+    *,
+    label: str | None = None,
+    year: int | None = None,
+    allow: frozenset[str] = frozenset(),
+) -> int:
+    """Bulk-insert one yearly BACI CSV (:func:`steppe.store.data.insert_baci_csv`); a row that
+    breaks a validation rule refuses the load in one sentence naming its file, line and rule."""
+    from steppe.store.data import BulkRuleBroken, insert_baci_csv
+
+    try:
+        return insert_baci_csv(
+            store, dataset_id, path, countries, classification, label=label, year=year, allow=allow
+        )
+    except BulkRuleBroken as broken:
+        raise _baci_refusal(path, label, broken.rule, year) from None
+
+
+def _baci_refusal(path: Path, label: str | None, rule: str, year: int | None) -> Exception:
+    """The refusal for a BACI row that broke ``rule``: find its line with a plain read of the file."""
+    import math
+
+    def broken(row: dict[str, str]) -> tuple[str, str] | None:
+        def number(text: str | None) -> float | None:
+            try:
+                return float(text) if text is not None and text.strip() not in ("", "NA") else None
+            except ValueError:
+                return None
+
+        v, q = number(row.get("v")), number((row.get("q") or "").strip())
+        if rule == "coverage" and year is not None and (row.get("t") or "").strip() != str(year):
+            return "t", f"year {row.get('t')!r} in the file of year {year}"
+        if rule == "required" and not (row.get("k") or "").strip():
+            return "k", "the product code is empty; this field is required"
+        if rule == "required" and v is None:
+            return "v", "the value is empty; this field is required"
+        if rule == "finite":
+            for name, x in (("v", v), ("q", q)):
+                if x is not None and not math.isfinite(x):
+                    return name, f"{row.get(name)!r} is not a finite number"
+        if rule == "sign":
+            for name, x in (("v", v), ("q", q)):
+                if x is not None and x < 0:
+                    return name, f"{row.get(name)!r} is negative; this amount cannot be"
+        return None
+
+    where = label or str(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for row in reader:
+            found = broken(row)
+            if found:
+                return refuse("baci", [Problem(where, reader.line_num, rule, found[0], found[1])])
+    return refuse("baci", [Problem(where, None, rule, None, "a row breaks this rule")])

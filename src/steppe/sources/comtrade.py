@@ -283,7 +283,7 @@ def _api(ctx: FetchContext, years: str | None, countries: str, products: str, fl
             "product": raw["cmdCode"].astype(str),
             "classification": raw["cmdCode"].astype(str).map(lambda c: "TOTAL" if c == "TOTAL" else None),
             "value_usd": value[raw.index],
-            "quantity": pd.to_numeric(raw.get("qty"), errors="coerce") if "qty" in raw else float("nan"),
+            "quantity": pd.to_numeric(raw["qty"], errors="coerce") if "qty" in raw else float("nan"),
         }
     )
     tidy_in["classification"] = tidy_in["classification"].fillna(raw["classificationCode"].astype(str))

@@ -4,7 +4,7 @@ Dataset ``timelinetone`` (the only one): for each query, the API's ``mode=timeli
 answer, the average tone of the online news articles GDELT monitors that match the query,
 per time step (``query_details.date_resolution``: 15 minutes, an hour or a day, by span).
 GDELT's tone is a text-level valence of whole articles, not a coded stance toward the actor:
-the same kind of measure as the Belt and Road media study that seed 004 cites
+the same kind of measure as the Belt and Road media study that Gusseinov and Sultonazarov (CABAR) cites
 (García-Herrero & Schindowski 2023, Bruegel Working Paper 04/2023, built on GDELT).
 
 Queries: one per actor and source country. ``actors`` are KB codes whose keyword query is

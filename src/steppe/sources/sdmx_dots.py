@@ -113,7 +113,8 @@ def download(
     import sdmx
 
     if isinstance(message, sdmx.message.ErrorMessage):
-        text = "; ".join(str(t) for t in (getattr(message, "footer", None) and message.footer.text) or [])
+        footer = getattr(message, "footer", None)
+        text = "; ".join(str(t) for t in (footer.text if footer is not None else None) or [])
         raise SourceError(f"{SOURCE}: {where} answered an SDMX error message: {text or 'no text'}.")
     frame = _rows(message, where)
     return frame, frame_hash(frame), where, {"sdmx_source": SDMX_SOURCE, "dataflow": DATAFLOW, "key": key}

@@ -248,15 +248,11 @@ def _pandera_schema(
                     _Check("year_storable", lambda v: f"year {v:g} does not have four digits"),
                 )
             )
-            checks.append(
-                (
-                    pa.Check.in_range(first, last),
-                    _Check(
-                        "year",
-                        lambda v, f=first, la=last: f"year {v:g} is outside {f}-{la}, this source's span",
-                    ),
-                )
-            )
+
+            def outside(v: Any, f: int = first, la: int = last) -> str:
+                return f"year {v:g} is outside {f}-{la}, this source's span"
+
+            checks.append((pa.Check.in_range(first, last), _Check("year", outside)))
         if name in rules.non_negative and numeric:
             checks.append(
                 (
@@ -321,8 +317,8 @@ def _where(frame: pd.DataFrame, index: Any, default_file: str) -> tuple[str, int
     file = str(frame.at[index, FILE]) if FILE in frame.columns else default_file
     line = None
     if LINE in frame.columns:
-        raw = frame.at[index, LINE]
-        line = int(raw) if raw is not None and raw == raw else None
+        raw: Any = frame.at[index, LINE]  # the line column's cell: an integer, or missing
+        line = None if pd.isna(raw) else int(raw)
     return file, line
 
 

@@ -46,9 +46,9 @@ def manifest() -> dict[str, Any] | None:
 
 def starter_datasets(store: Store) -> list[dict[str, Any]]:
     """The stored datasets that came from the bundled starter snapshot."""
-    from steppe.store import data
+    from steppe.store import data as store_data
 
-    return data.starter_datasets(store)
+    return store_data.starter_datasets(store)
 
 
 def describe(rows: list[dict[str, Any]]) -> str:
@@ -63,7 +63,7 @@ def describe(rows: list[dict[str, Any]]) -> str:
 def load(store: Store) -> list[str]:
     """Store every dataset of the snapshot (one transaction each); return their dataset ids."""
     from steppe import __version__
-    from steppe.store import data
+    from steppe.store import data as store_data
 
     found = manifest()
     if not found:
@@ -83,17 +83,17 @@ def load(store: Store) -> list[str]:
                 "licence": d["licence"],
             },
         }
-        record = data.DatasetRecord(
+        record = store_data.DatasetRecord(
             source=d["source"],
             dataset=d["dataset"],
-            edition=data.check_edition_name((PREFIX + d["edition"])[:64]),
+            edition=store_data.check_edition_name((PREFIX + d["edition"])[:64]),
             content_hash="starter:" + d["content_hash"],
             location=f"starter snapshot bundled with steppe {__version__} (from {d['location']})",
             params=params,
             retrieved_at=datetime.fromisoformat(d["retrieved_at"]),
         )
-        bulk = {table: data.parquet_loader(table, base / name) for table, name in d["files"].items()}
-        outcome = data.load_dataset(store, record, {}, bulk)
+        bulk = {table: store_data.parquet_loader(table, base / name) for table, name in d["files"].items()}
+        outcome = store_data.load_dataset(store, record, {}, bulk)
         ids.append(outcome.dataset_id)
     return ids
 

@@ -11,10 +11,15 @@ Reading (used by indicators, gravity, frameworks, reports): :func:`trade_flows`,
 that editions and sources are never mixed silently. Which dataset wins:
 
 - ``dataset`` is an exact ``dataset_id`` (``'imf_dots:dots:sha256-…'``): that one;
-- ``dataset`` is a source id (``'imf_dots'``) or ``'source:dataset'`` prefix: the most recently
-  loaded dataset of that source (or source and dataset) that has rows matching the filters;
-- ``dataset`` is None: the most recently loaded dataset of any source that has rows matching
-  the filters (for indicators: that holds the indicator asked for).
+- ``dataset`` is a source id (``'imf_dots'``) or ``'source:dataset'`` prefix: of that source
+  (or source and dataset), the pinned dataset, else the most recently loaded, that has rows
+  matching the filters;
+- ``dataset`` is None: the same over every source (for indicators: that holds the indicator
+  asked for).
+
+That is the store's one default-dataset rule (:data:`NEWEST_FIRST`, :func:`newest` for rows
+already read): pinned, else newest, among the readable editions. The indicators' choice of
+trade dataset and every reader use it.
 
 Editions: a (source, dataset) group may hold several editions. Its default is the pinned one
 (:func:`pin`, ``steppe data pin``) or else the most recently loaded; while a group has a pin,
@@ -41,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from steppe.dates import parse_years
-from steppe.errors import NotFoundError, StoreError, UsageError
+from steppe.errors import DataError, NotFoundError, StoreError, UsageError
 from steppe.store.backends import duckdb as duckdb_sql
 from steppe.store.where import Where
 
@@ -287,6 +292,22 @@ def eligible_sql(alias: str = "d") -> str:
     )
 
 
+def pinned_sql(alias: str = "d") -> str:
+    """SQL expression: dataset ``alias`` is pinned (``steppe data pin``)."""
+    return f"EXISTS (SELECT 1 FROM dataset_pins p WHERE p.dataset_id = {alias}.dataset_id)"
+
+
+#: The one default-dataset rule, as an ORDER BY over readable datasets ``d``
+#: (:func:`eligible_sql`): a pinned edition first, else the most recently loaded.
+NEWEST_FIRST = f"{pinned_sql('d')} DESC, d.loaded_at DESC, d.dataset_id DESC"
+
+
+def newest(candidates: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """:data:`NEWEST_FIRST` in Python: of ``candidates`` (rows with ``pinned``, ``loaded_at`` and
+    ``dataset_id``, already limited to readable editions) a pinned one, else the newest."""
+    return max(candidates, key=lambda d: (bool(d.get("pinned")), d["loaded_at"], d["dataset_id"]))
+
+
 def editions(store: Store, source: str | None = None) -> list[dict[str, Any]]:
     """Every stored edition by source and dataset, with which one is the group's default and why."""
     sql = (
@@ -405,7 +426,7 @@ def resolve_dataset(store: Store, table: str, dataset: str | None, where: Where 
         f"SELECT d.dataset_id FROM datasets d WHERE {store.dialect.list_has('d.tables')} AND {cond} "
         f"AND {eligible_sql('d')} AND EXISTS "
         f"(SELECT 1 FROM {table} t WHERE t.dataset_id = d.dataset_id AND {where.sql()}) "
-        "ORDER BY d.loaded_at DESC, d.dataset_id DESC LIMIT 1",
+        f"ORDER BY {NEWEST_FIRST} LIMIT 1",
         [table, *args, *where.args],
     ).fetchall()
     if not found:
@@ -608,6 +629,115 @@ def news_tone(
     )
 
 
+# -- readers for the indicators and the frameworks ------------------------------------------------
+
+#: ``product`` value of :func:`trade_datasets` / :func:`trade_rows` meaning product-level rows:
+#: every product but the 'TOTAL' row.
+PRODUCT_LEVEL = None
+
+
+def _product(where: Where, column: str, product: str | None) -> Where:
+    if product is None:
+        return where.add(f"{column} <> 'TOTAL'")
+    return where.equals(column, product)
+
+
+def trade_datasets(store: Store, product: str | None = "TOTAL") -> list[dict[str, Any]]:
+    """Readable datasets with rows in ``trade_flows`` for one product (:data:`PRODUCT_LEVEL`:
+    product-level rows): id, source, dataset, edition, loaded_at, pinned, first and last year,
+    years, rows, reporters; the default first (:data:`NEWEST_FIRST`)."""
+    where = _product(Where(store.dialect), "t.product", product).add(eligible_sql("d"))
+    reporters = store.dialect.list_agg("t.reporter", distinct=True)
+    return store.rows(
+        f"SELECT d.dataset_id, d.source, d.dataset, d.edition, d.loaded_at, {pinned_sql('d')} AS pinned, "
+        "min(t.year) AS first_year, "
+        "max(t.year) AS last_year, count(DISTINCT t.year) AS years, count(*) AS rows, "
+        f"{reporters} AS reporters "
+        f"FROM trade_flows t JOIN datasets d ON d.dataset_id = t.dataset_id WHERE {where.sql()} "
+        f"GROUP BY d.dataset_id, d.source, d.dataset, d.edition, d.loaded_at ORDER BY {NEWEST_FIRST}",
+        where.args,
+    )
+
+
+_TRADE_ROW = "year, exporter, importer, reporter, product, value_usd, valuation"
+
+
+def trade_rows(
+    store: Store,
+    dataset_id: str,
+    years: tuple[int, int] | None = None,
+    product: str | None = "TOTAL",
+    *,
+    exporters: Sequence[str] | None = None,
+    reporter: str | None = None,
+) -> pd.DataFrame:
+    """Rows of one trade dataset (by exact id), optionally limited to years, one product
+    (:data:`PRODUCT_LEVEL`: product-level rows), exporters and one reporter."""
+    where = Where(store.dialect).equals("dataset_id", dataset_id).between("year", years)
+    _product(where, "product", product).any_of("exporter", exporters).equals("reporter", reporter)
+    return store.query(f"SELECT {_TRADE_ROW} FROM trade_flows WHERE {where.sql()}", where.args)
+
+
+def partner_import_rows(
+    store: Store,
+    dataset_id: str,
+    exporters: Sequence[str],
+    years: tuple[int, int] | None = None,
+    product: str = "TOTAL",
+) -> pd.DataFrame:
+    """Importers' reports (``reporter = 'importer'``) of flows from ``exporters`` in one dataset:
+    the partner-reported flows that fill non-reporters in a reconciled matrix."""
+    return trade_rows(store, dataset_id, years, product, exporters=list(exporters), reporter="importer")
+
+
+def trade_breadth(store: Store, min_partners: int, product: str = "TOTAL") -> dict[str, int]:
+    """Per dataset, the most countries in any one year that report flows with at least
+    ``min_partners`` partners (how close the dataset comes to a world matrix)."""
+    rows = store.rows(
+        "WITH p AS (SELECT dataset_id, year, "
+        "CASE WHEN reporter = 'importer' THEN importer ELSE exporter END AS country, "
+        "count(DISTINCT CASE WHEN reporter = 'importer' THEN exporter ELSE importer END) AS partners "
+        "FROM trade_flows WHERE product = ? AND exporter <> 'WLD' AND importer <> 'WLD' "
+        "GROUP BY dataset_id, year, CASE WHEN reporter = 'importer' THEN importer ELSE exporter END), "
+        "y AS (SELECT dataset_id, year, count(*) FILTER (WHERE partners >= ?) AS wide "
+        "FROM p GROUP BY dataset_id, year) "
+        "SELECT dataset_id, max(wide) AS wide FROM y GROUP BY dataset_id",
+        [product, min_partners],
+    )
+    return {r["dataset_id"]: int(r["wide"] or 0) for r in rows}
+
+
+def country_indicator_rows(
+    store: Store,
+    indicators: Sequence[str],
+    countries: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """``country_indicators`` rows for some indicator codes from every readable edition, with the
+    dataset's source (callers pick one dataset per indicator)."""
+    where = Where(store.dialect).any_of("c.indicator", list(indicators)).add(eligible_sql("d"))
+    where.any_of("c.iso3", list(countries) if countries else None).between("c.year", years)
+    return store.query(
+        "SELECT c.dataset_id, d.source, c.iso3, c.year, c.indicator, c.value, c.unit "
+        f"FROM country_indicators c JOIN datasets d ON d.dataset_id = c.dataset_id WHERE {where.sql()} "
+        "ORDER BY c.iso3, c.year",
+        where.args,
+    )
+
+
+def finance_by_recipient_year(
+    store: Store, recipients: Sequence[str], years: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """Development finance summed by dataset, recipient, year and flow class."""
+    where = Where(store.dialect).any_of("recipient", list(recipients)).between("year", years)
+    return store.query(
+        "SELECT dataset_id, recipient, year, flow_class, sum(amount_usd) AS amount_usd, "
+        f"sum(amount_usd_constant) AS amount_usd_constant FROM development_finance WHERE {where.sql()} "
+        "GROUP BY dataset_id, recipient, year, flow_class ORDER BY recipient, year, flow_class",
+        where.args,
+    )
+
+
 # -- bulk loads ------------------------------------------------------------------------------
 
 _DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
@@ -635,11 +765,10 @@ def insert_baci_csv(
 
     The validation rules are checked in the same pass (the bulk path's copy of
     :mod:`steppe.sources.validation`): t is the file's ``year`` (coverage), v and q are finite
-    (finite) and not negative (sign), k is present (required). A broken row raises a
-    :class:`~steppe.errors.RefusedLoad` naming the file, line and rule (the line is found by a
-    second read of the file, only then); ``allow`` waives overridable rules.
+    (finite) and not negative (sign), k is present (required). A broken row raises
+    :class:`BulkRuleBroken` with the rule (the connector finds the line by a second read of the
+    file, only then, and refuses the load); ``allow`` waives overridable rules.
     """
-    from steppe.errors import DataError
 
     if store.dialect.name != "duckdb":  # a server reads no client file: stream it from here
         return _insert_baci_frames(store, dataset_id, path, countries, classification, label, year, allow)
@@ -681,7 +810,8 @@ def insert_baci_csv(
         text = str(exc)
         rule = re.search(re.escape(_RULE_MARK) + r"(\w+)", text)
         if rule:
-            raise _baci_refusal(path, label, rule.group(1), year) from None
+            broken = rule.group(1)
+            raise BulkRuleBroken(broken, f"baci: {label or path} breaks rule {broken}") from None
         line = _DUCKDB_LINE.search(text)
         column = _DUCKDB_COLUMN.search(text)
         where = f" line {line.group(1)}" if line else ""
@@ -788,7 +918,7 @@ def _insert_baci_frames(
             if "sign" not in allow and ((v < 0) | (q < 0)).any():
                 broken.append("sign")
             if broken:
-                raise _baci_refusal(path, label, broken[0], year)
+                raise BulkRuleBroken(broken[0], f"baci: {where} breaks rule {broken[0]}")
             exporter = numbers["i"].astype("int64").map(codes)
             importer = numbers["j"].astype("int64").map(codes)
             keep = (exporter.notna() & importer.notna()).to_numpy()
@@ -811,45 +941,13 @@ def _insert_baci_frames(
     return inserted
 
 
-def _baci_refusal(path: Path, label: str | None, rule: str, year: int | None) -> Exception:
-    """The refusal for a BACI row that broke ``rule``: find its line with a plain read of the file."""
-    import csv
-    import math
+class BulkRuleBroken(DataError):
+    """A row of a bulk file broke validation rule ``rule`` while streaming into the store; the
+    connector finds the row (a plain read of the file) and refuses the load in its words."""
 
-    from steppe.sources.validation import Problem, refuse
-
-    def broken(row: dict[str, str]) -> tuple[str, str] | None:
-        def number(text: str | None) -> float | None:
-            try:
-                return float(text) if text is not None and text.strip() not in ("", "NA") else None
-            except ValueError:
-                return None
-
-        v, q = number(row.get("v")), number((row.get("q") or "").strip())
-        if rule == "coverage" and year is not None and (row.get("t") or "").strip() != str(year):
-            return "t", f"year {row.get('t')!r} in the file of year {year}"
-        if rule == "required" and not (row.get("k") or "").strip():
-            return "k", "the product code is empty; this field is required"
-        if rule == "required" and v is None:
-            return "v", "the value is empty; this field is required"
-        if rule == "finite":
-            for name, x in (("v", v), ("q", q)):
-                if x is not None and not math.isfinite(x):
-                    return name, f"{row.get(name)!r} is not a finite number"
-        if rule == "sign":
-            for name, x in (("v", v), ("q", q)):
-                if x is not None and x < 0:
-                    return name, f"{row.get(name)!r} is negative; this amount cannot be"
-        return None
-
-    where = label or str(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
-            found = broken(row)
-            if found:
-                return refuse("baci", [Problem(where, reader.line_num, rule, found[0], found[1])])
-    return refuse("baci", [Problem(where, None, rule, None, "a row breaks this rule")])
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 def bulk_duplicates(
@@ -919,10 +1017,8 @@ def export_parquet(store: Store, dataset_id: str, folder: Path, stem: str) -> di
             continue
         name = f"{stem}.{table}.parquet"
         cols = ", ".join(columns)
-        store.execute(
-            f"COPY (SELECT {cols} FROM {table} WHERE dataset_id = {_sql_text(dataset_id)} "
-            f"ORDER BY {cols}) TO {_sql_text(str(Path(folder) / name))} (FORMAT parquet, COMPRESSION zstd)"
-        )
+        query = f"SELECT {cols} FROM {table} WHERE dataset_id = {_sql_text(dataset_id)} ORDER BY {cols}"
+        store.execute(duckdb_sql.copy_to_parquet_sql(query, _sql_text(str(Path(folder) / name))))
         out[table] = name
     return out
 
@@ -941,7 +1037,7 @@ def parquet_loader(table: str, path: Path) -> BulkLoader:
         before = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])
         store.execute(
             f"INSERT INTO {table} (dataset_id, {cols}) "
-            f"SELECT ?, {cols} FROM read_parquet({_sql_text(str(path))})",
+            f"SELECT ?, {cols} FROM {duckdb_sql.read_parquet_sql(_sql_text(str(path)))}",
             [dataset_id],
         )
         after = store.scalar(f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id])

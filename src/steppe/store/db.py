@@ -24,14 +24,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from steppe.errors import StoreBusyError, StoreError
 from steppe.store.backends import Backend, Cursor, Dialect, Params
 from steppe.store.backends import connect as connect_backend
 from steppe.store.backends.duckdb import LOCK_HOLDER
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for (fast CLI start-up)
+    import pandas as pd
 
 log = logging.getLogger("steppe.store")
 
@@ -337,8 +338,8 @@ def _snapshot(path: str, busy: StoreBusyError, attempts: int = 5) -> Store:
     return _wait(path, busy, None)
 
 
-def _stamp(*paths: Path) -> tuple:
-    out = []
+def _stamp(*paths: Path) -> tuple[tuple[int, int] | None, ...]:
+    out: list[tuple[int, int] | None] = []
     for p in paths:
         try:
             st = p.stat()

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for (fast CLI start-up)
+    import pandas as pd
 
-if TYPE_CHECKING:
     from steppe.store.db import Store
 
 KB_TABLES = (

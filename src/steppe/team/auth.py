@@ -30,7 +30,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from steppe.errors import (
     AuthenticationError,
@@ -41,7 +41,7 @@ from steppe.errors import (
     UsageError,
 )
 from steppe.store import Store, open_store
-from steppe.store import team as sql
+from steppe.store import team as store_team
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -113,7 +113,7 @@ def check_password(password: str) -> str:
 #: Argon2 cost parameters: empty means argon2-cffi's defaults (RFC 9106's second recommended set).
 #: Tests lower them to keep the suite fast; a hash records its own parameters, so hashes made
 #: with other parameters still verify (and are re-hashed at the next sign-in).
-HASH_PARAMETERS: dict[str, int] = {}
+HASH_PARAMETERS: dict[str, Any] = {}
 
 
 def _hasher() -> PasswordHasher:
@@ -235,7 +235,7 @@ class Accounts:
     # -- team mode on or off -----------------------------------------------------------------
     def enabled(self) -> bool:
         """Whether any account exists; without one a server is read-only."""
-        return sql.user_count(self.store) > 0
+        return store_team.user_count(self.store) > 0
 
     # -- managing accounts ---------------------------------------------------------------------
     def add(self, name: str, role: str, password: str, *, by: str | None = None) -> dict:
@@ -244,15 +244,15 @@ class Accounts:
         role = check_role(role)
         hashed = hash_password(check_password(password))
         with self.store.transaction():
-            if sql.user(self.store, name) is not None:
+            if store_team.user(self.store, name) is not None:
                 raise ConflictError(
                     f"Account '{name}' already exists; choose another name or change its role."
                 )
-            sql.insert_user(self.store, name, role, hashed, by)
+            store_team.insert_user(self.store, name, role, hashed, by)
         return self.get(name)
 
     def get(self, name: str) -> dict:
-        found = sql.user(self.store, name)
+        found = store_team.user(self.store, name)
         if found is None:
             raise NotFoundError(f"No account named '{name}'; run 'steppe users list' to see them.")
         return found
@@ -264,7 +264,7 @@ class Accounts:
         return User(found["name"], found["role"])
 
     def users(self) -> list[dict]:
-        return sql.users(self.store)
+        return store_team.users(self.store)
 
     def remove(self, name: str) -> dict:
         """Delete an account with its tokens and sessions; refuse to remove the last admin."""
@@ -272,29 +272,29 @@ class Accounts:
             found = self.get(name)
             if (
                 found["role"] == "admin"
-                and sql.admins(self.store) == [name]
-                and sql.user_count(self.store) > 1
+                and store_team.admins(self.store) == [name]
+                and store_team.user_count(self.store) > 1
             ):
                 raise ConflictError(
                     f"'{name}' is the last admin; make another account admin before removing it."
                 )
-            sql.delete_user(self.store, name)
+            store_team.delete_user(self.store, name)
         return found
 
     def set_role(self, name: str, role: str) -> dict:
         role = check_role(role)
         with self.store.transaction():
             found = self.get(name)
-            if found["role"] == "admin" and role != "admin" and sql.admins(self.store) == [name]:
+            if found["role"] == "admin" and role != "admin" and store_team.admins(self.store) == [name]:
                 raise ConflictError(f"'{name}' is the last admin; make another account admin first.")
-            sql.set_role(self.store, name, role)
+            store_team.set_role(self.store, name, role)
         return self.get(name)
 
     def set_password(self, name: str, password: str) -> None:
         hashed = hash_password(check_password(password))
         with self.store.transaction():
             self.get(name)
-            sql.set_password_hash(self.store, name, hashed)
+            store_team.set_password_hash(self.store, name, hashed)
 
     # -- proving who you are -----------------------------------------------------------------
     def verify(self, name: str, password: str, client: str = "local") -> User:
@@ -307,13 +307,13 @@ class Accounts:
             raise AuthenticationError(
                 f"Too many failed sign-ins for '{name}' from this client; try again in {int(wait) + 1} s."
             )
-        hashed = sql.password_hash(self.store, name)
+        hashed = store_team.password_hash(self.store, name)
         ok = verify_password(hashed if hashed is not None else _dummy_hash(), password)
         if not ok or hashed is None:
             self.limiter.failed(name, client)
             raise AuthenticationError("Wrong account name or password.")
         self.limiter.succeeded(name, client)
-        found = sql.user(self.store, name)
+        found = store_team.user(self.store, name)
         if found is None:  # removed meanwhile
             raise AuthenticationError("Wrong account name or password.")
         self._rehash_if_needed(name, hashed, password)
@@ -322,7 +322,7 @@ class Accounts:
     def _rehash_if_needed(self, name: str, hashed: str, password: str) -> None:
         if _hasher().check_needs_rehash(hashed):
             with self.store.transaction():
-                sql.set_password_hash(self.store, name, hash_password(password))
+                store_team.set_password_hash(self.store, name, hash_password(password))
 
     # -- API tokens ------------------------------------------------------------------------------
     def create_token(self, name: str, label: str | None = None) -> str:
@@ -330,22 +330,22 @@ class Accounts:
         token = new_secret(TOKEN_PREFIX)
         with self.store.transaction():
             self.get(name)
-            sql.insert_token(self.store, name, label, digest(token))
+            store_team.insert_token(self.store, name, label, digest(token))
         return token
 
     def tokens(self, name: str | None = None) -> list[dict]:
-        return sql.tokens(self.store, name)
+        return store_team.tokens(self.store, name)
 
     def revoke_token(self, token_id: int) -> None:
         with self.store.transaction():
-            if not sql.delete_token(self.store, token_id):
+            if not store_team.delete_token(self.store, token_id):
                 raise NotFoundError(f"No API token {token_id}; run 'steppe users tokens' to see them.")
 
     def user_for_token(self, token: str) -> User | None:
         """The account a bearer token belongs to, or None."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
-        found = sql.token_owner(self.store, digest(token))
+        found = store_team.token_owner(self.store, digest(token))
         if found is None:
             return None
         return User(found["name"], found["role"])
@@ -357,19 +357,21 @@ class Accounts:
         csrf = new_secret()
         now = datetime.now(UTC)
         with self.store.transaction():
-            sql.purge_sessions(self.store, now)
-            sql.insert_session(self.store, digest(session_id), user.name, csrf, now + timedelta(hours=hours))
+            store_team.purge_sessions(self.store, now)
+            store_team.insert_session(
+                self.store, digest(session_id), user.name, csrf, now + timedelta(hours=hours)
+            )
         return session_id, csrf
 
     def session(self, session_id: str) -> tuple[User, str] | None:
         """The user and CSRF token of a live session, or None (unknown, expired, signed out)."""
         if not session_id or len(session_id) > 200:
             return None
-        found = sql.session_owner(self.store, digest(session_id), datetime.now(UTC))
+        found = store_team.session_owner(self.store, digest(session_id), datetime.now(UTC))
         if found is None:
             return None
         return User(found["name"], found["role"]), found["csrf_token"]
 
     def end_session(self, session_id: str) -> None:
         with self.store.transaction():
-            sql.delete_session(self.store, digest(session_id))
+            store_team.delete_session(self.store, digest(session_id))

@@ -25,8 +25,8 @@ import pandas as pd
 
 from steppe.errors import NotFoundError, UsageError
 from steppe.store import Store, open_store
-from steppe.store import adjudication as adj_sql
-from steppe.store import texts as texts_sql
+from steppe.store import adjudication as store_adjudication
+from steppe.store import texts as store_texts
 from steppe.team.auth import User, require
 from steppe.texts.coding import apply_code, codings, remove_code, resolve_code
 from steppe.texts.query import agreement, coded
@@ -76,7 +76,7 @@ def visible_codings(
 
 def opened_comparisons(store: Store) -> set[tuple[str, str]]:
     """(doc_id, codebook) pairs whose comparison an editor opened."""
-    return {(r["doc_id"], r["codebook"]) for r in adj_sql.comparisons(store)}
+    return {(r["doc_id"], r["codebook"]) for r in store_adjudication.comparisons(store)}
 
 
 def filter_visible(frame: pd.DataFrame, user: User, opened: set[tuple[str, str]]) -> pd.DataFrame:
@@ -99,7 +99,7 @@ def _check_docs(st: Store, doc_ids: list[str]) -> None:
         raise UsageError(
             "Name the documents to compare, for example doc_ids 'brief-2023'.", params=("doc_ids",)
         )
-    known = texts_sql.doc_ids(st)
+    known = store_texts.doc_ids(st)
     for d in doc_ids:
         if d not in known:
             raise NotFoundError(f"Unknown document '{d}'; run 'steppe texts list' to see the ids.")
@@ -136,7 +136,7 @@ def compare(
         )
     with st.transaction():
         for doc_id in doc_ids:
-            adj_sql.open_comparison(st, doc_id, codebook, editor.name)
+            store_adjudication.open_comparison(st, doc_id, codebook, editor.name)
     rows = agreement(people, codebook, doc_ids, store=st)
     return {
         "documents": list(doc_ids),
@@ -156,8 +156,10 @@ def disagreements(
     frame = coded(st, doc_ids, coders, codebook)
     if frame.empty:
         return []
-    segments = texts_sql.segments(st, doc_ids).set_index(["doc_id", "seg_no"])["text"]
-    decided = {(a["doc_id"], a["seg_no"], a["code"]): a for a in adj_sql.adjudications(st, doc_ids)}
+    segments = store_texts.segments(st, doc_ids).set_index(["doc_id", "seg_no"])["text"]
+    decided = {
+        (a["doc_id"], a["seg_no"], a["code"]): a for a in store_adjudication.adjudications(st, doc_ids)
+    }
     out = []
     for keys, group in frame.groupby(["doc_id", "seg_no", "code"], sort=True):
         doc_id, seg_no, key = cast(tuple[str, int, str], keys)
@@ -196,29 +198,31 @@ def adjudicate(
         raise UsageError(f"Decision '{decision}' is not one of {', '.join(DECISIONS)}.")
     st = _store(store)
     key = resolve_code(st, code)
-    seg = texts_sql.segment(st, doc_id, seg_no)
+    seg = store_texts.segment(st, doc_id, seg_no)
     if seg is None:
         raise NotFoundError(
             f"Document '{doc_id}' has no segment {seg_no}; run 'steppe texts segments {doc_id}' to see them."
         )
-    if not adj_sql.is_open(st, doc_id, _codebook(key)):
+    if not store_adjudication.is_open(st, doc_id, _codebook(key)):
         raise UsageError(
             f"Open the comparison of '{doc_id}' for codebook '{_codebook(key)}' first "
             "('steppe texts compare-coders'): adjudication follows the comparison."
         )
     with st.transaction():
-        adj_sql.lock_comparison(st, doc_id, _codebook(key))
-        adj_sql.supersede(st, doc_id, seg_no, key)
-        adjudication_id = adj_sql.insert_adjudication(st, doc_id, seg_no, key, decision, editor.name, note)
-        live = texts_sql.live_coding(st, doc_id, seg_no, key, ADJUDICATED)
+        store_adjudication.lock_comparison(st, doc_id, _codebook(key))
+        store_adjudication.supersede(st, doc_id, seg_no, key)
+        adjudication_id = store_adjudication.insert_adjudication(
+            st, doc_id, seg_no, key, decision, editor.name, note
+        )
+        live = store_texts.live_coding(st, doc_id, seg_no, key, ADJUDICATED)
         if decision == "applies" and live is None:
-            texts_sql.insert_coding(
+            store_texts.insert_coding(
                 st,
                 {"doc_id": doc_id, "seg_no": seg_no, "start_pos": seg["start_pos"], "end_pos": seg["end_pos"],
                  "code": key, "coder": ADJUDICATED, "origin": "adjudication", "memo": note},
             )  # fmt: skip
         elif decision == "does_not_apply" and live is not None:
-            texts_sql.remove_coding(st, live["coding_id"], editor.name)
+            store_texts.remove_coding(st, live["coding_id"], editor.name)
     return {"adjudication_id": adjudication_id, "doc_id": doc_id, "seg_no": seg_no, "code": key,
             "decision": decision, "editor": editor.name, "note": note}  # fmt: skip
 
@@ -227,9 +231,9 @@ def adjudications(
     doc_ids: list[str] | None = None, *, history: bool = False, store: Store | None = None
 ) -> list[dict[str, Any]]:
     """The current decision per unit, or with ``history`` every decision ever recorded."""
-    return adj_sql.adjudications(_store(store), doc_ids, current=not history)
+    return store_adjudication.adjudications(_store(store), doc_ids, current=not history)
 
 
 def comparisons(*, store: Store | None = None) -> list[dict[str, Any]]:
     """Documents whose comparison is open, per codebook, by whom and when."""
-    return adj_sql.comparisons(_store(store))
+    return store_adjudication.comparisons(_store(store))

@@ -40,7 +40,7 @@ from steppe.kb.records import Problem, Row
 from steppe.kb.schema import SOURCE_KINDS, TABLES_BY_NAME
 from steppe.kb.validate import check
 from steppe.store import Store
-from steppe.store import proposals as sql
+from steppe.store import proposals as store_proposals
 from steppe.team.auth import User, require
 
 #: What a proposal may add or change: kind -> KB table.
@@ -101,9 +101,9 @@ def version_of(row: dict[str, Any]) -> str:
 def _find(store: Store, table: str, key: str) -> dict[str, Any] | None:
     """The stored row of ``table`` with ``key``, or None."""
     if table == "events":
-        rows = sql.rows_of(store, table, event_id=key)
+        rows = store_proposals.rows_of(store, table, event_id=key)
     else:
-        rows = sql.rows_of(store, table, org=key.split("/", 1)[0])
+        rows = store_proposals.rows_of(store, table, org=key.split("/", 1)[0])
     for row in rows:
         if key_of(table, cells_of_row(table, row)) == key:
             return row
@@ -196,7 +196,7 @@ def _effective_tables(store: Store) -> tuple[dict[str, list[Row]], tuple[Any, ..
             _FILES.clear()
         _FILES[files] = read_kb(folder)[0]
     tables = dict(_FILES[files])  # _replace_in swaps lists, never edits the cached ones
-    approved = sql.approved(store)
+    approved = store_proposals.approved(store)
     for p in approved:
         table = KINDS[p["kind"]]
         row, source = _parsed(p)
@@ -229,7 +229,7 @@ def _plain(problem: Problem) -> str:
 
 # -- writing into the stored KB ----------------------------------------------------------------
 def _key_columns(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    return {c: row.get(c) for c in sql.KEY_COLUMNS[table]}
+    return {c: row.get(c) for c in store_proposals.KEY_COLUMNS[table]}
 
 
 def _apply(store: Store, table: str, target: str | None, row: Row, source: Row) -> None:
@@ -239,19 +239,19 @@ def _apply(store: Store, table: str, target: str | None, row: Row, source: Row) 
         if key:
             current = _find(store, table, key)
             if current is not None:
-                sql.delete_row(store, table, _key_columns(table, current))
-    sql.delete_source(store, source["id"])
+                store_proposals.delete_row(store, table, _key_columns(table, current))
+    store_proposals.delete_source(store, source["id"])
     kb = KnowledgeBase(Path("."), {"sources": [source], table: [row]}, "")
     from steppe.kb.sync import store_frame
 
-    sql.insert_kb_rows(store, "sources", store_frame(kb, "sources"))
-    sql.insert_kb_rows(store, table, store_frame(kb, table))
+    store_proposals.insert_kb_rows(store, "sources", store_frame(kb, "sources"))
+    store_proposals.insert_kb_rows(store, table, store_frame(kb, table))
 
 
 def replay(store: Store) -> int:
     """Apply every approved proposal, in approval order, to a freshly loaded KB; return how many."""
     done = 0
-    for p in sql.approved(store):
+    for p in store_proposals.approved(store):
         row, source = _parsed(p)
         _apply(store, KINDS[p["kind"]], p["target"], row, source)
         done += 1
@@ -280,7 +280,7 @@ def _log(store: Store, p: dict[str, Any], event: str, who: str, note: str | None
     table = KINDS[p["kind"]]
     record = json.loads(p["record"])
     org, country = _about(table, before, record)
-    sql.log_change(
+    store_proposals.log_change(
         store,
         {
             "proposal_id": p["proposal_id"],
@@ -370,7 +370,7 @@ def propose(
                 params=("target",),
             )
         _check_against_kb(st, table, {key} | ({target} if target else set()), row, source)
-        proposal_id = sql.insert_proposal(
+        proposal_id = store_proposals.insert_proposal(
             st,
             {
                 "kind": kind,
@@ -399,7 +399,7 @@ _KEY_HELP = {
 
 
 def _get(store: Store, proposal_id: int) -> dict[str, Any]:
-    p = sql.proposal(store, proposal_id)
+    p = store_proposals.proposal(store, proposal_id)
     if p is None:
         raise NotFoundError(f"No KB proposal #{proposal_id}; run 'steppe kb proposals' to list them.")
     return p
@@ -443,7 +443,7 @@ def approve(
     """
     st = _store(store)
     with st.transaction():
-        sql.lock_kb(st)
+        store_proposals.lock_kb(st)
         p = _get(st, proposal_id)
         _reviewer(p, reviewer, "approving")
         _check_open(p, version)
@@ -464,7 +464,7 @@ def approve(
             )
         _check_against_kb(st, table, {key} | ({p["target"]} if p["target"] else set()), row, source)
         _apply(st, table, p["target"], row, source)
-        if not sql.close_proposal(st, proposal_id, p["version"], "approved", reviewer.name, note):
+        if not store_proposals.close_proposal(st, proposal_id, p["version"], "approved", reviewer.name, note):
             raise ConflictError(
                 f"Proposal #{proposal_id} was decided by someone else a moment ago; nothing was changed."
             )
@@ -475,7 +475,7 @@ def approve(
 
 def _changed_since(store: Store, p: dict[str, Any], gone: bool) -> str:
     n, what = p["proposal_id"], f"{p['kind'].replace('_', ' ')} '{p['target']}'"
-    other = sql.last_approved_for(store, p["kind"], p["target"], n)
+    other = store_proposals.last_approved_for(store, p["kind"], p["target"], n)
     if other is not None:
         by = (
             f"proposal #{other['proposal_id']} by {other['author']}, approved by {other['reviewer']} "
@@ -504,7 +504,7 @@ def reject(
         p = _get(st, proposal_id)
         _reviewer(p, reviewer, "rejecting")
         _check_open(p, version)
-        if not sql.close_proposal(st, proposal_id, p["version"], "rejected", reviewer.name, note):
+        if not store_proposals.close_proposal(st, proposal_id, p["version"], "rejected", reviewer.name, note):
             raise ConflictError(
                 f"Proposal #{proposal_id} was decided by someone else a moment ago; nothing was changed."
             )
@@ -522,7 +522,7 @@ def withdraw(proposal_id: int, *, author: User, store: Store | None = None) -> d
                 f"Only {p['author']}, who wrote proposal #{proposal_id}, can withdraw it."
             )
         _check_open(p, None)
-        if not sql.close_proposal(st, proposal_id, p["version"], "withdrawn", author.name, None):
+        if not store_proposals.close_proposal(st, proposal_id, p["version"], "withdrawn", author.name, None):
             raise ConflictError(
                 f"Proposal #{proposal_id} was decided by someone else a moment ago; nothing was changed."
             )
@@ -535,7 +535,7 @@ def proposals(
 ) -> list[dict]:
     if status is not None and status not in ("open", "approved", "rejected", "withdrawn"):
         raise UsageError(f"Unknown status '{status}'; use open, approved, rejected or withdrawn.")
-    return sql.proposals(_store(store), status, author)
+    return store_proposals.proposals(_store(store), status, author)
 
 
 def proposal(proposal_id: int, *, store: Store | None = None) -> dict[str, Any]:
@@ -552,4 +552,6 @@ def history(
 ) -> list[dict[str, Any]]:
     """Every change to the KB through proposals, oldest first, optionally about an organisation or
     country, or by a person (as author or reviewer)."""
-    return sql.changes(_store(store), org, country.upper() if country else None, author, proposal_id)
+    return store_proposals.changes(
+        _store(store), org, country.upper() if country else None, author, proposal_id
+    )

@@ -21,8 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from steppe.kb.resolve import normalise
+
+if TYPE_CHECKING:
+    from steppe.store import Store
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ class ActorMatcher:
         return cls(entries)
 
 
-def kb_matcher(store: object) -> ActorMatcher:
+def kb_matcher(store: Store) -> ActorMatcher:
     """The matcher for the KB currently loaded in ``store``."""
     from steppe.kb import queries
 

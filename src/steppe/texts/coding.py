@@ -15,7 +15,7 @@ import pandas as pd
 
 from steppe.errors import NotFoundError, UsageError
 from steppe.store import Store, open_store
-from steppe.store import texts as sql
+from steppe.store import texts as store_texts
 from steppe.texts.codebook import Codebook, bundled_codebooks, load_codebook
 
 
@@ -46,7 +46,7 @@ def load_into_store(name_or_path: str | Path, *, store: Store | None = None) -> 
     codebook = load_codebook(name_or_path)
     st = _store(store)
     with st.transaction():
-        sql.replace_codebook(
+        store_texts.replace_codebook(
             st,
             {
                 "codebook": codebook.id,
@@ -64,10 +64,10 @@ def resolve_code(store: Store, code: str) -> str:
     """The full key of a code given as ``codebook:id`` or, when unambiguous, as ``id``."""
     if ":" in code:
         codebook = code.split(":", 1)[0]
-        stored = {r["codebook"] for r in sql.codebooks(store)}
+        stored = {r["codebook"] for r in store_texts.codebooks(store)}
         if codebook not in stored and codebook in bundled_codebooks():
             load_into_store(codebook, store=store)
-        if sql.code_exists(store, code):
+        if store_texts.code_exists(store, code):
             return code
         if codebook in stored or codebook in bundled_codebooks():
             raise NotFoundError(
@@ -76,7 +76,7 @@ def resolve_code(store: Store, code: str) -> str:
         raise NotFoundError(
             f"Unknown code '{code}': load its codebook first with 'steppe texts codebook load PATH'."
         )
-    matches = [r["code"] for r in sql.codes(store) if r["code"].split(":", 1)[1] == code]
+    matches = [r["code"] for r in store_texts.codes(store) if r["code"].split(":", 1)[1] == code]
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -88,9 +88,9 @@ def resolve_code(store: Store, code: str) -> str:
 
 
 def _segment(store: Store, doc_id: str, seg_no: int) -> dict:
-    seg = sql.segment(store, doc_id, seg_no)
+    seg = store_texts.segment(store, doc_id, seg_no)
     if seg is None:
-        if sql.document(store, doc_id) is None:
+        if store_texts.document(store, doc_id) is None:
             raise NotFoundError(f"Unknown document '{doc_id}'; run 'steppe texts list' to see the ids.")
         raise NotFoundError(
             f"Document '{doc_id}' has no segment {seg_no}; run 'steppe texts segments {doc_id}' to see them."
@@ -120,13 +120,13 @@ def apply_code(
     seg = _segment(st, doc_id, seg_no)
     key = resolve_code(st, code)
     with st.transaction():
-        existing = sql.live_coding(st, doc_id, seg_no, key, coder)
+        existing = store_texts.live_coding(st, doc_id, seg_no, key, coder)
         if existing is not None:
             if memo is not None:
-                sql.set_memo(st, existing["coding_id"], memo)
+                store_texts.set_memo(st, existing["coding_id"], memo)
             coding_id = existing["coding_id"]
         else:
-            coding_id = sql.insert_coding(
+            coding_id = store_texts.insert_coding(
                 st,
                 {
                     "doc_id": doc_id,
@@ -148,11 +148,11 @@ def remove_code(doc_id: str, seg_no: int, code: str, coder: str, *, store: Store
     coder = _check_coder(coder)
     _segment(st, doc_id, seg_no)
     key = resolve_code(st, code)
-    existing = sql.live_coding(st, doc_id, seg_no, key, coder)
+    existing = store_texts.live_coding(st, doc_id, seg_no, key, coder)
     if existing is None:
         raise NotFoundError(f"{coder} has not coded {doc_id} segment {seg_no} with {key}; nothing to remove.")
     with st.transaction():
-        sql.remove_coding(st, existing["coding_id"], coder)
+        store_texts.remove_coding(st, existing["coding_id"], coder)
     return {
         "coding_id": existing["coding_id"],
         "doc_id": doc_id,
@@ -169,13 +169,13 @@ def set_memo(
     st = _store(store)
     coder = _check_coder(coder)
     key = resolve_code(st, code)
-    existing = sql.live_coding(st, doc_id, seg_no, key, coder)
+    existing = store_texts.live_coding(st, doc_id, seg_no, key, coder)
     if existing is None:
         raise NotFoundError(
             f"{coder} has not coded {doc_id} segment {seg_no} with {key}; apply the code first."
         )
     with st.transaction():
-        sql.set_memo(st, existing["coding_id"], memo)
+        store_texts.set_memo(st, existing["coding_id"], memo)
     return {"coding_id": existing["coding_id"], "memo": memo}
 
 
@@ -187,4 +187,4 @@ def codings(
     store: Store | None = None,
 ) -> pd.DataFrame:
     """Coding rows (live ones unless ``include_removed``), optionally for some documents or coders."""
-    return sql.codings(_store(store), doc_ids, coders, include_removed)
+    return store_texts.codings(_store(store), doc_ids, coders, include_removed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -352,7 +353,7 @@ def _slug(stem: str) -> str:
 
 
 def add_documents(
-    paths: list[str | Path],
+    paths: Sequence[str | Path],
     *,
     store: object | None = None,
     meta: dict[str, str | None] | None = None,
@@ -373,7 +374,7 @@ def add_documents(
     import pandas as pd
 
     from steppe.kb.sync import kb_store
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
     from steppe.texts.actors import kb_matcher
     from steppe.texts.codebook import ACTOR_CODEBOOK
 
@@ -385,15 +386,15 @@ def add_documents(
     overrides = {k: v for k, v in (meta or {}).items() if v not in (None, "")}
     results: list[dict] = []
     with st.transaction():
-        taken = sql.doc_ids(st)
-        known_hashes = sql.hashes(st)
-        known_sigs = [(d, np.asarray(s, dtype=np.uint64)) for d, s in sql.signatures(st)]
+        taken = store_texts.doc_ids(st)
+        known_hashes = store_texts.hashes(st)
+        known_sigs = [(d, np.asarray(s, dtype=np.uint64)) for d, s in store_texts.signatures(st)]
         seg_frames, mention_rows, coding_rows, actor_codes = [], [], [], {}
         for i, doc in enumerate(docs):
             digest = doc.content_hash
             if digest in known_hashes:
                 existing = known_hashes[digest]
-                n = sql.segment_count(st, existing)
+                n = store_texts.segment_count(st, existing)
                 results.append(
                     {"id": existing, "path": doc.path, "segments": n, "duplicate_of": existing,
                      "near_duplicate_of": None, "similarity": 1.0}
@@ -426,7 +427,7 @@ def add_documents(
                 "minhash": [int(x) for x in sig], "near_duplicate_of": near,
                 "near_duplicate_similarity": best if near else None,
             }  # fmt: skip
-            sql.insert_document(st, row)
+            store_texts.insert_document(st, row)
             known_hashes[digest] = doc_id
             known_sigs.append((doc_id, sig))
             seg_frames.append(
@@ -455,9 +456,9 @@ def add_documents(
                  "near_duplicate_of": near, "similarity": best if near else None}
             )  # fmt: skip
         if seg_frames:
-            sql.insert_frame(st, "texts_segments", pd.concat(seg_frames, ignore_index=True))
+            store_texts.insert_frame(st, "texts_segments", pd.concat(seg_frames, ignore_index=True))
         if mention_rows:
-            sql.insert_frame(
+            store_texts.insert_frame(
                 st,
                 "texts_mentions",
                 pd.DataFrame(
@@ -469,12 +470,12 @@ def add_documents(
             frame = pd.DataFrame(coding_rows, columns=["doc_id", "seg_no", "start_pos", "end_pos", "code"])
             frame["coder"] = "steppe-actors"
             frame["origin"] = "actors"
-            sql.insert_frame(st, "texts_codings", frame)
-            sql.ensure_codebook_row(
+            store_texts.insert_frame(st, "texts_codings", frame)
+            store_texts.ensure_codebook_row(
                 st, ACTOR_CODEBOOK, "Actors from the knowledge base",
                 "steppe knowledge base (kb_organisations, kb_countries): names and aliases",
             )  # fmt: skip
-            sql.ensure_codes(
+            store_texts.ensure_codes(
                 st,
                 pd.DataFrame(
                     {

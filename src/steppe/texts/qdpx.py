@@ -36,7 +36,7 @@ import pandas as pd
 from steppe import __version__
 from steppe.errors import ValidationError
 from steppe.store import Store, open_store
-from steppe.store import texts as sql
+from steppe.store import texts as store_texts
 from steppe.texts.corpus import ParsedDocument, parse_text
 
 NS = "urn:QDA-XML:project:1.0"
@@ -68,13 +68,13 @@ def export_csv(out_dir: str | Path, doc_ids: list[str] | None = None, *, store: 
     st = _store(store)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    codes = pd.DataFrame(sql.codes(st))
+    codes = pd.DataFrame(store_texts.codes(st))
     if not codes.empty:
         for col in ("examples", "keywords"):
             codes[col] = codes[col].map(lambda v: "; ".join(v) if isinstance(v, list) else "")
     _spreadsheet_safe(codes).to_csv(out / "codes.csv", index=False, quoting=csv.QUOTE_MINIMAL)
-    codings = sql.codings(st, doc_ids)
-    seg = sql.segments(st, doc_ids)[["doc_id", "seg_no", "text"]]
+    codings = store_texts.codings(st, doc_ids)
+    seg = store_texts.segments(st, doc_ids)[["doc_id", "seg_no", "text"]]
     merged = codings.merge(seg, on=["doc_id", "seg_no"], how="left")
     _spreadsheet_safe(merged).to_csv(out / "coded_segments.csv", index=False)
     return {"codes": len(codes), "coded_segments": len(merged), "folder": str(out)}
@@ -97,7 +97,7 @@ def export_qdpx(
 ) -> dict:
     """Write a REFI-QDA project with the documents, every stored code and the live codings."""
     st = _store(store)
-    docs = [d for d in sql.documents(st) if not doc_ids or d["doc_id"] in doc_ids]
+    docs = [d for d in store_texts.documents(st) if not doc_ids or d["doc_id"] in doc_ids]
     if doc_ids:
         missing = sorted(set(doc_ids) - {d["doc_id"] for d in docs})
         if missing:
@@ -105,8 +105,8 @@ def export_qdpx(
 
             raise NotFoundError(f"Unknown document '{missing[0]}'; run 'steppe texts list' to see the ids.")
     ids = [d["doc_id"] for d in docs]
-    codings = sql.codings(st, ids or ["\u0000"])
-    codes = sql.codes(st)
+    codings = store_texts.codings(st, ids or ["\u0000"])
+    codes = store_texts.codes(st)
     ET.register_namespace("", NS)
     root = ET.Element(
         f"{_Q}Project",
@@ -137,7 +137,9 @@ def export_qdpx(
     notes: list[tuple[str, str, str, Any]] = []
     texts: dict[str, str] = {}
     for d in docs:
-        full = sql.document(st, d["doc_id"])
+        full = store_texts.document(st, d["doc_id"])
+        if full is None:
+            raise NotFoundError(f"Document '{d['doc_id']}' left the store during the export; run it again.")
         guid = _guid("doc", d["doc_id"])
         texts[guid] = full["text"]
         src = ET.SubElement(
@@ -234,7 +236,10 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
         raise ValidationError(f"{p} is not a readable QDPX file ({type(exc).__name__}: {exc}).") from None
     if root.tag != f"{_Q}Project":
         raise ValidationError(f"{p}: project.qde's root is not a REFI-QDA 1.0 Project element.")
-    users = {u.get("guid"): u.get("name") or u.get("guid") for u in root.iter(f"{_Q}User")}
+    users: dict[str, str] = {}
+    for u in root.iter(f"{_Q}User"):
+        if uid := u.get("guid"):
+            users[uid] = u.get("name") or uid
     notes = {
         n.get("guid"): (n.findtext(f"{_Q}PlainTextContent") or "").strip() for n in root.iter(f"{_Q}Note")
     }
@@ -249,7 +254,8 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
             codable = c.get("isCodable", "true") == "true"
             key = tag.group(1) if tag else f"qdpx:{'.'.join(_slug(t) for t in [*trail, name])}"
             if codable or tag:
-                code_keys[c.get("guid")] = key
+                if guid := c.get("guid"):
+                    code_keys[guid] = key
                 code_rows.append(
                     {"code": key, "codebook": key.split(":", 1)[0], "parent": parent_key, "name": name,
                      "definition": _KEY_TAG.sub("", desc).strip() or None, "position": len(code_rows)}
@@ -293,14 +299,14 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
         desc = src.findtext(f"{_Q}Description")
         doc.meta["title"] = desc or doc.meta.get("title") or src.get("name")
         parsed.append(doc)
-        wanted_ids.append(src.get("name") or src.get("guid"))
+        wanted_ids.append(src.get("name") or src.get("guid") or "doc")
         for sel in src.findall(f"{_Q}PlainTextSelection"):
             selections.append((len(parsed) - 1, sel))
     from steppe.kb.sync import kb_store
     from steppe.texts.corpus import add_documents
 
     st = kb_store(_store(store))
-    taken = sql.doc_ids(st)
+    taken = store_texts.doc_ids(st)
     ids = []
     for w in wanted_ids:
         base, k, cand = re.sub(r"[^A-Za-z0-9_.-]+", "-", w).strip("-") or "doc", 2, None
@@ -317,8 +323,8 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
         if code_rows:
             frame = pd.DataFrame(code_rows)
             for cb in sorted(set(frame["codebook"])):
-                sql.ensure_codebook_row(st, cb, cb, f"imported from {p.name}")
-            sql.ensure_codes(st, frame)
+                store_texts.ensure_codebook_row(st, cb, cb, f"imported from {p.name}")
+            store_texts.ensure_codes(st, frame)
         for i, sel in selections:
             start, end = _span(p, sel, len(parsed[i].text))
             segs = parsed[i].segments
@@ -327,13 +333,13 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
                 segs[-1] if start >= segs[-1].start else segs[0],
             )
             for cg in sel.findall(f"{_Q}Coding"):
-                ref = cg.find(f"{_Q}CodeRef")
-                key = code_keys.get(ref.get("targetGUID")) if ref is not None else None
+                code_ref = cg.find(f"{_Q}CodeRef")
+                target = (code_ref.get("targetGUID") if code_ref is not None else None) or "?"
+                key = code_keys.get(target)
                 if key is None:
-                    target = ref.get("targetGUID") if ref is not None else "?"
                     raise ValidationError(f"{p}: a coding refers to an unknown code {target}.")
-                coder = users.get(cg.get("creatingUser") or sel.get("creatingUser"), "qdpx")
-                if sql.live_coding(st, doc_of[i], seg.seg_no, key, coder) is not None:
+                coder = users.get(cg.get("creatingUser") or sel.get("creatingUser") or "", "qdpx")
+                if store_texts.live_coding(st, doc_of[i], seg.seg_no, key, coder) is not None:
                     continue
                 note = cg.find(f"{_Q}NoteRef")
                 memo = notes.get(note.get("targetGUID")) if note is not None else None
@@ -342,7 +348,7 @@ def import_qdpx(path: str | Path, *, store: Store | None = None) -> dict:
                 stamp = cg.get("creationDateTime") or sel.get("creationDateTime")
                 if stamp:
                     row["created_at"] = _timestamp(p, stamp)
-                sql.insert_coding(st, row)
+                store_texts.insert_coding(st, row)
                 added += 1
     return {"documents": len(parsed), "codes": len(code_rows), "codings": added, "ids": doc_of}
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from steppe.errors import NotFoundError, UsageError
 from steppe.store import Store, open_store
-from steppe.store import texts as sql
+from steppe.store import texts as store_texts
 from steppe.texts.codebook import ACTOR_CODEBOOK, keyword_pattern
 from steppe.texts.reliability import coding_reliability
 from steppe.texts.suggest import AUTO_CODER, suggest
@@ -29,7 +29,7 @@ def _store(store: Store | None) -> Store:
 
 
 def _check_docs(st: Store, doc_ids: list[str] | None) -> None:
-    known = sql.doc_ids(st)
+    known = store_texts.doc_ids(st)
     for d in doc_ids or []:
         if d not in known:
             raise NotFoundError(f"Unknown document '{d}'; run 'steppe texts list' to see the ids.")
@@ -46,9 +46,9 @@ def coded(
     frames = []
     people = [c for c in coders or [] if c != AUTO_CODER]
     if coders is None or people:
-        frames.append(sql.codings(st, doc_ids, people or None)[["doc_id", "seg_no", "code", "coder"]])
+        frames.append(store_texts.codings(st, doc_ids, people or None)[["doc_id", "seg_no", "code", "coder"]])
     if coders is not None and AUTO_CODER in coders:
-        sug = sql.suggestions(st, doc_ids, None, min_confidence)
+        sug = store_texts.suggestions(st, doc_ids, None, min_confidence)
         sug = sug[sug["decision"].fillna("") != "rejected"]
         frames.append(sug[["doc_id", "seg_no", "code"]].assign(coder=AUTO_CODER))
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -106,7 +106,7 @@ def actors(doc_id: str | None = None, *, store: Store | None = None) -> list[dic
             "kind": r["kind"],
             "segments": sorted(r["segments"], key=lambda c: (c.rsplit(":", 1)[0], int(c.rsplit(":", 1)[1]))),
         }
-        for r in sql.actor_mentions(st, doc_id)
+        for r in store_texts.actor_mentions(st, doc_id)
     ]
 
 
@@ -127,11 +127,11 @@ def crosstab(
     a = actor_rows[["doc_id", "seg_no", "code"]].drop_duplicates().rename(columns={"code": "actor"})
     t = themes[["doc_id", "seg_no", "code"]].drop_duplicates()
     joined = a.merge(t, on=["doc_id", "seg_no"])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (actor, code), g in joined.groupby(["actor", "code"], sort=True):
         rows.append(
             {
-                "actor": actor.split(":", 1)[1],
+                "actor": str(actor).split(":", 1)[1],
                 "code": code,
                 "segments": len(g[["doc_id", "seg_no"]].drop_duplicates()),
                 "cites": _cites(g),
@@ -154,7 +154,7 @@ def cooccurrence(
     frame = coded(st, doc_ids, coders, codebook)[["doc_id", "seg_no", "code"]].drop_duplicates()
     pairs = frame.merge(frame, on=["doc_id", "seg_no"])
     pairs = pairs[pairs["code_x"] < pairs["code_y"]]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (x, y), g in pairs.groupby(["code_x", "code_y"], sort=True):
         rows.append({"code_a": x, "code_b": y, "segments": len(g), "cites": _cites(g)})
     rows.sort(key=lambda r: (-r["segments"], r["code_a"], r["code_b"]))
@@ -170,7 +170,8 @@ def compare(
     threshold: float = 0.5,
     store: Store | None = None,
 ) -> list[dict[str, Any]]:
-    """Two documents' code profiles side by side (the seed 004 exercise in one call).
+    """Two documents' code profiles side by side (the exercise of Gusseinov and Sultonazarov,
+    CABAR, in one call).
 
     For every code of ``codebook``: the share of each document's segments coded with it,
     the difference (A minus B), and where it appears (``both``, ``only A``, ``only B``,
@@ -187,12 +188,12 @@ def compare(
         suggest([doc_a, doc_b], codebook, threshold=threshold, store=st)
     from steppe.texts.coding import load_into_store
 
-    known = {r["codebook"] for r in sql.codebooks(st)}
+    known = {r["codebook"] for r in store_texts.codebooks(st)}
     if codebook not in known:
         load_into_store(codebook, store=st)
-    codes = sql.codes(st, codebook)
+    codes = store_texts.codes(st, codebook)
     frame = coded(st, [doc_a, doc_b], coders, codebook, threshold if coders and AUTO_CODER in coders else 0.0)
-    sizes = sql.segments(st, [doc_a, doc_b]).groupby("doc_id").size().to_dict()
+    sizes = store_texts.segments(st, [doc_a, doc_b]).groupby("doc_id").size().to_dict()
     rows = []
     for c in codes:
         g = frame[frame["code"] == c["code"]]
@@ -238,15 +239,17 @@ def kwic(
     _check_docs(st, doc_ids)
     regex = re.compile(keyword_pattern(keyword))
     rows = []
-    for seg in sql.segments(st, doc_ids).itertuples(index=False):
-        for m in regex.finditer(seg.text):
-            left = seg.text[max(0, m.start() - window) : m.start()]
-            right = seg.text[m.end() : m.end() + window]
+    segs = store_texts.segments(st, doc_ids)
+    columns = (segs[c] for c in ("doc_id", "seg_no", "start_pos", "text"))
+    for doc_id, seg_no, start_pos, text in zip(*columns, strict=True):
+        for m in regex.finditer(text):
+            left = text[max(0, m.start() - window) : m.start()]
+            right = text[m.end() : m.end() + window]
             rows.append(
                 {
-                    "doc_id": seg.doc_id,
-                    "seg_no": int(seg.seg_no),
-                    "start": int(seg.start_pos + m.start()),
+                    "doc_id": doc_id,
+                    "seg_no": int(seg_no),
+                    "start": int(start_pos + m.start()),
                     "left": " ".join(left.split()),
                     "match": m.group(0),
                     "right": " ".join(right.split()),
@@ -285,8 +288,8 @@ def agreement(
                 "code some segments or name the documents (doc_ids).",
                 params=("doc_ids",),
             )
-    units = sql.segments(st, doc_ids)[["doc_id", "seg_no"]]
-    codes = [r["code"] for r in sql.codes(st, codebook)]
+    units = store_texts.segments(st, doc_ids)[["doc_id", "seg_no"]]
+    codes = [r["code"] for r in store_texts.codes(st, codebook)]
     rows = coding_reliability(units, frames, codes)
     for r in rows:
         for i, c in enumerate(coders):

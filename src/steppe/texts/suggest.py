@@ -26,7 +26,7 @@ import pandas as pd
 
 from steppe.errors import MissingDependencyError, NotFoundError, UsageError
 from steppe.store import Store, open_store
-from steppe.store import texts as sql
+from steppe.store import texts as store_texts
 from steppe.texts.codebook import Code, Codebook, keyword_pattern
 from steppe.texts.coding import load_into_store
 
@@ -88,6 +88,8 @@ def keyword_hits(texts: list[str], codes: list[Code]) -> tuple[np.ndarray, list[
         seen: dict[int, set[int]] = {}
         for m in regex.finditer(corpus):
             if m.start() and corpus[m.start() - 1].isalnum():
+                continue
+            if m.lastgroup is None:  # every alternative is a named group, so one of them matched
                 continue
             seg = int(np.searchsorted(starts, m.start(), side="right") - 1)
             seen.setdefault(seg, set()).add(int(m.lastgroup[1:]))
@@ -195,7 +197,7 @@ def suggest(
         raise UsageError(f"threshold {threshold} is outside (0, 1]; try 0.5.", params=("threshold",))
     st = store if store is not None else open_store()
     cb: Codebook = load_into_store(codebook, store=st)
-    segments = sql.segments(st, doc_ids)
+    segments = store_texts.segments(st, doc_ids)
     if doc_ids:
         missing = sorted(set(doc_ids) - set(segments["doc_id"]))
         if missing:
@@ -205,15 +207,15 @@ def suggest(
     scores = score(segments["text"].tolist(), cb.codes, method, model_path)
     frame = suggestion_frame(segments, cb.codes, scores, threshold, method)
     docs = sorted(set(segments["doc_id"]))
-    decided = sql.suggestions(st, docs)
+    decided = store_texts.suggestions(st, docs)
     decided = decided[decided["decision"].notna()][["doc_id", "seg_no", "code"]]
     if not decided.empty and not frame.empty:
         keys = frame.merge(decided.assign(_decided=True), on=["doc_id", "seg_no", "code"], how="left")
         frame = frame[keys["_decided"].isna().to_numpy()]
     with st.transaction():
-        sql.delete_open_suggestions(st, docs, cb.id)
-        sql.insert_frame(st, "texts_suggestions", frame)
-    return sql.suggestions(st, docs).query("decision.isnull() and code.str.startswith(@cb.id + ':')")
+        store_texts.delete_open_suggestions(st, docs, cb.id)
+        store_texts.insert_frame(st, "texts_suggestions", frame)
+    return store_texts.suggestions(st, docs).query("decision.isnull() and code.str.startswith(@cb.id + ':')")
 
 
 def decide(suggestion_ids: list[int], decision: str, coder: str, *, store: Store | None = None) -> list[dict]:
@@ -229,19 +231,24 @@ def decide(suggestion_ids: list[int], decision: str, coder: str, *, store: Store
     out = []
     with st.transaction():
         for sid in suggestion_ids:
-            row = sql.suggestion(st, sid)
+            row = store_texts.suggestion(st, sid)
             if row is None:
                 raise NotFoundError(f"No suggestion {sid}; run 'steppe texts suggest list' to see their ids.")
             if row["decision"] is not None:
                 raise UsageError(f"Suggestion {sid} was already {row['decision']} by {row['decided_by']}.")
-            sql.decide_suggestion(st, sid, decision, coder)
+            store_texts.decide_suggestion(st, sid, decision, coder)
             coding_id = None
             if (
                 decision == "accepted"
-                and sql.live_coding(st, row["doc_id"], row["seg_no"], row["code"], coder) is None
+                and store_texts.live_coding(st, row["doc_id"], row["seg_no"], row["code"], coder) is None
             ):
-                seg = sql.segment(st, row["doc_id"], row["seg_no"])
-                coding_id = sql.insert_coding(
+                seg = store_texts.segment(st, row["doc_id"], row["seg_no"])
+                if seg is None:
+                    raise NotFoundError(
+                        f"Suggestion {sid} points at segment {row['seg_no']} of '{row['doc_id']}', which is "
+                        "no longer stored; run 'steppe texts suggest list' again."
+                    )
+                coding_id = store_texts.insert_coding(
                     st,
                     {
                         "doc_id": row["doc_id"], "seg_no": row["seg_no"], "start_pos": seg["start_pos"],

@@ -42,7 +42,7 @@ TradeView = Annotated[
 
 
 def data_of(request: Request) -> WebData:
-    return request.app.state.data  # type: ignore[no-any-return]
+    return request.app.state.data
 
 
 Data = Annotated[WebData, Depends(data_of)]
@@ -127,13 +127,13 @@ def countries(data: Data) -> dict[str, Any]:
 
 @router.get("/kb/organisations/{name}", summary="One organisation whole (facts, members, history, sources)")
 def organisation(data: Data, name: Annotated[str, Path(max_length=120)]) -> dict[str, Any]:
-    return plain(data.organisation(name))  # type: ignore[no-any-return]
+    return plain(data.organisation(name))
 
 
 @router.get("/kb/overlap", summary="Roles of the C5 in each organisation on a day")
 def overlap(data: Data, as_of: AsOf = None) -> dict[str, Any]:
     day = as_of_day(as_of)
-    return plain(data.overlap(day)) | {"cells": rows(views.overlap_cells(data, day))}  # type: ignore[no-any-return]
+    return plain(data.overlap(day)) | {"cells": rows(views.overlap_cells(data, day))}
 
 
 @router.get("/kb/timeline", summary="Membership periods of the C5 (or of one organisation)")

@@ -130,9 +130,9 @@ def create_app(
         question is answered without the worker threads (anonymous readers only)."""
         path = request.url.path
         if request.method != "GET" or not path.startswith("/api/") or path == "/api/health":
-            return await call_next(request)  # type: ignore[no-any-return]
+            return await call_next(request)
         if accounts is not None or _team_mode(app, data):
-            return await call_next(request)  # type: ignore[no-any-return]
+            return await call_next(request)
         key = ("http", path, request.url.query)
         hit = data.peek(key)
         if hit is not None:
@@ -141,10 +141,10 @@ def create_app(
         response = await call_next(request)
         kind = response.headers.get("content-type", "")
         if response.status_code in (200, 404, 422) and kind.startswith("application/json"):
-            body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+            body = b"".join([chunk async for chunk in response.body_iterator])
             data.put(key, (body, response.status_code), stamp)
             return Response(body, status_code=response.status_code, media_type="application/json")
-        return response  # type: ignore[no-any-return]
+        return response
 
     @app.exception_handler(SteppeError)
     def steppe_error(request: Request, exc: SteppeError) -> Response:

@@ -63,6 +63,7 @@ _OPEN: weakref.WeakSet[WebData] = weakref.WeakSet()
 def _release_all() -> None:
     for data in list(_OPEN):
         data.release()
+        data.close()
 
 
 TRADE_SOURCES = ("imf_dots", "comtrade", "baci")
@@ -114,6 +115,7 @@ class WebData:
         if self._open is None:
             self._open = _Session.open(self.db_path)
             self._opened_at = now
+            _OPEN.add(self)  # closed at exit, before daemon threads stop
         try:
             yield self._open
         finally:
@@ -228,7 +230,7 @@ class WebData:
             self.hits += 1
         if isinstance(found, SteppeError):
             raise found
-        return found  # type: ignore[no-any-return]
+        return found
 
     def peek(self, key: tuple[Any, ...]) -> Any:
         """The cached answer for ``key`` if the store has not changed since, else None (no lock)."""
@@ -447,8 +449,9 @@ def _text_day(value: Any, precision: Any) -> str | None:
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A session frame as plain rows: KB dates as text at their precision, missing values None."""
     partial = [c.removesuffix("_precision") for c in frame.columns if str(c).endswith("_precision")]
-    out = []
-    for row in frame.to_dict(orient="records"):
+    out: list[dict[str, Any]] = []
+    for record in frame.to_dict(orient="records"):
+        row = {str(k): v for k, v in record.items()}
         for col in partial:
             if col in row:
                 row[col] = _text_day(row[col], row.pop(f"{col}_precision", None))

@@ -99,7 +99,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 def data_of(request: Request) -> WebData:
-    return request.app.state.data  # type: ignore[no-any-return]
+    return request.app.state.data
 
 
 # -- pages -----------------------------------------------------------------------------------------
@@ -265,9 +265,11 @@ def texts_compare(
         problem = None if a != b else "Pick two different documents to compare."
     except NotFoundError as exc:
         rows, problem = [], str(exc)
+    chart = views.compare_chart(rows, docs[a], docs[b], codebook) if rows else None
     return render(
         request,
         "compare.html",
+        chart_html=chart.to_html() if chart is not None else "",
         title="Compare documents",
         a=docs[a],
         b=docs[b],
@@ -286,7 +288,8 @@ def document(request: Request, doc_id: Annotated[str, Path(max_length=200)]) -> 
     segments = found["segments"].to_dict(orient="records")
     codings = visible(request, found["codings"])
     by_segment: dict[int, list[dict[str, Any]]] = {}
-    for c in codings.to_dict(orient="records"):
+    for record in codings.to_dict(orient="records"):
+        c = {str(k): v for k, v in record.items()}
         by_segment.setdefault(int(c["seg_no"]), []).append(c)
     codes = sorted({str(c) for c in codings["code"]}) if len(codings) else []
     return render(

@@ -333,6 +333,10 @@ def trade_view(
                 chart_id="trade",
             )
         else:
+            if indicator == "intensity" and dataset is None:
+                # intensity divides by world trade: by default the dataset that is a world matrix,
+                # the one the region comparison chooses
+                dataset = world_dataset(data, region, view_name, years)
             frame = data.indicator(indicator, region, dataset=dataset, view=view_name, years=years)
             view.chart = _member_chart(frame, indicator, names.get(region, region), data, title_years)
             shown = frame
@@ -344,6 +348,15 @@ def trade_view(
         return view
     view.sources = dataset_links(data, shown["dataset_id"].unique() if "dataset_id" in shown else [])
     return view
+
+
+def world_dataset(data: WebData, region: str, view: str, years: tuple[int, int] | None) -> str | None:
+    """The stored dataset the session API compares regions on (a world matrix where one is stored)."""
+    try:
+        ids = data.compare([region], dataset=None, view=view, years=years)["dataset_id"].dropna()
+    except SteppeError:
+        return None
+    return str(ids.iloc[0]) if len(ids) else None
 
 
 def _no_numbers(frame: pd.DataFrame, indicator: str) -> str:
@@ -438,13 +451,16 @@ def _member_chart(
             y="exporter",
             value="intensity",
             title=f"Trade intensity between members of {region_name}, {last}",
-            value_title="Intensity (1 = as expected from world shares)",
+            value_title="Intensity",
             unit="number",
             x_title="importer",
             y_title="exporter",
             names=names,
-            midpoint=1.0,
             source=src,
+            caption=(
+                "Trade intensity: the exporter's share of its exports going to the importer over the "
+                "importer's share of world imports; 1 = as much as the importer's weight in world trade."
+            ),
             keep=("year", "dataset_id", "view"),
             chart_id="trade",
         )
@@ -851,3 +867,34 @@ def framework_links(data: WebData, view: View) -> View:
     if "knowledge base" in text.lower() or not view.sources:
         view.sources.append(Link("steppe knowledge base: every source it cites", "/sources#kb"))
     return view
+
+
+# -- texts -------------------------------------------------------------------------------------------
+def compare_chart(
+    rows: list[dict[str, Any]], a: dict[str, Any], b: dict[str, Any], codebook: str
+) -> Chart | None:
+    """Two documents' code profiles as grouped bars (share of each document's segments per code)."""
+    if not rows:
+        return None
+    label_a = f"A: {a.get('title') or a['doc_id']}"[:60]
+    label_b = f"B: {b.get('title') or b['doc_id']}"[:60]
+    long = pd.DataFrame(
+        [
+            {"code": r.get("name") or r["code"], "document": label, "share": r[f"{side}_share"]}
+            for r in rows
+            for side, label in (("a", label_a), ("b", label_b))
+        ]
+    )
+    return charts.bars(
+        long,
+        category="code",
+        value="share",
+        series="document",
+        orientation="h",
+        title=f"Share of each document's segments coded with each {codebook} code",
+        value_title="Share of the document's segments",
+        unit="share",
+        order="given",
+        source=f"stored codings of codebook {codebook} (steppe texts)",
+        chart_id="texts-compare",
+    )

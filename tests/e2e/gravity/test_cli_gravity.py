@@ -1,4 +1,4 @@
-"""`steppe gravity ...` as a subprocess: JSON contract, missing mirror, storing a run."""
+"""`steppe gravity ...` in-process: JSON contract, missing mirror, storing a run."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_estimate_json_contract_and_store(cli, shared_data, isolated_env):
     }
 
     from steppe.store import open_store
-    from steppe.store.gravity import latest_runs
+    from steppe.store.gravity_runs import latest_runs
 
     with open_store(isolated_env) as store:
         runs = latest_runs(store)

@@ -14,7 +14,7 @@ CHROMIUM_ARGS = [f for f in CHROMIUM_FLAGS if f != "--headless"]
 
 @pytest.fixture
 def filled_db(isolated_env: Path, shared_data: Path) -> Path:
-    """STEPPE_DB with the KB and every mirror dataset the report uses, closed for subprocesses."""
+    """STEPPE_DB with the KB and every mirror dataset the report uses, closed so that the CLI opens it."""
     from steppe.kb.sync import kb_store
     from steppe.sources import fetch
     from steppe.store import open_store
@@ -46,7 +46,7 @@ def page():
         pytest.skip("no chromium on PATH (.ci/run installs Debian's chromium)")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1100, "height": 900})
+        pg = browser.new_page(viewport={"width": 1040, "height": 800})  # the report's print width
         pg.errors = []
         pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
         pg.on("pageerror", lambda e: pg.errors.append(str(e)))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from steppe.cli.main import main
+from tests.integration.sources import formats
 
 GDP = "wb_gdp_datahub/data/gdp.csv"
 
@@ -19,13 +20,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_editions_pin_and_unpin(capsys, shared_data: Path, tmp_path: Path, monkeypatch) -> None:
+def test_editions_pin_and_unpin(capsys, tmp_path: Path, monkeypatch) -> None:
     from steppe.cli.output import console
 
     monkeypatch.setattr(console, "size", (300, 50))  # one line per edition in the table
     mirror = tmp_path / "m"
-    (mirror / GDP).parent.mkdir(parents=True)
-    (mirror / GDP).write_text((shared_data / GDP).read_text("utf-8"), "utf-8")
+    formats.gdp_csv(mirror)  # a small GDP file in the datahub layout (tests/integration/sources)
     code, out, err = run(capsys, "fetch", "wdi", "--dataset", "gdp", "--mirror", str(mirror), "-f", "json")
     assert code == 0, err
     first = json.loads(out)[0]["dataset_id"]
@@ -33,7 +33,7 @@ def test_editions_pin_and_unpin(capsys, shared_data: Path, tmp_path: Path, monke
     text = (
         (mirror / GDP)
         .read_text("utf-8")
-        .replace("Kazakhstan,KAZ,2010,148047348240.64334", "Kazakhstan,KAZ,2010,1.5e11")
+        .replace("Kazakhstan,KAZ,2018,179000000000.5", "Kazakhstan,KAZ,2018,1.5e11")
     )
     (mirror / GDP).write_text(text, "utf-8")
     code, out, err = run(capsys, "fetch", "wdi", "--dataset", "gdp", "--mirror", str(mirror), "-f", "json")

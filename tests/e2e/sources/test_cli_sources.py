@@ -1,4 +1,4 @@
-"""`steppe fetch` and `steppe data list` as a subprocess: JSON contracts, mirror, errors."""
+"""`steppe fetch` and `steppe data list` through the CLI (in-process): JSON contracts, mirror, errors."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_fetch_from_mirror_then_list(cli, shared_data: Path) -> None:
     first = cli("fetch", "aiddata", "--mirror", str(shared_data), "--format", "json")
     assert first.returncode == 0, first.stderr
     [row] = json.loads(first.stdout)
-    assert list(row) == FETCH_KEYS
+    assert list(row) == FETCH_KEYS and row["replaced_starter"] == []
     assert row["dataset_id"] == "aiddata:country_year:3.0" and row["loaded"] is True and row["rows"] == 7233
     again = cli("fetch", "aiddata", "--format", "json", env={"STEPPE_MIRROR": str(shared_data)})
     assert again.returncode == 0, again.stderr
@@ -47,17 +47,18 @@ def test_fetch_from_mirror_then_list(cli, shared_data: Path) -> None:
     assert dropped.returncode == 0 and json.loads(cli("data", "list", "--format", "json").stdout) == []
 
 
-def test_fetch_usage_errors_are_one_line(cli, shared_data: Path) -> None:
-    unknown = cli("fetch", "acled", "--mirror", str(shared_data))
+def test_fetch_usage_errors_are_one_line(cli, tmp_path: Path) -> None:
+    mirror = tmp_path  # an empty mirror folder
+    unknown = cli("fetch", "acled", "--mirror", str(mirror))
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == (
         "Error: Unknown source 'acled'; use one of: aiddata, baci, comtrade, cow_igo, gdelt, gravity, "
         "imf_dots, wdi, yotov2016."
     )
-    option = cli("fetch", "baci", "--indicators", "X", "--mirror", str(shared_data))
+    option = cli("fetch", "baci", "--indicators", "X", "--mirror", str(mirror))
     assert option.returncode == 2 and option.stderr.strip().startswith(
         "Error: Source 'baci' has no option indicators"
     )
-    missing = cli("fetch", "baci", "--mirror", str(shared_data))
+    missing = cli("fetch", "baci", "--mirror", str(mirror))
     assert missing.returncode == 2 and "has no baci/BACI_HS92_V<version>.zip" in missing.stderr
     assert "Traceback" not in missing.stderr + option.stderr + unknown.stderr

@@ -1,4 +1,4 @@
-"""`steppe texts ...` as a subprocess: JSON contracts, errors without tracebacks."""
+"""`steppe texts ...` in-process (tests/e2e/cli_inprocess.py): JSON contracts, errors without tracebacks."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ SEED_000 = SHARED_SEEDS / "000_05cae511a4d77df8.txt"
 SEED_004 = SHARED_SEEDS / "004_cb46a96fa8e4ee38.txt"
 
 
-@pytest.fixture(autouse=True)
-def _needs_seeds() -> None:
-    if not SEED_000.is_file():
-        pytest.skip("../shared/seeds is not beside the checkout")
+#: the two real seed texts the contract tests count segments and codings in
+needs_seeds = pytest.mark.needs_shared("seeds/000_05cae511a4d77df8.txt", "seeds/004_cb46a96fa8e4ee38.txt")
 
 
+@needs_seeds
 def test_add_and_actors_json_contracts(cli) -> None:
     added = cli("texts", "add", str(SEED_000), str(SEED_004), "--kind", "article", "--format", "json")
     assert added.returncode == 0, added.stderr
@@ -34,6 +33,7 @@ def test_add_and_actors_json_contracts(cli) -> None:
     assert all(isinstance(n, int) for n in found.values())
 
 
+@needs_seeds
 def test_code_suggest_agree_query_export_round(cli, tmp_path: Path) -> None:
     assert cli("texts", "add", str(SEED_004)).returncode == 0
     doc = "004-cb46a96fa8e4ee38"
@@ -70,9 +70,11 @@ def test_code_suggest_agree_query_export_round(cli, tmp_path: Path) -> None:
 
 
 def test_errors_are_one_line_without_traceback(cli, tmp_path: Path) -> None:
+    good = tmp_path / "note.md"
+    good.write_text("# A note\n\nKazakhstan and Uzbekistan met in Tashkent.\n", "utf-8")
     binary = tmp_path / "x.txt"
     binary.write_bytes(b"\x00\x01\x02" * 100)
-    result = cli("texts", "add", str(SEED_004), str(binary))
+    result = cli("texts", "add", str(good), str(binary))  # one bad file: nothing is stored
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
     assert str(binary) in result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_DATA, SHARED_SEEDS
+from tests.conftest import SHARED_DATA, SHARED_SEEDS, require_shared
 
 with warnings.catch_warnings():  # starlette's TestClient warns about httpx at import time
     warnings.simplefilter("ignore")
@@ -70,11 +70,9 @@ def fill_store(db: Path, mirror: Path, seeds: Path | None = None) -> Path:
 
 @pytest.fixture(scope="session")
 def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with the KB and the mirror data, filled through the connectors once per session."""
-    if not SHARED_DATA.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail("../shared/data is missing: CI must have it beside the checkout")
-        pytest.skip("../shared/data is not beside the checkout")
+    """A store with the KB and the mirror data, filled through the connectors once per session
+    (../shared read in place: skips without it, fails under CI=true)."""
+    require_shared(SHARED_DATA)
     return fill_store(tmp_path_factory.mktemp("web-store") / "steppe.duckdb", SHARED_DATA, SHARED_SEEDS)
 
 

@@ -16,6 +16,7 @@ import pytest
 from tests.e2e.web.conftest import free_port
 
 
+@pytest.mark.subprocess
 def test_steppe_serve_answers_on_loopback(isolated_env: Path, tmp_path: Path):
     exe = Path(sys.executable).parent / "steppe"
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "steppe.cli.main"]

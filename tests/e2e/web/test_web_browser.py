@@ -30,6 +30,7 @@ PAGES = {
     "organisation-sco": "/institutions/sco",
     "trade": "/trade",
     "trade-members": "/trade?indicator=members&region=c5&view=reconciled",
+    "trade-intensity": "/trade?indicator=intensity",
     "dependence": "/dependence?country=KAZ",
     "index": "/index",
     "gravity": "/gravity",
@@ -219,3 +220,15 @@ def test_chart_csv_downloads_with_the_drawn_data(live_server, browser_page):
     assert rows and {"year", "intra_share", "region"} <= set(rows[0])
     assert len(rows) == len(json.loads(payload["chart"]["json"])["rows"])
     only_server(page, live_server)
+
+
+def test_document_comparison_draws_its_profile(live_server, browser_page):
+    page = browser_page
+    page.goto(live_server + f"/texts/compare?a={DOC_A}&b={DOC_B}")
+    page.wait_for_function("document.documentElement.getAttribute('data-steppe-charts') === 'ready'")
+    assert page.locator("#texts-compare .js-plotly-plot .main-svg").count() >= 1
+    links = page.locator(f"table a[href^='/texts/{DOC_A}#seg-']")
+    assert links.count() > 0
+    links.first.click()
+    page.wait_for_url(f"**/texts/{DOC_A}#seg-*")
+    assert page.errors == []

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, SHARED_SEEDS, require_shared
 
 
 @pytest.fixture(scope="module")
 def shared_root() -> Path:
     """The folder that holds seeds/ and data/ (``../shared`` beside the checkout)."""
-    root = SHARED_DATA.parent
-    if not (root / "seeds").is_dir() or not (root / "data" / "ungdc_central_asia").is_dir():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("../shared (seeds and data/ungdc_central_asia) must be beside the checkout in CI")
-        pytest.skip("../shared is not beside the checkout")
-    return root
+    return _shared_or_fail()
 
 
 def _shared_or_fail() -> Path:
-    root = SHARED_DATA.parent
-    if not (root / "seeds").is_dir() or not (root / "data" / "ungdc_central_asia").is_dir():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("../shared (seeds and data) must be beside the checkout in CI")
-        pytest.skip("../shared is not beside the checkout")
-    return root
+    """../shared with the seeds and the UN speeches: skip without it, fail under CI=true."""
+    require_shared(SHARED_SEEDS)
+    require_shared(SHARED_DATA / "ungdc_central_asia")
+    return SHARED_DATA.parent
 
 
 @pytest.fixture(scope="session")

@@ -111,11 +111,13 @@ def auto_coded(frameworks_store) -> list[str]:
     """The seeds and the KAZ and UZB speeches of 2015-2024, auto-coded with the ecdpm and drivers
     codebooks (texts suggest, TF-IDF and keywords, threshold 0.5); returns their document ids.
     A fixture, so each test that reads the codings gets them whichever tests the run selects."""
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
     from steppe.texts.suggest import suggest
 
-    docs = [d for d in sql.doc_ids(frameworks_store) if d[:3] in ("000", "001", "002", "003", "004")]
-    docs += [d for d in sql.doc_ids(frameworks_store) if d[:3] in ("kaz", "uzb") and int(d[-4:]) >= 2015]
+    docs = [d for d in store_texts.doc_ids(frameworks_store) if d[:3] in ("000", "001", "002", "003", "004")]
+    docs += [
+        d for d in store_texts.doc_ids(frameworks_store) if d[:3] in ("kaz", "uzb") and int(d[-4:]) >= 2015
+    ]
     for codebook in ("ecdpm", "drivers"):
         suggest(docs, codebook, store=frameworks_store)
     return docs
@@ -123,7 +125,7 @@ def auto_coded(frameworks_store) -> list[str]:
 
 def test_ecdpm_on_auto_coded_seeds_and_speeches(frameworks_store, auto_coded) -> None:
     """Coded by steppe's own auto-coder, read through the pseudo-coder 'auto'."""
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     docs = auto_coded
     measures = ecdpm.ecdpm(coders=["auto"], doc_ids=docs, store=frameworks_store)
@@ -136,7 +138,7 @@ def test_ecdpm_on_auto_coded_seeds_and_speeches(frameworks_store, auto_coded) ->
         "sectors",
         "hegemons",
     }
-    suggestions = sql.suggestions(frameworks_store, docs)
+    suggestions = store_texts.suggestions(frameworks_store, docs)
     codes = {(r.doc_id, int(r.seg_no)): set() for r in suggestions.itertuples()}
     for r in suggestions.itertuples():
         codes[(r.doc_id, int(r.seg_no))].add(r.code)
@@ -151,10 +153,10 @@ def test_ecdpm_on_auto_coded_seeds_and_speeches(frameworks_store, auto_coded) ->
 @pytest.mark.slow
 def test_every_framework_has_a_report_section_on_real_data(frameworks_store, auto_coded) -> None:
     from steppe.frameworks import FRAMEWORKS, framework
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
     from steppe.texts.suggest import decide
 
-    open_ids = sql.suggestions(frameworks_store, None, "open")["suggestion_id"].head(400).tolist()
+    open_ids = store_texts.suggestions(frameworks_store, None, "open")["suggestion_id"].head(400).tolist()
     decide([int(i) for i in open_ids], "accepted", "test-reader", store=frameworks_store)
     for name in FRAMEWORKS:
         section = framework(name).report_section(frameworks_store)

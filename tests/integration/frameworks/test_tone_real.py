@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from steppe.frameworks.tone import ToneMatcher, tone
-from steppe.store import texts as sql
+from steppe.store import texts as store_texts
 from steppe.texts.corpus import add_documents, parse_file
 
 
@@ -82,13 +82,13 @@ def test_every_kb_mention_of_russia_is_scored_and_evidence_holds_the_actor(corpu
     rus = {(m.unit["doc_id"], m.unit["seg_no"]): m for m in tone("RUS", by="segment", store=corpus)}
     kb = {
         (r["doc_id"], r["seg_no"])
-        for doc in sql.doc_ids(corpus)
-        for r in sql.mentions(corpus, doc)
+        for doc in store_texts.doc_ids(corpus)
+        for r in store_texts.mentions(corpus, doc)
         if r["actor"] == "RUS"
     }
     assert kb and kb <= set(rus)  # the KB's recognition, plus the declared referring words
     matcher = ToneMatcher.from_store(corpus)
-    texts = {d: sql.document(corpus, d)["text"] for d in sql.doc_ids(corpus)}
+    texts = {d: store_texts.document(corpus, d)["text"] for d in store_texts.doc_ids(corpus)}
     for (doc, _), m in list(rus.items())[::7]:
         for ev in m.evidence:
             start, end = (int(x) for x in ev.ref.split(":")[1].split("-"))

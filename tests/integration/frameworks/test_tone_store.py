@@ -76,7 +76,7 @@ def test_by_source_and_year_use_the_document_metadata(corpus) -> None:
 
 
 def test_segment_evidence_points_at_the_scored_sentences(corpus) -> None:
-    from steppe.store import texts as sql
+    from steppe.store import texts as store_texts
 
     (m,) = [
         m
@@ -85,7 +85,7 @@ def test_segment_evidence_points_at_the_scored_sentences(corpus) -> None:
     ]
     (ev,) = m.evidence
     start, end = (int(x) for x in ev.ref.split(":")[1].split("-"))
-    assert sql.document(corpus, "brief")["text"][start:end] == "We welcome China." == ev.detail
+    assert store_texts.document(corpus, "brief")["text"][start:end] == "We welcome China." == ev.detail
     assert ev.value == WELCOME and m.n == 1 and m.extra["mentions"] == 1
 
 

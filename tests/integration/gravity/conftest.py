@@ -14,10 +14,9 @@ def guide_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[
     yotov2016 --dataset FILE --mirror ../shared/data'); one store per test module."""
     from steppe.sources import fetch
     from steppe.store import open_store
-    from tests.conftest import SHARED_DATA
+    from tests.conftest import SHARED_DATA, require_shared
 
-    if not (SHARED_DATA / "yotov_agtpa").is_dir():
-        pytest.skip("../shared/data/yotov_agtpa is not beside the checkout")
+    require_shared(SHARED_DATA / "yotov_agtpa")
     store = open_store(Path(tmp_path_factory.mktemp("guide")) / "guide.duckdb")
     fetched: set[str] = set()
 

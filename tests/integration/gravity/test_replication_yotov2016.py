@@ -20,6 +20,9 @@ pytest.importorskip("pyfixest")
 from steppe.gravity.run import run_spec
 from steppe.gravity.spec import load_spec
 
+#: real files read in place: skip without ../shared, fail under CI=true (tests/conftest.py)
+pytestmark = pytest.mark.needs_shared("data/yotov_agtpa")
+
 REFERENCE = Path(__file__).parent / "reference" / "yotov2016_estimates.csv"
 #: Specifications with 69 country-specific intra-national dummies (about 20 s each on 2 cores).
 SLOW = {"yotov-2016-table2-ppml-intra-dummies", "yotov-2016-table3-ppml-intra"}

@@ -16,8 +16,12 @@ from steppe.sources import fetch
 
 @pytest.fixture
 def trade_store(store, shared_data):
-    fetch("imf_dots", store=store, mirror=shared_data)
+    """IMF DOTS pinned as the default, the Comtrade mirror fetched after it (the newest)."""
+    from steppe.store import data as store_data
+
+    dots = fetch("imf_dots", store=store, mirror=shared_data)
     fetch("comtrade", store=store, mirror=shared_data)
+    store_data.pin(store, dots.dataset_id)  # without the pin the newest (Comtrade) is the default
     return store
 
 

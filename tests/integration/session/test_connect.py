@@ -66,7 +66,7 @@ def test_members_is_a_typed_frame_of_the_eight_sco_members(session) -> None:
 
 def test_regional_indicators_over_a_year_tuple_carry_their_provenance(session) -> None:
     dataset_id = load_total_trade(session.store)
-    regional = session.indicators.regional("c5", years=(2000, 2005))
+    regional = session.indicators.regional("c5", years=(2000, 2005))  # the acceptance call, as written
     assert list(regional["year"]) == list(range(2000, 2006))
     # 2000: intra-C5 flows 20 x 10 = 200, counted as exports and as imports (400), of the members'
     # trade: exports 200 + 5 x 20 x 4 = 600, imports 200 + 5 x 20 x 1 = 300
@@ -77,8 +77,8 @@ def test_regional_indicators_over_a_year_tuple_carry_their_provenance(session) -
     assert regional.attrs["view"] == "reported"
     assert regional.attrs["kb_fingerprint"] == session.kb_fingerprint
     # one year, and the "A:B" text a user may type, are the same question
-    assert session.indicators.regional("c5", years=2003)["year"].tolist() == [2003]
-    same = session.indicators.regional("c5", years="2000:2005")
+    assert session.indicators.regional("c5", years=2003, dataset=dataset_id)["year"].tolist() == [2003]
+    same = session.indicators.regional("c5", years="2000:2005", dataset=dataset_id)
     pd.testing.assert_frame_equal(same, regional)
 
 
@@ -132,3 +132,28 @@ def test_event_range_errors_name_start_and_end(session) -> None:
     with pytest.raises(UsageError, match="end 2010-01-01 is before start 2020-01-01") as caught:
         session.kb.events(start="2020-01-01", end="2010-01-01")
     assert set(caught.value.params) == {"start", "end"}
+
+
+def test_fetch_from_the_session_mirror_and_list_with_provenance(tmp_path: Path, shared_data: Path) -> None:
+    with steppe.connect(db=tmp_path / "fetch.duckdb", mirror=shared_data) as s:
+        assert not s.is_open  # nothing opened before the load
+        result = s.fetch("aiddata")
+        assert result.dataset_id == "aiddata:country_year:3.0" and result.loaded
+        datasets = s.data.datasets()
+        row = datasets.set_index("dataset_id").loc["aiddata:country_year:3.0"]
+        assert pd.api.types.is_datetime64_any_dtype(datasets["retrieved_at"])
+        assert str(row["location"]).endswith("cow_gcdf.csv")
+        assert not s.fetch("aiddata").loaded  # the same file again adds nothing
+        with pytest.raises(UsageError, match="years") as caught:
+            s.fetch("wdi", years=(2010, 2000))
+        assert caught.value.params == ("years",)
+
+
+def test_the_module_level_indicator_takes_the_same_years(session) -> None:
+    load_total_trade(session.store)
+    session.ensure_kb()
+    text = steppe.indicator("regional", "c5", "2000:2005", dataset="handmade:total:1", store=session.store)
+    pair = steppe.indicator("regional", "c5", (2000, 2005), dataset="handmade:total:1", store=session.store)
+    assert list(text["year"]) == list(pair["year"]) == list(range(2000, 2006))
+    with pytest.raises(UsageError, match="Invalid years '2000-2005'"):
+        steppe.indicator("regional", "c5", "2000-2005", store=session.store)

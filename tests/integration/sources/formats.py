@@ -334,3 +334,118 @@ def csv_text(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
+
+
+# -- small CSV mirrors (hand-written rows, made-up numbers, the published column layouts) --------
+# Each writer puts one file where the connector looks for it in a mirror, so that the parser and
+# validation tests run without ../shared. The real files are tested in place (test_mirror.py).
+
+HMR_HEADER = "iso_o,iso_d,distw,gdp_o,gdp_d,rta,flow,contig,comlang_off,comcur"
+HMR_ROWS = [
+    "KAZ,UZB,1100.5,180000.0,58000.0,1,2400.5,1,0,0",
+    "KAZ,KGZ,800.25,180000.0,8900.0,1,900.0,1,1,0",
+    "KGZ,KAZ,800.25,8900.0,180000.0,1,650.75,1,1,0",
+    "UZB,TJK,300.0,58000.0,8100.0,0,120.0,1,0,0",
+    "TJK,UZB,300.0,8100.0,58000.0,0,0,1,0,0",
+    "UZB,KAZ,1100.5,58000.0,180000.0,1,2100.0,1,0,0",
+]
+
+
+def hmr_csv(folder: Path, rows: list[str] | None = None) -> Path:
+    """``folder/hmr_gravity_2006/gravity_zeros.csv``: header on line 1, a row per line after it."""
+    path = folder / "hmr_gravity_2006" / "gravity_zeros.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([HMR_HEADER, *(rows or HMR_ROWS)]) + "\n", encoding="utf-8")
+    return path
+
+
+DOTS_HEADER = "source_file,reporter,flow,partner,year,value_usd_millions,imf_estimate"
+DOTS_ROWS = [
+    'DOTS_916.xlsx,"Kazakhstan, Rep. of",exports_fob,"Uzbekistan, Rep. of",2018,2050.5,0',
+    'DOTS_916.xlsx,"Kazakhstan, Rep. of",imports_cif,"Uzbekistan, Rep. of",2018,1010.25,0',
+    'DOTS_916.xlsx,"Kazakhstan, Rep. of",exports_fob,"Kyrgyz Rep.",2018,700.0,0',
+    'DOTS_927.xlsx,"Uzbekistan, Rep. of",exports_fob,"Kazakhstan, Rep. of",2018,980.5,1',
+    'DOTS_927.xlsx,"Uzbekistan, Rep. of",imports_cif,"Kazakhstan, Rep. of",2018,1900.0,1',
+    'DOTS_917.xlsx,"Kyrgyz Rep.",imports_cif,"Kazakhstan, Rep. of",2018,760.0,0',
+]
+
+
+def dots_csv(folder: Path, rows: list[str] | None = None) -> Path:
+    """``folder/imf_dots_1992_2020/dots_central_asia_extract.csv`` (US$ millions)."""
+    path = folder / "imf_dots_1992_2020" / "dots_central_asia_extract.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([DOTS_HEADER, *(rows or DOTS_ROWS)]) + "\n", encoding="utf-8")
+    return path
+
+
+COMTRADE_HEADER = "date,value,reporter,partner"
+COMTRADE_ROWS = [
+    "2019-01-01,5000000000.5,Kazakhstan,World",
+    "2019-01-01,1200000.25,Kazakhstan,Uzbekistan",
+    "2019-01-01,300000.0,Kazakhstan,Kyrgyzstan",
+    "2019-01-01,900000000.0,Uzbekistan,World",
+    "2019-01-01,450000.75,Uzbekistan,Kazakhstan",
+]
+
+
+def comtrade_csv(folder: Path, rows: list[str] | None = None, year: int = 2019) -> Path:
+    """``folder/comtrade_total_exports_2014_2022/comtrade_all_exports_<year>A.csv`` (US$)."""
+    path = folder / "comtrade_total_exports_2014_2022" / f"comtrade_all_exports_{year}A.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([COMTRADE_HEADER, *(rows or COMTRADE_ROWS)]) + "\n", encoding="utf-8")
+    return path
+
+
+GCDF_CY_HEADER = "ccode,year,oof_amt,oof_adj,oda_amt,oda_adj,vof_amt,vof_adj"
+GCDF_CY_ROWS = [  # COW country codes: 705 Kazakhstan, 703 Kyrgyzstan, 702 Tajikistan, 704 Uzbekistan
+    "705,2010,1500000.5,1600000.25,0,0,0,0",
+    "705,2011,0,0,250000.0,260000.0,0,0",
+    "703,2010,90000.0,95000.0,10000.0,11000.0,0,0",
+    "702,2012,400000.0,420000.0,0,0,5000.0,5200.0",
+    "704,2013,2000000.0,2100000.0,0,0,0,0",
+]
+
+
+def gcdf_country_year_csv(folder: Path, rows: list[str] | None = None) -> Path:
+    """``folder/aiddata_gcdf3_country_year/data/cow_gcdf.csv`` (odadata's country-year layout)."""
+    path = folder / "aiddata_gcdf3_country_year" / "data" / "cow_gcdf.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([GCDF_CY_HEADER, *(rows or GCDF_CY_ROWS)]) + "\n", encoding="utf-8")
+    return path
+
+
+GDP_HEADER = "Country Name,Country Code,Year,Value"
+GDP_ROWS = [
+    "Kazakhstan,KAZ,2018,179000000000.5",
+    "Kazakhstan,KAZ,2019,181000000000.25",
+    "Uzbekistan,UZB,2018,52000000000.0",
+    "Uzbekistan,UZB,2019,60000000000.0",
+    "World,WLD,2018,86000000000000.0",
+    "World,WLD,2019,87500000000000.0",
+]
+
+
+def gdp_csv(folder: Path, rows: list[str] | None = None) -> Path:
+    """``folder/wb_gdp_datahub/data/gdp.csv`` (current US$, long layout)."""
+    path = folder / "wb_gdp_datahub" / "data" / "gdp.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([GDP_HEADER, *(rows or GDP_ROWS)]) + "\n", encoding="utf-8")
+    return path
+
+
+def wdi_bulk_csv(folder: Path, values: dict[str, dict[int, str]] | None = None) -> Path:
+    """``folder/wdi_fdi_remittances_ca/<file>.csv``: one WDI bulk CSV (every value quoted, one
+    column per year 1960-2024, a trailing comma), FDI net inflows for the countries given."""
+    names = {"KAZ": "Kazakhstan", "KGZ": "Kyrgyz Republic", "UZB": "Uzbekistan"}
+    values = values or {"KAZ": {1995: "1000000", 1996: "2500000.5"}, "UZB": {1996: "90000"}}
+    years = list(range(1960, 2025))
+    lines = [",".join(f'"{c}"' for c in ["Country Name", "Country Code", "Indicator Name", "Indicator Code",
+                                            *map(str, years)]) + ","]  # fmt: skip
+    for iso3, by_year in values.items():
+        cells = [names[iso3], iso3, "Foreign direct investment, net inflows (BoP, current US$)",
+                 "BX.KLT.DINV.CD.WD", *(by_year.get(y, "") for y in years)]  # fmt: skip
+        lines.append(",".join(f'"{c}"' for c in cells) + ",")
+    path = folder / "wdi_fdi_remittances_ca" / "wdi_fdi_net_inflows_BX.KLT.DINV.CD.WD_central_asia.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

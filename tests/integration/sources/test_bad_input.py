@@ -14,13 +14,12 @@ from steppe.sources import fetch
 from tests.integration.sources import formats
 
 
-def _mirror_with(shared: Path, tmp: Path, rel: str, edit: Callable[[list[str]], None]) -> Path:
-    """A mirror holding one real file from ../shared/data with its lines edited."""
-    lines = (shared / rel).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+def _mirror_with(write: Callable[[Path], Path], tmp: Path, edit: Callable[[list[str]], None]) -> Path:
+    """A mirror holding one fixture file (tests/integration/sources/formats.py), its lines edited."""
+    path = write(tmp / "mirror")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     edit(lines)
-    target = tmp / "mirror" / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("".join(lines), encoding="utf-8")
+    path.write_text("".join(lines), encoding="utf-8")
     return tmp / "mirror"
 
 
@@ -46,28 +45,26 @@ def _raises(store, source: str, mirror: Path, pattern: str, **options) -> str:
     return text
 
 
-HMR = "hmr_gravity_2006/gravity_zeros.csv"
-DOTS = "imf_dots_1992_2020/dots_central_asia_extract.csv"
-COMTRADE = "comtrade_total_exports_2014_2022/comtrade_all_exports_2019A.csv"
-AIDDATA = "aiddata_gcdf3_country_year/data/cow_gcdf.csv"
-GDP = "wb_gdp_datahub/data/gdp.csv"
-FDI = "wdi_fdi_remittances_ca/wdi_fdi_net_inflows_BX.KLT.DINV.CD.WD_central_asia.csv"
+HMR = formats.hmr_csv
+DOTS = formats.dots_csv
+COMTRADE = formats.comtrade_csv
+AIDDATA = formats.gcdf_country_year_csv
+GDP = formats.gdp_csv
+FDI = formats.wdi_bulk_csv
 
 
-def test_gravity_non_numeric_flow(store, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(shared_data, tmp_path, HMR, lambda ls: _set_field(ls, 1234, 6, "12x5"))
+def test_gravity_non_numeric_flow(store, tmp_path: Path) -> None:
+    mirror = _mirror_with(HMR, tmp_path, lambda ls: _set_field(ls, 5, 6, "12x5"))
     _raises(
         store,
         "gravity",
         mirror,
-        r"^gravity: .*gravity_zeros\.csv line 1234 field 'flow': '12x5' is not a number",
+        r"^gravity: .*gravity_zeros\.csv line 5 field 'flow': '12x5' is not a number",
     )
 
 
-def test_gravity_wrong_header(store, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(
-        shared_data, tmp_path, HMR, lambda ls: ls.__setitem__(0, ls[0].replace("distw", "dist"))
-    )
+def test_gravity_wrong_header(store, tmp_path: Path) -> None:
+    mirror = _mirror_with(HMR, tmp_path, lambda ls: ls.__setitem__(0, ls[0].replace("distw", "dist")))
     _raises(
         store, "gravity", mirror, r"gravity_zeros\.csv line 1 has a wrong header: missing column\(s\) 'distw'"
     )
@@ -84,47 +81,43 @@ def test_gravity_cepii_truncated_zip(store, tmp_path: Path) -> None:
     )
 
 
-def test_imf_dots_non_numeric_value(store, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(shared_data, tmp_path, DOTS, lambda ls: _set_field(ls, 40_000, -2, "n/a"))
+def test_imf_dots_non_numeric_value(store, tmp_path: Path) -> None:
+    mirror = _mirror_with(DOTS, tmp_path, lambda ls: _set_field(ls, 6, -2, "n/a"))
     _raises(
         store,
         "imf_dots",
         mirror,
-        r"imf_dots: .*dots_central_asia_extract\.csv line 40000 field 'value_usd_millions': 'n/a'",
+        r"imf_dots: .*dots_central_asia_extract\.csv line 6 field 'value_usd_millions': 'n/a'",
     )
 
 
-def test_imf_dots_wrong_header(store, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(
-        shared_data, tmp_path, DOTS, lambda ls: ls.__setitem__(0, ls[0].replace(",year,", ",yr,"))
-    )
+def test_imf_dots_wrong_header(store, tmp_path: Path) -> None:
+    mirror = _mirror_with(DOTS, tmp_path, lambda ls: ls.__setitem__(0, ls[0].replace(",year,", ",yr,")))
     _raises(store, "imf_dots", mirror, r"line 1 has a wrong header: missing column\(s\) 'year'")
 
 
-def test_comtrade_non_numeric_value(store, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(shared_data, tmp_path, COMTRADE, lambda ls: _set_field(ls, 77, 1, "1.2.3"))
+def test_comtrade_non_numeric_value(store, tmp_path: Path) -> None:
+    mirror = _mirror_with(COMTRADE, tmp_path, lambda ls: _set_field(ls, 4, 1, "1.2.3"))
     _raises(
         store,
         "comtrade",
         mirror,
-        r"comtrade: .*comtrade_all_exports_2019A\.csv line 77 field 'value': '1\.2\.3'",
+        r"comtrade: .*comtrade_all_exports_2019A\.csv line 4 field 'value': '1\.2\.3'",
     )
 
 
-def test_comtrade_wrong_header(store, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(
-        shared_data, tmp_path, COMTRADE, lambda ls: ls.__setitem__(0, "date,value,country,partner\n")
-    )
+def test_comtrade_wrong_header(store, tmp_path: Path) -> None:
+    mirror = _mirror_with(COMTRADE, tmp_path, lambda ls: ls.__setitem__(0, "date,value,country,partner\n"))
     _raises(
         store, "comtrade", mirror, r"2019A\.csv line 1 has a wrong header: missing column\(s\) 'reporter'"
     )
 
 
-def test_wdi_non_numeric_year_cell(store, shared_data: Path, tmp_path: Path) -> None:
+def test_wdi_non_numeric_year_cell(store, tmp_path: Path) -> None:
     def edit(lines: list[str]) -> None:
-        lines[1] = lines[1].replace('"1271400000"', '"1.27 bn"')
+        lines[1] = lines[1].replace('"1000000"', '"1.27 bn"')
 
-    mirror = _mirror_with(shared_data, tmp_path, FDI, edit)
+    mirror = _mirror_with(FDI, tmp_path, edit)
     _raises(
         store,
         "wdi",
@@ -133,10 +126,8 @@ def test_wdi_non_numeric_year_cell(store, shared_data: Path, tmp_path: Path) -> 
     )
 
 
-def test_wdi_gdp_wrong_header(store, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(
-        shared_data, tmp_path, GDP, lambda ls: ls.__setitem__(0, "Country Name,Country Code,Year,GDP\n")
-    )
+def test_wdi_gdp_wrong_header(store, tmp_path: Path) -> None:
+    mirror = _mirror_with(GDP, tmp_path, lambda ls: ls.__setitem__(0, "Country Name,Country Code,Year,GDP\n"))
     _raises(
         store,
         "wdi",
@@ -146,9 +137,9 @@ def test_wdi_gdp_wrong_header(store, shared_data: Path, tmp_path: Path) -> None:
     )
 
 
-def test_aiddata_non_numeric_amount(store, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(shared_data, tmp_path, AIDDATA, lambda ls: _set_field(ls, 10, 2, "lots"))
-    _raises(store, "aiddata", mirror, r"aiddata: .*cow_gcdf\.csv line 10 field 'oof_amt': 'lots'")
+def test_aiddata_non_numeric_amount(store, tmp_path: Path) -> None:
+    mirror = _mirror_with(AIDDATA, tmp_path, lambda ls: _set_field(ls, 4, 2, "lots"))
+    _raises(store, "aiddata", mirror, r"aiddata: .*cow_gcdf\.csv line 4 field 'oof_amt': 'lots'")
 
 
 def test_aiddata_projects_truncated_zip_and_bad_class(store, tmp_path: Path) -> None:
@@ -198,15 +189,15 @@ def test_baci_wrong_header_and_non_numeric(store, tmp_path: Path) -> None:
     _raises(store, "baci", tmp_path / "n", pattern)
 
 
-def test_cli_bad_input_exits_non_zero_with_one_line(cli, shared_data: Path, tmp_path: Path) -> None:
-    mirror = _mirror_with(shared_data, tmp_path, DOTS, lambda ls: _set_field(ls, 99, -2, "abc"))
+def test_cli_bad_input_exits_non_zero_with_one_line(cli, tmp_path: Path) -> None:
+    mirror = _mirror_with(DOTS, tmp_path, lambda ls: _set_field(ls, 5, -2, "abc"))
     result = cli("fetch", "imf_dots", "--mirror", str(mirror))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert (
         len(lines) == 1
         and lines[0].startswith("Error: imf_dots: ")
-        and "line 99 field 'value_usd_millions'" in lines[0]
+        and "line 5 field 'value_usd_millions'" in lines[0]
     )
     assert "Traceback" not in result.stderr
     listed = cli("data", "list", "--format", "json")

@@ -23,6 +23,8 @@ from steppe.cli.main import main
 from steppe.sources import fetch
 from steppe.store import open_store
 
+pytestmark = pytest.mark.subprocess
+
 CHILD = """
 import sys, time
 from pathlib import Path

@@ -17,7 +17,7 @@ import pytest
 
 from steppe.errors import DataError, NotFoundError, SourceError, UsageError
 from steppe.sources import fetch, gdelt
-from steppe.store import data
+from steppe.store import data as store_data
 from tests.integration.sources.server import LocalServer
 
 #: (day, tone) points per query keyword; every query answers from this table.
@@ -75,12 +75,12 @@ def test_network_fetch_sends_the_documented_query_and_stores_tidy_rows(store, se
     assert first["mode"] == ["timelinetone"] and first["format"] == ["json"]
     assert first["STARTDATETIME"] == ["20230101000000"] and first["ENDDATETIME"] == ["20231231235959"]
     assert seen[3]["query"] == ['"Belt and Road" sourcecountry:UZ']
-    rows = data.news_tone(store)
+    rows = store_data.news_tone(store)
     chn = rows[(rows.actor == "CHN") & (rows.source_country == "KZ")]
     assert chn.period_start.tolist() == [datetime(2023, 1, 1), datetime(2023, 1, 2)]
     assert chn.tone.tolist() == [-1.25, 0.5]
     assert set(rows.resolution) == {"day"}
-    info = data.dataset_info(store, result.dataset_id)
+    info = store_data.dataset_info(store, result.dataset_id)
     assert info["source"] == "gdelt" and info["params"]["mode"] == "network"
     assert info["params"]["window"] == {"STARTDATETIME": "20230101000000", "ENDDATETIME": "20231231235959"}
     assert "sourcecountry%3AUZ" in info["location"]  # the URLs asked, one per query
@@ -102,7 +102,7 @@ def test_free_keywords_and_an_empty_answer(store, server: LocalServer) -> None:
     _api(server, seen)
     result = fetch("gdelt", store=store, base_url=server.url, keywords='"Silk Road Economic Belt"')
     assert result.rows == 0  # nothing matched: GDELT answers without points
-    info = data.dataset_info(store, result.dataset_id)
+    info = store_data.dataset_info(store, result.dataset_id)
     assert info["params"]["empty_queries"] == ['"Silk Road Economic Belt"']
     assert "STARTDATETIME" not in seen[0]
 
@@ -137,12 +137,12 @@ def test_mirror_files_are_the_saved_answers(store, tmp_path: Path) -> None:
     )
     result = fetch("gdelt", store=store, mirror=mirror, actors="bri")
     assert result.rows == 2 and result.location.endswith("gdelt/timelinetone/bri.json")
-    assert data.dataset_info(store, result.dataset_id)["params"]["mode"] == "mirror"
-    rows = data.news_tone(store, actors="bri")
+    assert store_data.dataset_info(store, result.dataset_id)["params"]["mode"] == "mirror"
+    rows = store_data.news_tone(store, actors="bri")
     assert rows.tone.tolist() == [1.5, 3.25] and rows.source_country.isna().all()
     kz = fetch("gdelt", store=store, mirror=mirror, actors="CHN", countries="KZ", years="2024")
     assert kz.rows == 1
-    row = data.news_tone(store, dataset=kz.dataset_id).iloc[0]
+    row = store_data.news_tone(store, dataset=kz.dataset_id).iloc[0]
     assert (row.query, row.source_country, row.resolution, row.tone) == (
         "China sourcecountry:KZ",
         "KZ",

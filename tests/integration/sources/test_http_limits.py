@@ -13,6 +13,7 @@ import pytest
 
 from steppe.errors import DataError, SourceError
 from steppe.sources import fetch
+from tests.integration.sources import formats
 from tests.integration.sources.server import LocalServer, Route
 
 
@@ -103,9 +104,10 @@ def test_a_refused_download_leaves_the_cache(
 
 
 def test_cached_files_expire_by_age(
-    store, server: LocalServer, shared_data: Path, fast_http: Path, monkeypatch
+    store, server: LocalServer, tmp_path: Path, fast_http: Path, monkeypatch
 ) -> None:
-    server.folders["/files"] = shared_data
+    formats.hmr_csv(tmp_path / "files")
+    server.folders["/files"] = tmp_path / "files"
     fetch("gravity", store=store, base_url=f"{server.url}/files")
     fetch("gravity", store=store, base_url=f"{server.url}/files")
     assert len(server.requests) == 1  # fresh: reused

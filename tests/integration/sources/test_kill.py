@@ -9,9 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from steppe.sources import fetch
 from steppe.store import open_store
 from tests.integration.sources import formats
+
+pytestmark = pytest.mark.subprocess
 
 CHILD = """
 import sys, time
@@ -43,13 +47,14 @@ def _snapshot(db: Path) -> dict:
 
 
 def test_sigkill_during_a_load_leaves_the_store_as_before(
-    isolated_env: Path, shared_data: Path, tmp_path: Path, monkeypatch
+    isolated_env: Path, tmp_path: Path, monkeypatch
 ) -> None:
     db = isolated_env
     scratch = tmp_path / "scratch"
     monkeypatch.setenv("STEPPE_SCRATCH", str(scratch))  # the child inherits it
-    with open_store(db) as store:
-        fetch("imf_dots", store=store, mirror=shared_data)
+    formats.baci_zip(tmp_path / "earlier", version="V202401")
+    with open_store(db) as store:  # an earlier edition, committed before the killed load
+        fetch("baci", store=store, mirror=tmp_path / "earlier")
     before = _snapshot(db)
     assert before["trade_flows"] and len(before["datasets"]) == 1
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from steppe.sources import fetch, list_datasets
-from steppe.store import data
+from steppe.store import data as store_data
 
 
 def _one(frame, **where):
@@ -24,7 +24,7 @@ def _one(frame, **where):
 def test_imf_dots_both_views_in_dollars_with_estimate_flag(store, shared_data: Path) -> None:
     result = fetch("imf_dots", store=store, mirror=shared_data)
     assert result.loaded and result.dataset_id.startswith("imf_dots:dots:sha256-")
-    flows = data.trade_flows(store, years=2019, countries=["KAZ"])
+    flows = store_data.trade_flows(store, years=2019, countries=["KAZ"])
     kaz_chn = _one(flows, exporter="KAZ", importer="CHN", reporter="exporter")
     assert kaz_chn.value_usd == pytest.approx(7_823.41e6, rel=1e-6)
     assert kaz_chn.valuation == "fob"
@@ -34,12 +34,12 @@ def test_imf_dots_both_views_in_dollars_with_estimate_flag(store, shared_data: P
     assert world.value_usd == pytest.approx(57_676.73e6, rel=1e-6)
     # KAZ's own imports from China are the importer's view, CIF.
     assert _one(flows, exporter="CHN", importer="KAZ", reporter="importer").valuation == "cif"
-    uzb_rus = data.trade_flows(store, years=2018, exporters="UZB", importers="RUS", reporter="exporter")
+    uzb_rus = store_data.trade_flows(store, years=2018, exporters="UZB", importers="RUS", reporter="exporter")
     assert uzb_rus.value_usd.iloc[0] == pytest.approx(1_735.07e6, rel=1e-6)
-    tkm_chn = data.trade_flows(store, years=2015, exporters="TKM", importers="CHN", reporter="exporter")
+    tkm_chn = store_data.trade_flows(store, years=2015, exporters="TKM", importers="CHN", reporter="exporter")
     assert tkm_chn.value_usd.iloc[0] == pytest.approx(7_384.53e6, rel=1e-6)
     # IMF estimates keep their flag; Turkmenistan's own reports are mostly estimates.
-    flags = data.trade_flows(store, exporters="TKM", reporter="exporter")
+    flags = store_data.trade_flows(store, exporters="TKM", reporter="exporter")
     assert (flags["flag"] == "estimate").sum() > 100
     assert set(flags["flag"].dropna()) == {"estimate"}
     # IMF country groups are not countries: none survives as a code.
@@ -52,7 +52,7 @@ def test_imf_dots_both_views_in_dollars_with_estimate_flag(store, shared_data: P
 
 def test_gravity_hmr_covariates_flows_and_gdp(store, shared_data: Path) -> None:
     result = fetch("gravity", store=store, mirror=shared_data)
-    cov = data.gravity_covariates(store, year=2006)
+    cov = store_data.gravity_covariates(store, year=2006)
     assert len(cov) == 22_588
     kaz_uzb = _one(cov, iso_o="KAZ", iso_d="UZB")
     assert kaz_uzb.rta == 1 and pd_isna(kaz_uzb.colony)
@@ -60,15 +60,15 @@ def test_gravity_hmr_covariates_flows_and_gdp(store, shared_data: Path) -> None:
     pairs = cov[cov.iso_o.isin(ca) & cov.iso_d.isin(ca)]
     assert len(pairs) == 20
     assert (pairs[pairs.iso_o.eq("TKM") | pairs.iso_d.eq("TKM")].rta == 0).all()
-    flows = data.trade_flows(store, dataset=result.dataset_id, years=2006)
+    flows = store_data.trade_flows(store, dataset=result.dataset_id, years=2006)
     assert _one(flows, exporter="KAZ", importer="UZB").value_usd == pytest.approx(313.301e6)
     assert _one(flows, exporter="UZB", importer="KAZ").value_usd == pytest.approx(321.416e6)
     assert _one(flows, exporter="TJK", importer="TKM").value_usd == pytest.approx(0.06776e6)
     assert (flows.value_usd == 0).sum() == 5_500  # zeros are kept
     assert flows.valuation.isna().all() and set(flows.reporter) == {"reconciled"}
-    gdp = data.country_indicators(store, "gdp_usd", dataset="gravity")
+    gdp = store_data.country_indicators(store, "gdp_usd", dataset="gravity")
     assert gdp.iso3.is_unique and gdp.unit.eq("current US$").all()
-    info = data.dataset_info(store, result.dataset_id)
+    info = store_data.dataset_info(store, result.dataset_id)
     assert "not stated" in info["params"]["flow_reporter"]
 
 
@@ -80,7 +80,7 @@ def pd_isna(value) -> bool:
 
 def test_comtrade_exports_with_world_totals(store, shared_data: Path) -> None:
     fetch("comtrade", store=store, mirror=shared_data)
-    flows = data.trade_flows(store, years=2019, exporters=["KAZ", "CHN"])
+    flows = store_data.trade_flows(store, years=2019, exporters=["KAZ", "CHN"])
     assert _one(flows, exporter="CHN", importer="KAZ").value_usd == pytest.approx(12.73e9, rel=1e-3)
     assert _one(flows, exporter="KAZ", importer="CHN").value_usd == pytest.approx(8.00e9, rel=1e-3)
     assert _one(flows, exporter="KAZ", importer="RUS").value_usd == pytest.approx(5.67e9, rel=1e-3)
@@ -94,34 +94,34 @@ def test_comtrade_years_option_reads_only_those_files(store, shared_data: Path) 
     result = fetch("comtrade", store=store, mirror=shared_data, years="2019:2020")
     years = store.query("SELECT DISTINCT year FROM trade_flows ORDER BY year")["year"].tolist()
     assert years == [2019, 2020]
-    assert len(data.dataset_info(store, result.dataset_id)["params"]["files"]) == 2
+    assert len(store_data.dataset_info(store, result.dataset_id)["params"]["files"]) == 2
 
 
 def test_wdi_bulk_and_gdp(store, shared_data: Path) -> None:
     bulk = fetch("wdi", store=store, mirror=shared_data)
-    remit = data.country_indicators(store, "BX.TRF.PWKR.CD.DT", countries=["TJK", "UZB", "KGZ"])
+    remit = store_data.country_indicators(store, "BX.TRF.PWKR.CD.DT", countries=["TJK", "UZB", "KGZ"])
     assert _one(remit, iso3="TJK", year=2024).value == pytest.approx(6.80e9, rel=1e-3)
     assert _one(remit, iso3="UZB", year=2024).value == pytest.approx(16.58e9, rel=1e-3)
     assert _one(remit, iso3="KGZ", year=2023).value == pytest.approx(2.85e9, rel=1e-3)
     assert remit.unit.eq("current US$").all()
-    fdi = data.country_indicators(store, "BX.KLT.DINV.CD.WD", countries="KAZ")
+    fdi = store_data.country_indicators(store, "BX.KLT.DINV.CD.WD", countries="KAZ")
     assert _one(fdi, year=2008).value == pytest.approx(16.82e9, rel=1e-3)
     assert _one(fdi, year=2024).value == pytest.approx(-0.68e9, rel=1e-2)
     assert len(fdi) == 33  # 1992-2024
     # aggregates (regions, income groups) are not countries; the world total is kept
     assert "ECS" not in set(store.query("SELECT DISTINCT iso3 FROM country_indicators")["iso3"])
-    assert not data.country_indicators(store, "BX.TRF.PWKR.CD.DT", countries="WLD").empty
+    assert not store_data.country_indicators(store, "BX.TRF.PWKR.CD.DT", countries="WLD").empty
     assert bulk.edition.startswith("sha256-")  # the FDI extract has no "Last Updated Date"
     gdp = fetch("wdi", store=store, mirror=shared_data, dataset="gdp")
     assert gdp.edition == "2026-02-24"
-    kaz = data.country_indicators(store, "NY.GDP.MKTP.CD", countries="KAZ")
+    kaz = store_data.country_indicators(store, "NY.GDP.MKTP.CD", countries="KAZ")
     assert kaz.dataset_id.eq("wdi:gdp:2026-02-24").all() and 34 <= len(kaz) <= 37
 
 
 def test_aiddata_country_year(store, shared_data: Path) -> None:
     result = fetch("aiddata", store=store, mirror=shared_data)
     assert result.dataset_id == "aiddata:country_year:3.0"
-    kaz = data.development_finance(store, recipients="KAZ", years=2008, flow_class="oof")
+    kaz = store_data.development_finance(store, recipients="KAZ", years=2008, flow_class="oof")
     assert kaz.amount_usd_constant.iloc[0] == pytest.approx(12_552_952_613.8)
     assert kaz.project_id.isna().all() and kaz.amount_usd.isna().all()
     assert set(store.query("SELECT DISTINCT flow_class FROM development_finance")["flow_class"]) == {
@@ -131,7 +131,7 @@ def test_aiddata_country_year(store, shared_data: Path) -> None:
     }
     adjusted = fetch("aiddata", store=store, mirror=shared_data, measure="adjusted")
     assert adjusted.loaded and adjusted.dataset_id != result.dataset_id  # same file, other content
-    assert data.development_finance(store, dataset=result.dataset_id).shape[0] == result.rows
+    assert store_data.development_finance(store, dataset=result.dataset_id).shape[0] == result.rows
 
 
 def test_same_edition_twice_adds_nothing(store, shared_data: Path) -> None:
@@ -163,10 +163,12 @@ def test_newer_edition_is_stored_beside_the_old(store, shared_data: Path, tmp_pa
     assert rows[new.dataset_id]["rows"] == rows[old.dataset_id]["rows"] + 1
     # The reader takes the newest by default, the old one on request.
     assert (
-        data.country_indicators(store, "NY.GDP.MKTP.CD", countries="KAZ", years=2024).value.iloc[0]
+        store_data.country_indicators(store, "NY.GDP.MKTP.CD", countries="KAZ", years=2024).value.iloc[0]
         == 2.626e11
     )
     assert (
-        data.country_indicators(store, "NY.GDP.MKTP.CD", countries="KAZ", dataset=old.dataset_id).year.max()
+        store_data.country_indicators(
+            store, "NY.GDP.MKTP.CD", countries="KAZ", dataset=old.dataset_id
+        ).year.max()
         == 2023
     )

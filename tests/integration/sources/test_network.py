@@ -13,7 +13,7 @@ import pytest
 from steppe.errors import DataError, SourceError
 from steppe.sources import fetch, http
 from steppe.sources.connector import FetchContext
-from steppe.store import data
+from steppe.store import data as store_data
 from tests.integration.sources import formats
 from tests.integration.sources.server import LocalServer, Route
 
@@ -31,18 +31,19 @@ def _empty(store) -> None:
         assert store.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0, table
 
 
-def test_gravity_hmr_over_http_equals_mirror(
-    store, server: LocalServer, shared_data: Path, tmp_path: Path, monkeypatch
-) -> None:
-    server.folders["/files"] = shared_data
+def test_gravity_hmr_over_http_equals_mirror(store, server: LocalServer, tmp_path: Path, monkeypatch) -> None:
+    files = tmp_path / "files"
+    formats.hmr_csv(files)
+    server.folders["/files"] = files
     monkeypatch.setenv("STEPPE_MIRROR", str(tmp_path / "empty"))  # a named server wins over it
     result = fetch("gravity", store=store, base_url=f"{server.url}/files")
-    assert result.loaded and result.rows == 45_342
-    assert data.dataset_info(store, result.dataset_id)["params"]["mode"] == "network"
+    # each row: a flow and the pair's covariates; and one GDP row per country (KAZ, KGZ, TJK, UZB)
+    assert result.loaded and result.rows == 2 * len(formats.HMR_ROWS) + 4
+    assert store_data.dataset_info(store, result.dataset_id)["params"]["mode"] == "network"
     again = fetch("gravity", store=store, base_url=f"{server.url}/files")
     assert not again.loaded and again.dataset_id == result.dataset_id
     assert len(server.requests) == 1  # the downloaded file is reused from the cache
-    mirror = fetch("gravity", store=store, mirror=shared_data)
+    mirror = fetch("gravity", store=store, mirror=files)
     assert mirror.dataset_id == result.dataset_id and not mirror.loaded  # same bytes, same dataset
 
 
@@ -60,12 +61,12 @@ def test_cepii_gravity_zip(store, server: LocalServer, tmp_path: Path) -> None:
     server.folders["/cepii"] = tmp_path / "srv"
     result = fetch("gravity", store=store, base_url=f"{server.url}/cepii", dataset="cepii")
     assert result.dataset_id == "gravity:cepii:V202211"
-    cov = data.gravity_covariates(store, dataset=result.dataset_id)
+    cov = store_data.gravity_covariates(store, dataset=result.dataset_id)
     assert len(cov) == 4  # the SUN row (country_exists_o = 0) is left out
     row = cov[(cov.year == 2019) & (cov.iso_o == "KAZ") & (cov.iso_d == "UZB")].iloc[0]
     assert (row.dist, row.contig, row.comlang_off, row.colony, row.rta) == (1010.5, 1, 0, 0, 1)
     assert cov.comcur.isna().all()  # not in this file
-    assert len(data.gravity_covariates(store, year=2020, dataset="gravity:cepii")) == 1
+    assert len(store_data.gravity_covariates(store, year=2020, dataset="gravity:cepii")) == 1
 
 
 def test_baci_download_resumes_after_a_dropped_connection(store, server: LocalServer, tmp_path: Path) -> None:
@@ -85,9 +86,9 @@ def test_baci_download_resumes_after_a_dropped_connection(store, server: LocalSe
     assert seen[-1] == ("import BACI_HS92_V202501.zip", 2, 2)  # then yearly files imported
     assert result.dataset_id == "baci:HS92:V202501" and result.rows == 5
     assert server.ranges == [f"bytes={archive.stat().st_size // 2}-"]
-    flows = data.trade_flows(store, product="270900", years=2021)
+    flows = store_data.trade_flows(store, product="270900", years=2021)
     assert flows.value_usd.tolist() == [1_234_500.0] and flows.quantity.tolist() == [2000.0]
-    hs92 = data.trade_flows(store, product=None, classification="HS92")
+    hs92 = store_data.trade_flows(store, product=None, classification="HS92")
     assert len(hs92) == 5 and hs92["product"].str.len().eq(6).all()
 
 
@@ -108,7 +109,7 @@ def test_aiddata_project_table(store, server: LocalServer, tmp_path: Path) -> No
     server.folders["/aiddata"] = tmp_path / "srv"
     result = fetch("aiddata", store=store, base_url=f"{server.url}/aiddata")
     assert result.dataset_id == "aiddata:projects:3.0"
-    rows = data.development_finance(store)
+    rows = store_data.development_finance(store)
     # Only "Recommended For Aggregates" rows with a country recipient: 1001 and 1002.
     assert rows.project_id.tolist() == ["1001", "1002"]
     first = rows.iloc[0]
@@ -120,7 +121,9 @@ def test_aiddata_project_table(store, server: LocalServer, tmp_path: Path) -> No
         "Completion",
     )
     assert (first.amount_usd, first.amount_usd_constant) == (1_000_000.0, 1_200_000.0)
-    assert data.dataset_info(store, result.dataset_id)["params"]["dropped_recipients"] == ["Africa, regional"]
+    assert store_data.dataset_info(store, result.dataset_id)["params"]["dropped_recipients"] == [
+        "Africa, regional"
+    ]
 
 
 def _wdi_routes(server: LocalServer, shared: Path) -> None:
@@ -138,7 +141,7 @@ def test_wdi_through_wbgapi_and_its_cache(store, server: LocalServer, shared_dat
     opts = {"indicators": "BX.TRF.PWKR.CD.DT", "countries": "KGZ,TJK,UZB"}
     result = fetch("wdi", store=store, base_url=f"{server.url}/v2", **opts)
     assert result.edition == "2025-07-01" and result.dataset_id == "wdi:wdi:2025-07-01"
-    tjk = data.country_indicators(store, "BX.TRF.PWKR.CD.DT", countries="TJK", years=2024)
+    tjk = store_data.country_indicators(store, "BX.TRF.PWKR.CD.DT", countries="TJK", years=2024)
     assert tjk.value.iloc[0] == pytest.approx(6.80e9, rel=1e-3)
     assert tjk.unit.iloc[0] == "current US$"
     assert "ECS" not in set(store.query("SELECT iso3 FROM country_indicators")["iso3"])
@@ -169,9 +172,9 @@ def test_comtrade_preview_and_keyed_endpoints(
     server.handlers["/public/v1/preview/C/A/HS"] = _comtrade_handler(shared_data)
     server.handlers["/data/v1/get/C/A/HS"] = _comtrade_handler(shared_data)
     result = fetch("comtrade", store=store, base_url=server.url, years="2019", countries="KAZ,KGZ")
-    flows = data.trade_flows(store, exporters="KAZ", years=2019)
+    flows = store_data.trade_flows(store, exporters="KAZ", years=2019)
     assert flows[flows.importer == "CHN"].value_usd.iloc[0] == pytest.approx(8.00e9, rel=1e-3)
-    assert len(data.trade_flows(store, exporters="KGZ", years=2019)) > 50
+    assert len(store_data.trade_flows(store, exporters="KGZ", years=2019)) > 50
     # keyless: one reporter and flow per call (the preview caps answers at 500 rows)
     assert len(server.requests) == 4 and all("subscription-key" not in r for r in server.requests)
     assert "reporterCode=398&" in server.requests[0] and "maxRecords=500" in server.requests[0]
@@ -211,9 +214,9 @@ def test_imf_dots_over_sdmx(store, server: LocalServer, shared_data: Path) -> No
     result = fetch("imf_dots", store=store, base_url=server.url, countries="KAZ", years="2015:2020")
     assert result.loaded
     assert "/data/IMTS/KAZ.XG_FOB_USD+MG_CIF_USD..A" in server.requests[0]
-    flows = data.trade_flows(store, years=2019, exporters="KAZ", importers="CHN", reporter="exporter")
+    flows = store_data.trade_flows(store, years=2019, exporters="KAZ", importers="CHN", reporter="exporter")
     assert flows.value_usd.iloc[0] == pytest.approx(7_823.41e6, rel=1e-6)
-    imports = data.trade_flows(store, years=2019, exporters="CHN", importers="KAZ", reporter="importer")
+    imports = store_data.trade_flows(store, years=2019, exporters="CHN", importers="KAZ", reporter="importer")
     assert imports.valuation.iloc[0] == "cif"
 
 
@@ -240,14 +243,13 @@ def test_http_storms_give_up_with_one_error(store, server: LocalServer, status: 
     _empty(store)
 
 
-def test_retry_after_is_honoured_then_the_fetch_succeeds(
-    store, server: LocalServer, shared_data: Path
-) -> None:
-    server.folders["/files"] = shared_data
+def test_retry_after_is_honoured_then_the_fetch_succeeds(store, server: LocalServer, tmp_path: Path) -> None:
+    formats.gcdf_country_year_csv(tmp_path / "files")
+    server.folders["/files"] = tmp_path / "files"
     server.fail_first = [(429, {"Retry-After": "1"}), (503, {})]
     start = time.monotonic()
     result = fetch("aiddata", store=store, base_url=f"{server.url}/files", dataset="country_year")
-    assert result.loaded and result.rows == 7233
+    assert result.loaded and result.rows == 3 * len(formats.GCDF_CY_ROWS)  # oof, oda and vof per row
     assert time.monotonic() - start >= 1.0  # waited as asked, not the 0.01 s test backoff
     assert len(server.requests) == 3
 

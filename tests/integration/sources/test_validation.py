@@ -17,7 +17,7 @@ import pytest
 
 from steppe.errors import DataError, RefusedLoad, UsageError
 from steppe.sources import fetch
-from steppe.store import data
+from steppe.store import data as store_data
 
 GDP = "wb_gdp_datahub/data/gdp.csv"
 PACKAGE = "wb_gdp_datahub/datapackage.json"
@@ -40,7 +40,7 @@ def loaded_gdp(store, shared_data: Path, tmp_path: Path):
     """The real GDP file loaded as the current edition; returns (dataset_id, KAZ 2010 value)."""
     result = fetch("wdi", store=store, mirror=_gdp_mirror(shared_data, tmp_path / "good"), dataset="gdp")
     assert result.loaded and result.dataset_id == "wdi:gdp:2026-02-24"
-    value = data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).value.item()
+    value = store_data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).value.item()
     assert value == pytest.approx(148_047_348_240.64334)
     return result.dataset_id, value
 
@@ -121,9 +121,9 @@ def test_broken_gdp_file_is_refused_and_the_previous_edition_stays(
     assert re.search(pattern, message), message
     assert _snapshot(store) == before  # nothing stored
     dataset_id, value = loaded_gdp
-    [default] = [e for e in data.editions(store, "wdi") if e["is_default"]]
+    [default] = [e for e in store_data.editions(store, "wdi") if e["is_default"]]
     assert default["dataset_id"] == dataset_id
-    assert data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).value.item() == value
+    assert store_data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).value.item() == value
 
 
 def test_every_problem_is_listed_not_only_the_first(store, shared_data: Path, tmp_path: Path) -> None:
@@ -143,7 +143,7 @@ def test_a_waived_rule_is_recorded(store, shared_data: Path, tmp_path: Path) -> 
         fetch("wdi", store=store, mirror=mirror, dataset="gdp")
     result = fetch("wdi", store=store, mirror=mirror, dataset="gdp", allow=["sign"])
     assert result.loaded and result.validation == {"rules_waived": {"sign": 1}}
-    assert data.dataset_info(store, result.dataset_id)["params"]["validation"] == {
+    assert store_data.dataset_info(store, result.dataset_id)["params"]["validation"] == {
         "rules_waived": {"sign": 1}
     }
     with pytest.raises(UsageError, match=r"The rule 'finite' .* cannot be waived"):
@@ -199,10 +199,10 @@ def test_options_a_connector_cannot_apply_are_refused(store, shared_data: Path) 
 
 def test_imf_dots_countries_in_mirror_mode_keeps_those_reporters(store, shared_data: Path) -> None:
     kaz = fetch("imf_dots", store=store, mirror=shared_data, countries="KAZ")
-    flows = data.trade_flows(store, dataset=kaz.dataset_id)
+    flows = store_data.trade_flows(store, dataset=kaz.dataset_id)
     reported = flows.assign(by=flows.exporter.where(flows.reporter == "exporter", flows.importer))
     assert set(reported.by) == {"KAZ"}
-    assert data.dataset_info(store, kaz.dataset_id)["params"]["reporters"] == ["KAZ"]
+    assert store_data.dataset_info(store, kaz.dataset_id)["params"]["reporters"] == ["KAZ"]
     with pytest.raises(UsageError, match="countries takes ISO3 codes"):
         fetch("imf_dots", store=store, mirror=shared_data, countries="Kazakhstan")
 
@@ -214,19 +214,25 @@ def test_editions_new_edition_and_pins(store, loaded_gdp, shared_data: Path, tmp
         fetch("wdi", store=store, mirror=changed, dataset="gdp")
     named = fetch("wdi", store=store, mirror=changed, dataset="gdp", edition="2026-02-24-fixed")
     assert named.dataset_id == "wdi:gdp:2026-02-24-fixed"
-    rows = {e["dataset_id"]: e for e in data.editions(store, "wdi")}
+    rows = {e["dataset_id"]: e for e in store_data.editions(store, "wdi")}
     assert rows[named.dataset_id]["default"] == "newest" and rows[first]["default"] == ""
-    data.pin(store, first)
-    rows = {e["dataset_id"]: e for e in data.editions(store, "wdi")}
+    store_data.pin(store, first)
+    rows = {e["dataset_id"]: e for e in store_data.editions(store, "wdi")}
     assert rows[first]["default"] == "pinned" and not rows[named.dataset_id]["is_default"]
-    assert data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).dataset_id.item() == first
+    assert (
+        store_data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).dataset_id.item() == first
+    )
     # a later edition (asked for explicitly) does not move the pin
     again = _gdp_mirror(shared_data, tmp_path / "v3", lambda t: t.replace(KAZ_2010, KAZ_2010[:-1] + "7"))
     third = fetch("wdi", store=store, mirror=again, dataset="gdp", new_edition=True)
     assert third.loaded and third.dataset_id.startswith("wdi:gdp:2026-02-24~")
-    assert data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).dataset_id.item() == first
-    assert data.unpin(store, "wdi:gdp") == [first]
-    assert data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).dataset_id.item() != first
+    assert (
+        store_data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).dataset_id.item() == first
+    )
+    assert store_data.unpin(store, "wdi:gdp") == [first]
+    assert (
+        store_data.country_indicators(store, GDP_CODE, countries="KAZ", years=2010).dataset_id.item() != first
+    )
     with pytest.raises(UsageError, match="Invalid edition name"):
         fetch("wdi", store=store, mirror=changed, dataset="gdp", edition="../x")
 
@@ -299,20 +305,21 @@ def test_baci_header_only_nul_and_duplicates(store, tmp_path: Path) -> None:
     result = fetch("baci", store=store, mirror=tmp_path / "d")
     assert result.rows == 3 and result.validation == {"exact_duplicates_dropped": {"trade_flows": 1}}
     assert store.execute("SELECT count(*) FROM trade_flows").fetchall() == [(3,)]
-    params = data.dataset_info(store, result.dataset_id)["params"]
+    params = store_data.dataset_info(store, result.dataset_id)["params"]
     assert params["validation"] == {"exact_duplicates_dropped": {"trade_flows": 1}}
 
 
 def test_a_pin_also_steers_the_indicators(store, shared_data: Path, tmp_path: Path) -> None:
     """The indicators pick their trade dataset among the default editions only."""
-    from steppe.store import indicators as sql
-
     first = fetch("imf_dots", store=store, mirror=shared_data)
     rel = "imf_dots_1992_2020/dots_central_asia_extract.csv"
     target = tmp_path / "m" / rel
     target.parent.mkdir(parents=True)
     target.write_text((shared_data / rel).read_text("utf-8-sig").replace(",7823.41", ",7823.5", 1), "utf-8")
     second = fetch("imf_dots", store=store, mirror=tmp_path / "m", new_edition=True)
-    assert {d["dataset_id"] for d in sql.trade_datasets(store)} == {first.dataset_id, second.dataset_id}
-    data.pin(store, first.dataset_id)
-    assert [d["dataset_id"] for d in sql.trade_datasets(store)] == [first.dataset_id]
+    assert {d["dataset_id"] for d in store_data.trade_datasets(store)} == {
+        first.dataset_id,
+        second.dataset_id,
+    }
+    store_data.pin(store, first.dataset_id)
+    assert [d["dataset_id"] for d in store_data.trade_datasets(store)] == [first.dataset_id]

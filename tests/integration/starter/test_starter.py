@@ -7,7 +7,7 @@ import json
 import pytest
 
 from steppe import starter
-from steppe.store import data
+from steppe.store import data as store_data
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_new_store_gets_the_snapshot_labelled(starter_store):
     rows = starter.starter_datasets(starter_store)
     assert {r["source"] for r in rows} == {"imf_dots", "wdi", "aiddata"}
     assert all(":starter-" in r["dataset_id"] for r in rows)
-    listed = {d["dataset_id"]: d for d in data.list_datasets(starter_store)}
+    listed = {d["dataset_id"]: d for d in store_data.list_datasets(starter_store)}
     for r in rows:
         d = listed[r["dataset_id"]]
         assert d["location"].startswith("starter snapshot bundled with steppe")

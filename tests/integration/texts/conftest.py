@@ -6,22 +6,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_DATA, SHARED_SEEDS
+from tests.conftest import require_shared
+
+#: Texts written for the tests (tests/fixtures/texts): what needs no particular real document.
+NOTES = Path(__file__).resolve().parents[2] / "fixtures" / "texts"
 
 
 @pytest.fixture
-def seeds() -> list[Path]:
-    if not SHARED_SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside the checkout")
-    return sorted(SHARED_SEEDS.glob("*.txt"))
+def notes() -> list[Path]:
+    """Two short texts written for the tests: a corridor note and a water note (other wording)."""
+    return [NOTES / "corridor_note.txt", NOTES / "water_note.txt"]
 
 
 @pytest.fixture
-def c5plus1() -> Path:
-    path = SHARED_DATA / "wh_c5plus1" / "2023-09-21-c51-leaders-joint-statement.md"
-    if not path.is_file():
-        pytest.skip("../shared/data/wh_c5plus1 is not beside the checkout")
-    return path
+def seeds(shared_seeds: Path) -> list[Path]:
+    return sorted(shared_seeds.glob("*.txt"))
+
+
+@pytest.fixture
+def c5plus1(shared_data: Path) -> Path:
+    return require_shared(shared_data / "wh_c5plus1" / "2023-09-21-c51-leaders-joint-statement.md")
 
 
 def _escape(line: str) -> str:

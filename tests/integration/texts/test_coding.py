@@ -11,43 +11,54 @@ from steppe.texts import coding, query, suggest
 from steppe.texts.corpus import add_documents
 
 DOC = "004-cb46a96fa8e4ee38"
+#: tests/fixtures/texts/corridor_note.txt: a title and ten paragraphs, segments 0-10
+NOTE = "corridor-note"
 
 
 @pytest.fixture
 def coded_store(store, seeds: list[Path]):
+    """Seed 004 (its segment 3 names the B5+1 and the U.S. and China) and the ECDPM codebook."""
     add_documents([seeds[4]], store=store)
     coding.load_into_store("ecdpm", store=store)
     return store
 
 
-def test_apply_memo_remove_keeps_history(coded_store) -> None:
-    st = coded_store
-    first = coding.apply_code(DOC, 3, "ecdpm:hegemons", "alice", memo="delegation to outsiders", store=st)
-    again = coding.apply_code(DOC, 3, "hegemons", "alice", store=st)  # unambiguous short id
+@pytest.fixture
+def noted_store(store, notes: list[Path]):
+    """The corridor note written for the tests and the ECDPM codebook."""
+    add_documents([notes[0]], store=store)
+    coding.load_into_store("ecdpm", store=store)
+    return store
+
+
+def test_apply_memo_remove_keeps_history(noted_store) -> None:
+    st = noted_store
+    first = coding.apply_code(NOTE, 3, "ecdpm:hegemons", "alice", memo="delegation to outsiders", store=st)
+    again = coding.apply_code(NOTE, 3, "hegemons", "alice", store=st)  # unambiguous short id
     assert again["coding_id"] == first["coding_id"]
-    coding.set_memo(DOC, 3, "ecdpm:hegemons", "alice", "outsourced institutionalisation", store=st)
-    live = coding.codings([DOC], ["alice"], store=st)
+    coding.set_memo(NOTE, 3, "ecdpm:hegemons", "alice", "outsourced institutionalisation", store=st)
+    live = coding.codings([NOTE], ["alice"], store=st)
     assert live["memo"].tolist() == ["outsourced institutionalisation"]
     assert live["origin"].tolist() == ["manual"]
     assert live["created_at"].notna().all()
-    coding.remove_code(DOC, 3, "ecdpm:hegemons", "alice", store=st)
-    assert coding.codings([DOC], ["alice"], store=st).empty
-    history = coding.codings([DOC], ["alice"], include_removed=True, store=st)
+    coding.remove_code(NOTE, 3, "ecdpm:hegemons", "alice", store=st)
+    assert coding.codings([NOTE], ["alice"], store=st).empty
+    history = coding.codings([NOTE], ["alice"], include_removed=True, store=st)
     assert history["removed_by"].tolist() == ["alice"]
 
 
-def test_coding_errors_are_one_sentence(coded_store) -> None:
-    st = coded_store
+def test_coding_errors_are_one_sentence(noted_store) -> None:
+    st = noted_store
     with pytest.raises(NotFoundError, match="no segment 999"):
-        coding.apply_code(DOC, 999, "ecdpm:hegemons", "alice", store=st)
+        coding.apply_code(NOTE, 999, "ecdpm:hegemons", "alice", store=st)
     with pytest.raises(NotFoundError, match="Unknown document"):
         coding.apply_code("nope", 0, "ecdpm:hegemons", "alice", store=st)
     with pytest.raises(NotFoundError, match="Unknown code"):
-        coding.apply_code(DOC, 0, "ecdpm:nothing", "alice", store=st)
+        coding.apply_code(NOTE, 0, "ecdpm:nothing", "alice", store=st)
     with pytest.raises(UsageError, match="coder"):
-        coding.apply_code(DOC, 0, "ecdpm:hegemons", " ", store=st)
+        coding.apply_code(NOTE, 0, "ecdpm:hegemons", " ", store=st)
     with pytest.raises(NotFoundError, match="nothing to remove"):
-        coding.remove_code(DOC, 0, "ecdpm:hegemons", "alice", store=st)
+        coding.remove_code(NOTE, 0, "ecdpm:hegemons", "alice", store=st)
 
 
 def test_suggestions_have_confidence_and_reason_and_decisions_are_kept(coded_store) -> None:
@@ -86,20 +97,20 @@ def test_suggestions_have_confidence_and_reason_and_decisions_are_kept(coded_sto
     assert not ((auto["seg_no"] == rejected["seg_no"]) & (auto["code"] == rejected["code"])).any()
 
 
-def test_agreement_between_two_people_and_person_vs_auto(coded_store) -> None:
-    st = coded_store
+def test_agreement_between_two_people_and_person_vs_auto(noted_store) -> None:
+    st = noted_store
     for seg in (3, 5, 7):
-        coding.apply_code(DOC, seg, "ecdpm:hegemons", "alice", store=st)
+        coding.apply_code(NOTE, seg, "ecdpm:hegemons", "alice", store=st)
     for seg in (3, 5, 9):
-        coding.apply_code(DOC, seg, "ecdpm:hegemons", "bob", store=st)
+        coding.apply_code(NOTE, seg, "ecdpm:hegemons", "bob", store=st)
     rows = {r["code"]: r for r in query.agreement(["alice", "bob"], "ecdpm", store=st)}
-    n = st.execute("SELECT count(*) FROM texts_segments WHERE doc_id = ?", [DOC]).fetchone()[0]
+    n = st.execute("SELECT count(*) FROM texts_segments WHERE doc_id = ?", [NOTE]).fetchone()[0]
     heg = rows["ecdpm:hegemons"]
     assert heg["units"] == n and heg["n_alice"] == 3 and heg["n_bob"] == 3 and heg["both"] == 2
     assert heg["agreement"] == pytest.approx((n - 2) / n, abs=1e-6)
     assert rows["ecdpm:sectors"]["agreement"] == 1.0 and rows["ecdpm:sectors"]["kappa"] is None
     assert rows["(overall)"]["units"] == 5 * n
-    suggest.suggest([DOC], "ecdpm", store=st)
+    suggest.suggest([NOTE], "ecdpm", store=st)
     vs_auto = query.agreement(["alice", "auto"], "ecdpm", store=st)
     assert vs_auto[-1]["code"] == "(overall)" and vs_auto[-1]["n_auto"] > 0
 
@@ -121,20 +132,20 @@ def test_crosstab_and_cooccurrence_cite_segments(coded_store) -> None:
     ]
 
 
-def test_broken_codebook_stores_nothing(coded_store, tmp_path: Path) -> None:
+def test_broken_codebook_stores_nothing(noted_store, tmp_path: Path) -> None:
     bad = tmp_path / "broken.yaml"
     bad.write_text("codebook: broken\nname: B\nsource: s\ncodes:\n  - id: x\n    name: X\n", "utf-8")
-    before = coded_store.execute("SELECT count(*) FROM texts_codes").fetchone()[0]
+    before = noted_store.execute("SELECT count(*) FROM texts_codes").fetchone()[0]
     with pytest.raises(ValidationError, match=r"broken\.yaml: code 'x'"):
-        coding.load_into_store(bad, store=coded_store)
-    assert coded_store.execute("SELECT count(*) FROM texts_codes").fetchone()[0] == before
+        coding.load_into_store(bad, store=noted_store)
+    assert noted_store.execute("SELECT count(*) FROM texts_codes").fetchone()[0] == before
     assert (
-        coded_store.execute("SELECT count(*) FROM texts_codebooks WHERE codebook = 'broken'").fetchone()[0]
+        noted_store.execute("SELECT count(*) FROM texts_codebooks WHERE codebook = 'broken'").fetchone()[0]
         == 0
     )
 
 
-def test_embeddings_without_the_extra_names_the_install(coded_store) -> None:
+def test_embeddings_without_the_extra_names_the_install(noted_store) -> None:
     pytest.importorskip("sklearn")
     try:
         import sentence_transformers  # noqa: F401
@@ -142,6 +153,6 @@ def test_embeddings_without_the_extra_names_the_install(coded_store) -> None:
         from steppe.errors import MissingDependencyError
 
         with pytest.raises(MissingDependencyError, match=r"steppe\[embeddings\]"):
-            suggest.suggest([DOC], "ecdpm", method="embeddings", store=coded_store)
+            suggest.suggest([NOTE], "ecdpm", method="embeddings", store=noted_store)
     else:
         pytest.skip("sentence-transformers is installed; the missing-extra path cannot be shown")

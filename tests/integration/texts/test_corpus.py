@@ -44,7 +44,9 @@ def test_five_seed_texts_segments_and_offsets(store, seeds: list[Path]) -> None:
         assert r["segments"] == _blocks(path.read_text("utf-8"))
         stored = store.execute("SELECT text FROM texts_documents WHERE doc_id = ?", [r["id"]]).fetchone()[0]
         assert stored == path.read_text("utf-8")
-        segs = store.rows("SELECT start_pos, end_pos, text FROM texts_segments WHERE doc_id = ?", [r["id"]])
+        segs = store.rows(
+            "SELECT start_pos, end_pos, text FROM texts_segments WHERE doc_id = ? ORDER BY seg_no", [r["id"]]
+        )
         assert all(stored[s["start_pos"] : s["end_pos"]] == s["text"] for s in segs)
         starts = [s["start_pos"] for s in segs]
         assert starts == sorted(starts)
@@ -92,11 +94,11 @@ def test_seed_004_compare_with_c5plus1_statement(store, seeds: list[Path], c5plu
     assert any("counterterrorism" in t for t in cited)
 
 
-def test_kwic_cites_document_segment_and_offset(store, seeds: list[Path]) -> None:
-    add_documents([seeds[4]], store=store)
+def test_kwic_cites_document_segment_and_offset(store, notes: list[Path]) -> None:
+    add_documents([notes[0]], store=store)
     hits = query.kwic("B5+1", store=store)
-    text = seeds[4].read_text("utf-8")
-    assert len(hits) == text.count("B5+1")
+    text = notes[0].read_text("utf-8")
+    assert len(hits) == text.count("B5+1") == 2
     for h in hits:
         assert text[h["start"] : h["start"] + 4] == "B5+1"
 
@@ -146,25 +148,25 @@ def test_pdf_text_layer_cleaned(store, tmp_path: Path, pdf_writer) -> None:
     assert {r["actor"] for r in query.actors(row["id"], store=store)} >= {"eaeu", "sco", "csto"}
 
 
-def test_exact_and_near_duplicates(store, seeds: list[Path], tmp_path: Path) -> None:
-    add_documents([seeds[1]], store=store)
+def test_exact_and_near_duplicates(store, notes: list[Path], tmp_path: Path) -> None:
+    (first,) = add_documents([notes[0]], store=store)
     same = tmp_path / "copy.txt"
-    same.write_text(seeds[1].read_text("utf-8").upper(), "utf-8")  # case and spacing ignored
+    same.write_text(notes[0].read_text("utf-8").upper(), "utf-8")  # case and spacing ignored
     (dup,) = add_documents([same], store=store)
-    assert dup["duplicate_of"] == "001-86a16c1d47d61c89"
+    assert dup["duplicate_of"] == first["id"]
     assert _count(store, "texts_documents") == 1
-    paras = seeds[1].read_text("utf-8").split("\n\n")
+    paras = notes[0].read_text("utf-8").split("\n\n")
     near = tmp_path / "near.txt"
     near.write_text("\n\n".join([*paras[:-1], "A new closing line added by an editor."]), "utf-8")
     (row,) = add_documents([near], store=store)
-    assert row["near_duplicate_of"] == "001-86a16c1d47d61c89"
+    assert row["near_duplicate_of"] == first["id"]
     assert row["similarity"] >= 0.8
-    other = add_documents([seeds[3]], store=store)[0]
+    other = add_documents([notes[1]], store=store)[0]
     assert other["near_duplicate_of"] is None
 
 
 @pytest.mark.parametrize("kind", ["image_pdf", "binary", "empty"])
-def test_bad_input_stores_nothing(store, seeds: list[Path], tmp_path: Path, pdf_writer, kind: str) -> None:
+def test_bad_input_stores_nothing(store, notes: list[Path], tmp_path: Path, pdf_writer, kind: str) -> None:
     bad = tmp_path / {"image_pdf": "scan.pdf", "binary": "data.txt", "empty": "empty.md"}[kind]
     if kind == "image_pdf":
         bad.write_bytes(pdf_writer([[], []], image_only=True))
@@ -173,7 +175,7 @@ def test_bad_input_stores_nothing(store, seeds: list[Path], tmp_path: Path, pdf_
     else:
         bad.write_text("   \n\n", "utf-8")
     with pytest.raises(ValidationError) as err:
-        add_documents([seeds[1], bad], store=store)
+        add_documents([notes[0], bad], store=store)
     assert str(bad) in str(err.value)
     assert str(err.value).count(".") >= 1 and "\n" not in str(err.value)
     for table in ("texts_documents", "texts_segments", "texts_mentions", "texts_codings"):

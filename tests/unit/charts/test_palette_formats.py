@@ -49,6 +49,7 @@ def test_region_spellings_normalise_like_the_region_ids():
     assert palette.colour("C5+AFG") == palette.colour("c5_afg") == palette.colour("c5-afg")
 
 
+@pytest.mark.subprocess
 def test_unknown_keys_get_a_deterministic_fallback_in_any_process():
     assert palette.colour("JPN") == palette.colour("jpn") == "#CC3311"
     assert palette.colour("KOR") in palette.FALLBACK

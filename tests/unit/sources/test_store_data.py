@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from steppe.errors import DataError, NotFoundError, StoreError, UsageError
 from steppe.sources.connector import numbers
-from steppe.store import data, open_store
+from steppe.store import data as store_data
+from steppe.store import open_store
 
 
 @pytest.fixture
@@ -37,8 +38,8 @@ def _flows(value: float, years=(2019, 2020)) -> pd.DataFrame:
     )
 
 
-def _record(source: str, edition: str, digest: str, when: int, options=None) -> data.DatasetRecord:
-    return data.DatasetRecord(
+def _record(source: str, edition: str, digest: str, when: int, options=None) -> store_data.DatasetRecord:
+    return store_data.DatasetRecord(
         source=source,
         dataset="d",
         edition=edition,
@@ -50,50 +51,52 @@ def _record(source: str, edition: str, digest: str, when: int, options=None) -> 
 
 
 def test_same_content_twice_is_stored_once(store) -> None:
-    first = data.load_dataset(store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
-    again = data.load_dataset(store, _record("s", "e1", "sha256:aa", 2), {"trade_flows": _flows(1.0)})
-    assert first == data.LoadOutcome("s:d:e1", 2, True)
-    assert again == data.LoadOutcome("s:d:e1", 2, False)
+    first = store_data.load_dataset(store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
+    again = store_data.load_dataset(store, _record("s", "e1", "sha256:aa", 2), {"trade_flows": _flows(1.0)})
+    assert first == store_data.LoadOutcome("s:d:e1", 2, True)
+    assert again == store_data.LoadOutcome("s:d:e1", 2, False)
     assert store.execute("SELECT count(*) FROM trade_flows").fetchall()[0][0] == 2
 
 
 def test_other_content_under_the_same_edition_is_refused_unless_a_new_edition(store) -> None:
-    data.load_dataset(store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
+    store_data.load_dataset(store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
     refused = r"edition s:d:e1 is already stored with other content.*new_edition"
     with pytest.raises(UsageError, match=refused):
-        data.load_dataset(store, _record("s", "e1", "sha256:bb", 2), {"trade_flows": _flows(2.0)})
-    assert [r["dataset_id"] for r in data.list_datasets(store)] == ["s:d:e1"]
-    other = data.load_dataset(
+        store_data.load_dataset(store, _record("s", "e1", "sha256:bb", 2), {"trade_flows": _flows(2.0)})
+    assert [r["dataset_id"] for r in store_data.list_datasets(store)] == ["s:d:e1"]
+    other = store_data.load_dataset(
         store, _record("s", "e1", "sha256:bb", 2), {"trade_flows": _flows(2.0)}, new_edition=True
     )
     assert other.loaded and other.dataset_id.startswith("s:d:e1~")
-    options = data.load_dataset(
+    options = store_data.load_dataset(
         store, _record("s", "e1", "sha256:aa", 3, {"years": "2019"}), {"trade_flows": _flows(1.0, [2019])}
     )
     assert options.loaded and options.dataset_id not in ("s:d:e1", other.dataset_id)
 
 
 def test_readers_take_the_newest_matching_dataset_or_the_one_named(store) -> None:
-    old = data.load_dataset(store, _record("imf_dots", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
-    new = data.load_dataset(
+    old = store_data.load_dataset(
+        store, _record("imf_dots", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)}
+    )
+    new = store_data.load_dataset(
         store, _record("comtrade", "e2", "sha256:bb", 2), {"trade_flows": _flows(2.0, [2019])}
     )
-    assert data.trade_flows(store).dataset_id.unique().tolist() == [new.dataset_id]
+    assert store_data.trade_flows(store).dataset_id.unique().tolist() == [new.dataset_id]
     # Only the older dataset has 2020: the newest one *with matching rows* wins.
-    assert data.trade_flows(store, years=2020).dataset_id.unique().tolist() == [old.dataset_id]
-    assert data.trade_flows(store, dataset="imf_dots").value_usd.tolist() == [1.0, 1.0]
-    assert data.trade_flows(store, dataset="imf_dots:d").value_usd.tolist() == [1.0, 1.0]
-    assert data.trade_flows(store, dataset=old.dataset_id, years="2019:2020").shape[0] == 2
+    assert store_data.trade_flows(store, years=2020).dataset_id.unique().tolist() == [old.dataset_id]
+    assert store_data.trade_flows(store, dataset="imf_dots").value_usd.tolist() == [1.0, 1.0]
+    assert store_data.trade_flows(store, dataset="imf_dots:d").value_usd.tolist() == [1.0, 1.0]
+    assert store_data.trade_flows(store, dataset=old.dataset_id, years="2019:2020").shape[0] == 2
     with pytest.raises(NotFoundError, match="No trade_flows rows match these filters in dataset 'baci'"):
-        data.trade_flows(store, dataset="baci")
+        store_data.trade_flows(store, dataset="baci")
     with pytest.raises(UsageError, match="Unknown reporter 'both'"):
-        data.trade_flows(store, reporter="both")
+        store_data.trade_flows(store, reporter="both")
 
 
 def test_a_failing_load_leaves_nothing(store) -> None:
     bad = _flows(1.0).assign(year=["2019", "not a year"])
     with pytest.raises(Exception):  # noqa: B017 - the DuckDB conversion error
-        data.load_dataset(
+        store_data.load_dataset(
             store,
             _record("s", "e1", "sha256:aa", 1),
             {
@@ -106,17 +109,17 @@ def test_a_failing_load_leaves_nothing(store) -> None:
     assert store.execute("SELECT count(*) FROM datasets").fetchall()[0][0] == 0
     assert store.execute("SELECT count(*) FROM country_indicators").fetchall()[0][0] == 0
     with pytest.raises(StoreError, match="not in table trade_flows"):
-        data.load_dataset(
+        store_data.load_dataset(
             store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0).assign(extra=1)}
         )
 
 
 def test_drop_dataset(store) -> None:
-    out = data.load_dataset(store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
-    assert data.drop_dataset(store, out.dataset_id) == 2
-    assert data.list_datasets(store) == []
+    out = store_data.load_dataset(store, _record("s", "e1", "sha256:aa", 1), {"trade_flows": _flows(1.0)})
+    assert store_data.drop_dataset(store, out.dataset_id) == 2
+    assert store_data.list_datasets(store) == []
     with pytest.raises(NotFoundError):
-        data.drop_dataset(store, out.dataset_id)
+        store_data.drop_dataset(store, out.dataset_id)
 
 
 @settings(max_examples=50, deadline=None)

@@ -118,7 +118,7 @@ def gather_panel(method: Methodology, *, store: Store | None = None) -> tuple[pd
         if parts
         else pd.DataFrame(columns=["unit", "year", "input", "value"])
     )
-    by_input = {i.input: [] for i in method.indicators}
+    by_input: dict[str, list[str]] = {i.input: [] for i in method.indicators}
     for ind in method.indicators:
         by_input[ind.input].append(ind.id)
     frames = [

@@ -23,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from steppe.config import is_server_url
 from steppe.errors import StoreError
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for
+    import pandas as pd
 
 #: SQL parameters: a sequence for ``?`` placeholders or a mapping for ``$name`` ones.
 Params = Sequence[Any] | dict[str, Any] | None

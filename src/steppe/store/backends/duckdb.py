@@ -14,13 +14,15 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from steppe.errors import StoreBusyError, StoreError
 from steppe.store.backends import Dialect
+
+if TYPE_CHECKING:  # pandas loads only when a frame is asked for
+    import pandas as pd
 
 #: DuckDB's lock message names the process holding the file.
 LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?\(PID \d+\))")
@@ -189,6 +191,16 @@ def read_csv_sql(columns: dict[str, str]) -> str:
     return f"read_csv(?, header = true, delim = ',', quote = '\"', auto_detect = false, columns = {{{spec}}})"
 
 
+def copy_to_parquet_sql(query: str, path_literal: str) -> str:
+    """Write a query's rows to a Parquet file (zstd)."""
+    return f"COPY ({query}) TO {path_literal} (FORMAT parquet, COMPRESSION zstd)"
+
+
+def read_parquet_sql(path_literal: str) -> str:
+    """A table expression reading a Parquet file."""
+    return f"read_parquet({path_literal})"
+
+
 __all__ = [
     "DIALECT",
     "LOCK_HOLDER",
@@ -196,9 +208,11 @@ __all__ = [
     "DuckDBDialect",
     "Error",
     "connect",
+    "copy_to_parquet_sql",
     "delete_exact_duplicates_sql",
     "duplicate_groups_sql",
     "hashed_duplicates_sql",
     "read_csv_sql",
     "read_parquet_frame",
+    "read_parquet_sql",
 ]

@@ -131,14 +131,14 @@ def translate(sql: str) -> str:
 # -- values ----------------------------------------------------------------------------------
 
 
-class _TextLoader(Loader):  # type: ignore[misc,valid-type]
+class _TextLoader(Loader):
     """``json``/``jsonb`` as the text the server sends (DuckDB returns JSON values as strings)."""
 
     def load(self, data: Any) -> str:
         return bytes(data).decode("utf-8")
 
 
-class _NumberLoader(Loader):  # type: ignore[misc,valid-type]
+class _NumberLoader(Loader):
     """``numeric`` as ``int`` when whole, else ``float`` (DuckDB's HUGEINT and DOUBLE)."""
 
     def load(self, data: Any) -> int | float:
@@ -184,6 +184,7 @@ def _frame(description: Sequence[Any], rows: list[tuple[Any, ...]]) -> pd.DataFr
         values = [row[i] for row in rows]
         oid = col.type_code
         has_null = any(v is None for v in values)
+        series: pd.Series
         if oid in (_OID_DATE, _OID_TIMESTAMP):
             series = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]").astype("datetime64[us]")
         elif oid == _OID_TIMESTAMPTZ:

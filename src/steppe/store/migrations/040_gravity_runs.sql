@@ -1,5 +1,5 @@
 -- Stored gravity estimations (steppe gravity estimate --store): one row per run, one row per
--- coefficient. The report reads the latest run of each spec through store/gravity.py.
+-- coefficient. The report reads the latest run of each spec through store/gravity_runs.py.
 CREATE TABLE gravity_runs (
     run_id VARCHAR PRIMARY KEY,            -- uuid4 hex
     spec_name VARCHAR NOT NULL,

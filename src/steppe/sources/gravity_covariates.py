@@ -1,5 +1,9 @@
 """Gravity covariates (distance, contiguity, language, colony, currency, RTA): file import.
 
+Source id ``gravity`` (``steppe fetch gravity``; the id is kept so that stored dataset ids stay
+valid); not to be confused with the estimation package :mod:`steppe.gravity` or the stored runs
+(:mod:`steppe.store.gravity_runs`).
+
 Datasets:
 
 - ``hmr2006`` (default): Head, Mayer & Ries (2010) 2006 cross-section as shipped in the R
