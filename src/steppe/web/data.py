@@ -139,7 +139,9 @@ class WebData:
             if self._team_session is None:
                 self._team_session = steppe.connect(db=self.db_path)
                 _OPEN.add(self)
-                threading.Thread(target=self._release_when_idle, daemon=True).start()
+                # not a daemon: the interpreter waits for it (at most TEAM_IDLE_S) rather than
+                # stopping it in the middle of closing the database
+                threading.Thread(target=self._release_when_idle, name="steppe-team-release").start()
             self._team_used = time.monotonic()
             try:
                 yield self._team_session.team
