@@ -14,10 +14,10 @@ failure) and fills its database and a DuckDB file the same way: a fixture corpus
   on the DuckDB file: ``steppe.connect(db).team.code(doc, seg, code, user=...)``.
 
 ``ratio`` = baseline_s / steppe_s. ``peak_rss_mib`` is the server process's peak resident memory.
-Without a PostgreSQL server (``.ci/postgres start`` fails) it says so and exits 1. The web app
-(``steppe.web.data.WebData``) opens DuckDB files only so far: on PostgreSQL the script stops with
-that one sentence before measuring anything. ``--store duckdb`` serves a second DuckDB file
-instead (the same workload; the JSON line says ``"store": "duckdb"``).
+Without a PostgreSQL server (``.ci/postgres start`` fails) it says so and exits 1; a web app that
+cannot open the store also stops it with one sentence before measuring anything. ``--store
+duckdb`` serves a second DuckDB file instead (the same workload; the JSON line says ``"store":
+"duckdb"``).
 
     python benchmarks/team.py --rows 50
     python benchmarks/team.py --rows 50 --store duckdb
