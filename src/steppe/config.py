@@ -49,6 +49,20 @@ def is_server_url(value: str | os.PathLike[str]) -> bool:
     return "://" in text and text.split("://", 1)[0].lower() in SERVER_SCHEMES
 
 
+def redact_url(url: str) -> str:
+    """A server URL without its password, for messages and pages (the one rule for showing one)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit((parts.scheme, f"{user}{host}", parts.path, parts.query, parts.fragment))
+
+
 def default_db_path() -> Path:
     """The per-user store file used when STEPPE_DB is not set."""
     return Path(platformdirs.user_data_dir("steppe", appauthor=False)) / "steppe.duckdb"

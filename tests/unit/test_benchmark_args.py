@@ -19,6 +19,8 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("indicators.py", "--rows"),
         ("texts.py", "--pages"),
         ("serve.py", "--rows"),
+        ("team.py", "--rows"),
+        ("team.py", "--clients"),
     ],
 )
 @pytest.mark.parametrize("value", ["-5", "0", "ten"])
@@ -32,3 +34,13 @@ def test_size_knobs_must_be_positive(
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert f"argument {option}: " in err and ("too small" in err or "not a whole number" in err)
+
+
+@pytest.mark.parametrize("option", ["--rows", "--clients"])
+def test_team_knobs_are_bounded(option: str, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["team.py", option, "1000000"])
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_path(str(BENCHMARKS / "team.py"), run_name="__main__")
+    assert exit_.value.code == 2
+    assert "too large" in capsys.readouterr().err.strip().splitlines()[-1]

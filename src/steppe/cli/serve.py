@@ -21,12 +21,19 @@ def serve(
         raise UsageError(f"--port {port} is not a TCP port: use a number from 1 to 65535, e.g. 8000.")
     if not host.strip():
         raise UsageError("--host is empty: give an address such as 127.0.0.1.")
-    from steppe.config import settings
     from steppe.web.app import serve as run
 
     shown = f"[{host}]" if ":" in host else host
     console.print(
         f"steppe serve: http://{shown}:{port}/ (API: /api, OpenAPI: /api/openapi.json), store "
-        f"{settings().db_path}, read-only. Ctrl-C stops it."
+        f"{_shown_store()}. Ctrl-C stops it."
     )
     run(host=host, port=port)
+
+
+def _shown_store() -> str:
+    """The store as the start-up line shows it: the file, or the server URL without its password."""
+    from steppe.config import redact_url, settings
+
+    conf = settings()
+    return redact_url(conf.db) if conf.server else str(conf.db_path)

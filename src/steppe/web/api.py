@@ -98,7 +98,7 @@ def health(request: Request, data: Data, user: Annotated[User, Depends(current_u
     return {
         "status": "ok",
         "version": __version__,
-        "store": str(data.db_path),
+        "store": data.display,
         "read_only": not team_mode(request),
         "user": {"name": user.name, "role": user.role},
     }

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
+from steppe.config import redact_url
 from steppe.errors import NotFoundError, SteppeError
 
 if TYPE_CHECKING:
@@ -69,7 +70,13 @@ def _release_all() -> None:
 TRADE_SOURCES = ("imf_dots", "comtrade", "baci")
 
 
-def _stamp(path: Path) -> tuple[Any, ...]:
+def _stamp(path: Path | None) -> tuple[Any, ...]:
+    """The store's state as the cache keys it: size and modification time of a DuckDB file and
+    its WAL. A database server (PostgreSQL) has no such cheap marker that other writers move, so
+    its stamp differs on every call and the answer cache stays off (every request is answered
+    from the store; correctness over speed)."""
+    if path is None:
+        return (time.monotonic_ns(),)
     out: list[Any] = []
     for p in (path, Path(str(path) + ".wal")):
         try:
@@ -86,7 +93,13 @@ class WebData:
     def __init__(self, db: str | Path | None = None) -> None:
         from steppe.config import settings
 
-        self.db_path = Path(settings(db=db).db_path)
+        conf = settings(db=db)
+        #: The store as ``steppe.connect`` takes it: a DuckDB file path or a PostgreSQL URL.
+        self.db: str | Path = conf.db if conf.server else Path(conf.db_path)
+        #: The DuckDB file (None for a database server): its changes invalidate the cache.
+        self.db_path: Path | None = None if conf.server else Path(conf.db_path)
+        #: What the store is, for people: the path, or the URL without its password.
+        self.display = redact_url(conf.db) if conf.server else str(conf.db_path)
         self._lock = threading.RLock()
         self._team_lock = threading.RLock()
         self._team_session: Any = None
@@ -103,7 +116,7 @@ class WebData:
     # -- plumbing ----------------------------------------------------------------------------
     def prepare(self) -> None:
         """Create the store if missing and load the bundled knowledge base (once, at start-up)."""
-        _Session.prepare(self.db_path)
+        _Session.prepare(self.db)
 
     @contextmanager
     def _session(self) -> Iterator[_Session]:
@@ -113,7 +126,7 @@ class WebData:
         if self._open is not None and now - self._opened_at > MAX_AGE_S:
             self._close_session()
         if self._open is None:
-            self._open = _Session.open(self.db_path)
+            self._open = _Session.open(self.db)
             self._opened_at = now
             _OPEN.add(self)  # closed at exit, before daemon threads stop
         try:
@@ -137,7 +150,7 @@ class WebData:
 
         with self._team_lock:
             if self._team_session is None:
-                self._team_session = steppe.connect(db=self.db_path)
+                self._team_session = steppe.connect(db=self.db)
                 _OPEN.add(self)
                 # not a daemon: the interpreter waits for it (at most TEAM_IDLE_S) rather than
                 # stopping it in the middle of closing the database
@@ -475,14 +488,14 @@ class _Session:
         self.s = session
 
     @staticmethod
-    def prepare(path: Path) -> None:
+    def prepare(path: str | Path) -> None:
         import steppe
 
         with steppe.connect(db=path) as session:
             session.ensure_kb()
 
     @classmethod
-    def open(cls, path: Path) -> _Session:
+    def open(cls, path: str | Path) -> _Session:
         import steppe
 
         return cls(steppe.connect(db=path, read_only=True))

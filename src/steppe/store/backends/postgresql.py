@@ -30,11 +30,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
 
+from steppe.config import redact_url
 from steppe.errors import StoreError
 
 try:  # the optional 'postgres' extra
@@ -245,14 +245,7 @@ def _sql_type(series: pd.Series) -> str:
 
 def redact(url: str) -> str:
     """``url`` without its password (for messages and :attr:`PostgreSQLBackend.target`)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit((parts.scheme, f"{user}{host}", parts.path, parts.query, parts.fragment))
+    return redact_url(url)
 
 
 class _Result:
