@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import weakref
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from steppe import __version__
 from steppe.kb.loader import KnowledgeBase, fingerprint, load_kb
 from steppe.store import Store, default_store
 from steppe.store import kb as store_kb
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The KB folder a session bound to its store (steppe.connect(kb=...)); stores without one use
 #: the process's settings (STEPPE_KB, else the bundled KB).
@@ -61,6 +63,8 @@ def ensure_kb(store: Store, kb_dir: Path | None = None, *, force: bool = False) 
 def store_frame(kb: KnowledgeBase, name: str) -> pd.DataFrame:
     """One KB table as the store holds it: each partial date split into its window columns
     (earliest day, latest day, precision; :data:`steppe.store.kb.WINDOWS`)."""
+    import pandas as pd  # only when the KB is (re)loaded: a query needs no pandas
+
     frame = kb.frame(name)
     for field, (earliest, latest, precision) in store_kb.WINDOWS.get(name, {}).items():
         values = frame.pop(field) if field in frame.columns else pd.Series([None] * len(frame))

@@ -12,12 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from steppe.dates import YearsLike, parse_date, year_span
-from steppe.session.frames import frame
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from steppe.kb.queries import Overlap
     from steppe.kb.validate import Report
     from steppe.session import Session
@@ -34,6 +33,14 @@ COUNTRY_COLUMNS = ("iso3", "name", "kind", "region", "aliases")
 CONTESTED_COLUMNS = ("id", "subject", "claim", "claim_sources", "adopted", "adopted_sources", "reason")
 ATTRIBUTE_COLUMNS = ("org", "attribute", "value", "start", "end", "confidence", "sources", "note")
 DELEGATION_COLUMNS = ("year", "active", "external", "c5_initiated", "unknown", "share_external")
+
+
+def frame(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """:func:`steppe.session.frames.frame`, imported when a frame is built (pandas loads then, so a
+    command that only needs rows, such as ``steppe kb members --format json``, starts fast)."""
+    from steppe.session.frames import frame as build
+
+    return build(*args, **kwargs)
 
 
 def _names(value: str | list[str] | tuple[str, ...] | None) -> list[str] | None:
@@ -86,17 +93,20 @@ class KB:
         A row is ``uncertain`` when the day falls inside a year- or month-precision window of its
         start or end (docs/kb.md, "Dates and the as-of rule").
         """
+        rows, attrs = self.member_rows(org, as_of, roles)
+        return frame(rows, MEMBER_COLUMNS, partial=("start", "end"), attrs=attrs)
+
+    def member_rows(
+        self, org: str, as_of: str | date | None = None, roles: list[str] | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """:meth:`members` as plain rows (dates as ISO text with their precision, as stored) and
+        the provenance :meth:`members` puts in ``attrs``; needs no pandas (the CLI's fast path)."""
         from steppe.kb import queries
 
         day = self._day(as_of)
         rows = queries.members(org, day, roles, store=self._session.store)
         slug = queries.resolve_org(org, store=self._session.store)
-        return frame(
-            rows,
-            MEMBER_COLUMNS,
-            partial=("start", "end"),
-            attrs=self._attrs("members", org=slug, as_of=day, roles=roles),
-        )
+        return rows, self._attrs("members", org=slug, as_of=day, roles=roles)
 
     def memberships(self, country: str, as_of: str | date | None = None) -> pd.DataFrame:
         """Every role ``country`` (ISO3 or name) holds on ``as_of`` (default today), all roles."""

@@ -105,8 +105,8 @@ def test_xlsx_numbers_stay_numbers_and_formulas_stay_text(tmp_path):
 
 
 def test_json_commands_start_light(tmp_path):
-    """`steppe --version` imports no pandas or Rich; `steppe kb members sco --format json` no Rich
-    and no plotly (the session API it goes through returns frames, so it loads pandas)."""
+    """`steppe --version` imports no pandas or Rich; `steppe kb members sco --format json` (on a
+    store whose KB is loaded) no pandas, numpy, Rich or plotly: it reads rows, not frames."""
     env = {**os.environ, "STEPPE_DB": str(tmp_path / "s.duckdb"), "STEPPE_STARTER": "0"}
     code = (
         "import sys, io, contextlib\n"
@@ -116,7 +116,7 @@ def test_json_commands_start_light(tmp_path):
         "    first = main(['--version'])\n"
         "    seen = 'pandas' in sys.modules or 'rich' in sys.modules\n"
         "    second = main(['kb', 'members', 'sco', '--format', 'json'])\n"
-        "loaded = [m in sys.modules for m in ('rich', 'plotly')]\n"
+        "loaded = [m in sys.modules for m in ('rich', 'plotly', 'pandas', 'numpy')]\n"
         "print(first, second, seen, *loaded)\n"
         "print(len(__import__('json').loads(out.getvalue().split('\\n', 1)[1])))\n"
     )
@@ -124,7 +124,7 @@ def test_json_commands_start_light(tmp_path):
     subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     flags, count = done.stdout.strip().splitlines()
-    assert flags == "0 0 False False False", done.stderr
+    assert flags == "0 0 False False False False False", done.stderr
     assert int(count) >= 4
     assert Path(env["STEPPE_DB"]).exists()
 
