@@ -31,7 +31,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from cli_args import positive_int
+from webserver import free_port, peak_rss_mib, start_server
 
 REPO = Path(__file__).resolve().parents[1]
 MAX_ROWS = 5000
@@ -106,40 +106,6 @@ def fill(db: str, folder: Path, rows: int, clients: int) -> dict[str, str]:
             accounts.add(name, "coder", PASSWORD)
             tokens[name] = accounts.create_token(name)
     return tokens
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
-    code = (
-        "import uvicorn; from steppe.web.app import create_app; "
-        f"uvicorn.run(create_app({db!r}), host='127.0.0.1', port={port}, log_level='warning')"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "STEPPE_DB": db})
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with status {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/health")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not start within 120 s")
-
-
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def run_clients(port: int, tokens: dict[str, str], rows: int) -> tuple[float, list[float], list[str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -112,30 +111,3 @@ def live_server(web_app) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser_page():
-    """A 1,400 px wide Chromium page recording console errors, page errors and every request."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from steppe.report.build import CHROMIUM_FLAGS, find_chromium
-
-    exe = find_chromium()
-    if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("no chromium on PATH: .ci/run must install Debian's chromium")
-        pytest.skip("no chromium on PATH (.ci/run installs Debian's chromium)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=exe, args=[f for f in CHROMIUM_FLAGS if f != "--headless"]
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-        pg = context.new_page()
-        pg.errors = []
-        pg.requests = []
-        pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-        pg.on("request", lambda r: pg.requests.append(r.url))
-        yield pg
-        context.close()
-        browser.close()

@@ -1,4 +1,4 @@
-"""A headless Chromium page at 1400 px wide (Playwright driving Debian's chromium)."""
+"""Fixtures shared by the browser tests under tests/e2e (charts gallery, report, web app)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 @pytest.fixture
 def browser_page():
-    """A page that records console errors, page errors and every request it makes."""
+    """A 1,400 px wide headless Chromium page (Playwright driving Debian's chromium) that records
+    console errors, page errors and every request it makes."""
     sync_api = pytest.importorskip("playwright.sync_api")
     from steppe.report.build import CHROMIUM_FLAGS, find_chromium
 
