@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, printable
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit, printable
 
 app = typer.Typer(help="List, pin and remove fetched datasets and their editions.", no_args_is_help=True)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit, emit_json
 
 app = typer.Typer(help="The store: what it holds, backups (dump) and restoring them.", no_args_is_help=True)
 

@@ -10,7 +10,8 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, err_console, printable
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, emit, err_console, printable
 
 
 @contextmanager

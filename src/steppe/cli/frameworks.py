@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, cast
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, err_console
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit, emit_json, err_console
 
 if TYPE_CHECKING:
     from steppe.frameworks.tone import Scope

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit, emit_json
 
 app = typer.Typer(
     help="Structural gravity: PPML/OLS estimates and GE counterfactuals from declared specs.",

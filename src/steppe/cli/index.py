@@ -8,7 +8,8 @@ from typing import Any
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, emit_json, err_console
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, emit, emit_json, err_console
 
 app = typer.Typer(help="Composite integration indices from a methodology YAML.", no_args_is_help=True)
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, emit
 from steppe.errors import UsageError
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def indicators(
 
     JSON and CSV give shares as fractions (``share_unit``); tables print them in percent.
     """
-    from steppe.cli.kb import warn_gaps
+    from steppe.cli.kb_lookup import warn_gaps
     from steppe.cli.session import rows as rows_of
     from steppe.cli.session import session
     from steppe.indicators.regions import region_orgs

@@ -7,7 +7,10 @@ from typing import Any
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json, warn
+from steppe.cli import kb_lookup as lookup
+from steppe.cli.kb_lookup import marked, note_uncertain, warn_gaps
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit, emit_json
 from steppe.cli.session import rows as rows_of
 from steppe.cli.session import session
 from steppe.kb.schema import ATTRIBUTES
@@ -16,30 +19,6 @@ app = typer.Typer(
     help="Query and validate the knowledge base of organisations and memberships.",
     no_args_is_help=True,
 )
-
-
-UNCERTAIN_NOTE = (
-    "? = the day falls inside a year- or month-precision date of this row: it may or may not "
-    "hold on that day (docs/kb.md, 'Dates and the as-of rule')."
-)
-
-
-def warn_gaps(orgs: list[str] | None = None, countries: list[str] | None = None) -> None:
-    """Print one warning line per organisation or country with a known gap, on stderr."""
-    for line in session().kb.gap_warnings(orgs, countries):
-        warn(f"Warning: {line}")
-
-
-def _marked(rows: list[dict], fmt: OutputFormat) -> list[dict]:
-    """For tables, show ``uncertain`` as '?' (JSON and CSV keep the boolean)."""
-    if fmt is not OutputFormat.table:
-        return rows
-    return [{**r, "uncertain": "?" if r.get("uncertain") else ""} for r in rows]
-
-
-def _note_uncertain(rows: list[dict], fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.table and any(r.get("uncertain") for r in rows):
-        console.print(UNCERTAIN_NOTE, markup=False, highlight=False)
 
 
 @app.command()
@@ -52,16 +31,7 @@ def members(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Countries holding a role in an organisation as of a date."""
-    rows, attrs = session().kb.member_rows(org, as_of, role)  # rows, not a frame: starts fast
-    emit(
-        _marked(rows, fmt),
-        fmt,
-        ["country", "role", "start", "end", "uncertain", "sources"],
-        title=f"{org} members",
-        empty="No country holds that role on that date.",
-    )
-    _note_uncertain(rows, fmt)
-    warn_gaps([attrs["parameters"]["org"]])
+    lookup.members(org, as_of, role, fmt)
 
 
 @app.command()
@@ -71,16 +41,7 @@ def memberships(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Every organisation a country belongs to (any role) as of a date."""
-    frame = session().kb.memberships(country, as_of)
-    rows = rows_of(frame)
-    emit(
-        _marked(rows, fmt),
-        fmt,
-        ["org", "org_name", "role", "start", "end", "uncertain", "sources"],
-        title=f"{country} memberships",
-    )
-    _note_uncertain(rows, fmt)
-    warn_gaps(sorted({r["org"] for r in rows}), [session().kb.resolve_country(country)])
+    lookup.memberships(country, as_of, fmt)
 
 
 @app.command()
@@ -93,31 +54,7 @@ def overlap(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Country × organisation matrix of the roles held as of a date."""
-    result = session().kb.overlap(as_of, countries, orgs)
-    if fmt is OutputFormat.json:
-        emit_json(result.as_dict())
-    else:
-
-        def cell(c: str, o: str) -> str:
-            sure, maybe = result.cell(c, o), result.uncertain_cell(c, o)
-            return "+".join([*([sure] if sure else []), *([f"{maybe}?"] if maybe else [])])
-
-        rows = [{"country": c, **{o: cell(c, o) for o in result.organisations}} for c in result.countries]
-        if fmt is OutputFormat.csv:
-            emit(rows, fmt, ["country", *result.organisations])
-        else:
-            from rich.table import Table
-
-            table = Table(title=f"Memberships as of {result.as_of.isoformat()}")
-            table.add_column("country")
-            for o in result.organisations:
-                table.add_column(o)
-            for row in rows:
-                table.add_row(row["country"], *(row[o].replace("_", " ") for o in result.organisations))
-            console.print(table)
-            if result.uncertain:
-                console.print(UNCERTAIN_NOTE, markup=False, highlight=False)
-    warn_gaps(result.organisations, result.countries)
+    lookup.overlap(as_of, countries, orgs, fmt)
 
 
 @app.command()
@@ -245,7 +182,7 @@ def org(
         emit_json(result)
     elif fmt is OutputFormat.csv:
         emit(
-            _marked(result["history"], fmt),
+            marked(result["history"], fmt),
             fmt,
             ["start", "end", "org", "country", "role", "confidence", "sources"],
         )
@@ -283,7 +220,7 @@ def org(
         )
         for key, columns, title in sections:
             if result[key]:
-                emit(_marked(result[key], fmt), fmt, columns, title=title)
+                emit(marked(result[key], fmt), fmt, columns, title=title)
     warn_gaps([slug])
 
 
@@ -310,13 +247,13 @@ def diff(
     kb = session().kb
     rows = rows_of(kb.diff(start, end, country, org))
     emit(
-        _marked(rows, fmt),
+        marked(rows, fmt),
         fmt,
         ["date", "org", "country", "change", "from_role", "to_role", "uncertain", "sources"],
         title=f"Membership changes after {start} and by {end}",
         empty="No membership changed between those days.",
     )
-    _note_uncertain(rows, fmt)
+    note_uncertain(rows, fmt)
     warn_gaps(sorted({r["org"] for r in rows}), [kb.resolve_country(country)] if country else None)
 
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from steppe.cli.kb import app
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit, emit_json
 from steppe.errors import UsageError
 
 if TYPE_CHECKING:

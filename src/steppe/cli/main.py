@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from steppe import __version__
 from steppe.cli import output
-from steppe.cli.output import console, err_console, printable
+from steppe.cli.output import err_console, printable
 from steppe.errors import SteppeError
+
+if TYPE_CHECKING:
+    import typer
 
 #: The root's sub-commands, imported and registered on demand: a run builds only the group it
 #: calls (building all of them costs more than the command itself), `steppe --help` all of
@@ -72,48 +73,13 @@ READ_ONLY: frozenset[tuple[str, ...]] = frozenset(
 _DEBUG = [False]
 
 
-def _version(value: bool) -> None:
-    if value:
-        console.print(f"steppe {__version__}")
-        raise typer.Exit()
-
-
-def root(
-    db: str = typer.Option(
-        None, "--db", help="Store: a DuckDB file or a postgresql:// URL (overrides STEPPE_DB)."
-    ),
-    debug: bool = typer.Option(
-        False, "--debug", help="Show the traceback of an unexpected error (to report a bug)."
-    ),
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
-) -> None:
-    """steppe: every number sourced, every method declared."""
-    from steppe.cli import session
-
-    session.configure(db)
-    if debug:
-        _DEBUG[0] = True
-
-
-def init(
-    force: bool = typer.Option(False, "--force", help="Reload the KB even if it is current."),
-) -> None:
-    """Create the store and load the bundled knowledge base."""
-    from steppe.cli.session import session
-
-    s = session()
-    loaded = s.ensure_kb(force=force)
-    counts = s.kb.counts()
-    what = "loaded" if loaded else "already current"
-    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    console.print(f"Store {s.store.path}: knowledge base {what} ({summary}).")
-
-
 def build_app(only: str | None = None) -> typer.Typer:
     """The root app with every sub-command, or with only the one named ``only`` (and ``init``)."""
     import importlib
+
+    import typer
+
+    from steppe.cli.root import init, root
 
     root_app = typer.Typer(
         name="steppe",
@@ -173,7 +139,9 @@ def command_path(args: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
 
     ``['--db', 'x', 'kb', 'orgs', '-f', 'json']`` gives ``(('kb', 'orgs'), ['--db', 'x'])``.
     """
-    group: Any = typer.main.get_command(app_for(args))
+    from typer.main import get_command
+
+    group: Any = get_command(app_for(args))
     path: list[str] = []
     root: list[str] = []
     tokens = list(args)
@@ -211,7 +179,9 @@ def flag_names(path: Sequence[str]) -> dict[str, str]:
     ``kb events`` gives ``{"start": "--from", "end": "--to", ...}``: a parameter an error names is
     shown as the option a CLI user types.
     """
-    group: Any = typer.main.get_command(app_for(path))
+    from typer.main import get_command
+
+    group: Any = get_command(app_for(path))
     found: dict[str, str] = dict(PARAM_OPTIONS)
     commands = [group]
     for name in path:
@@ -258,58 +228,54 @@ def _usage_hint(exc: Exception) -> str:
     return f"'{ctx.command_path} --help'" if ctx is not None else "'steppe --help'"
 
 
+def show_tracebacks() -> None:
+    """``--debug``: let an unexpected error show its traceback (to report a bug)."""
+    _DEBUG[0] = True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code; errors are one sentence on stderr, never a traceback."""
-    from steppe.config import debug
+    """Run the CLI and return its exit code; errors are one sentence on stderr, never a traceback.
+
+    The hot lookups (:mod:`steppe.cli.lean`) run without building Typer; every other command line
+    goes through the Typer app. Both run under the same guard below.
+    """
+    from steppe.cli import lean, session
     from steppe.store import db as store_db
 
     args = list(sys.argv[1:] if argv is None else argv)
     if first_command(args) is None and "--version" in args:  # answered before any command is built
         sys.stdout.write(f"steppe {__version__}\n")
         return 0
-    path, root_options = command_path(args)
-    _DEBUG[0] = "--debug" in root_options
+    call = lean.parse(args)
+    if call is not None:
+        path, debugging = call.command.path, call.debug
+    else:
+        path, root_options = command_path(args)
+        debugging = "--debug" in root_options
+    _DEBUG[0] = debugging
     store_db.notify = lambda text: _say(f"Note: {text}")
     code = 0
     try:
         with store_db.reading(path in READ_ONLY):
-            result = app_for(args)(args=args, prog_name="steppe", standalone_mode=False)
-        code = result if isinstance(result, int) else 0
+            if call is not None:
+                session.configure(call.db)  # what the root callback does on the Typer path
+                call.run()
+            else:
+                result = app_for(args)(args=args, prog_name="steppe", standalone_mode=False)
+                code = result if isinstance(result, int) else 0
         if code == 0:
             output.finish_xlsx()  # --format xlsx: the workbook of every table printed
     except SteppeError as exc:
         _say(f"Error: {cli_message(exc, path)}")
         code = exc.exit_code
-    except typer.Exit as exc:
-        code = exc.exit_code
-    except typer.TyperException as exc:  # Typer's click: a malformed command line (exit 2), a bad file
-        show = getattr(exc, "show", None)  # Typer's bundled click exceptions print themselves
-        if type(exc).__name__ == "NoArgsIsHelpError" and callable(show):
-            show()  # `steppe kb` alone: the help, as click prints it
-            return exc.exit_code
-        message = exc.format_message().strip().rstrip(".")
-        if exc.exit_code == 2:
-            message = f"{message}; see {_usage_hint(exc)}"
-        _say(f"Error: {message}.")
-        code = exc.exit_code
-    except (KeyboardInterrupt, typer.Abort):
+    except KeyboardInterrupt:
         _say("Interrupted.")
         code = 130
     except BrokenPipeError:  # `steppe ... | head`: the reader left; nothing to say
         code = 0
     except Exception as exc:
-        if _DEBUG[0] or debug():
-            raise
-        what = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        _say(
-            f"Error: steppe failed unexpectedly ({type(exc).__name__}{': ' + what if what else ''}); "
-            "this is a bug: run the same command with 'steppe --debug ...' to see the traceback "
-            "and report it."
-        )
-        code = 1
+        code = _other_error(exc)
     finally:
-        from steppe.cli import session
-
         output.discard_xlsx()
         store_db.notify = store_db.log.info
         if code == 0:
@@ -318,6 +284,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         session.configure(None)
         store_db.close_defaults()
     return code
+
+
+def _other_error(exc: Exception) -> int:
+    """The exit code of ``exc``, said in one sentence: Typer's exits and command-line errors
+    (exit 2: a malformed command line), else an unexpected error (exit 1, a bug to report).
+
+    Typer's exceptions are looked up only when Typer ran (the lean path never imports it).
+    """
+    from steppe.config import debug
+
+    typer = sys.modules.get("typer")
+    if typer is not None:
+        if isinstance(exc, typer.Exit):
+            return int(exc.exit_code)
+        if isinstance(exc, typer.Abort):
+            _say("Interrupted.")
+            return 130
+        if isinstance(exc, typer.TyperException):  # Typer's click: a malformed command line, a bad file
+            code = int(getattr(exc, "exit_code", 1))
+            show = getattr(exc, "show", None)  # Typer's bundled click exceptions print themselves
+            if type(exc).__name__ == "NoArgsIsHelpError" and callable(show):
+                show()  # `steppe kb` alone: the help, as click prints it
+                return code
+            message = exc.format_message().strip().rstrip(".")
+            if code == 2:
+                message = f"{message}; see {_usage_hint(exc)}"
+            _say(f"Error: {message}.")
+            return code
+    if _DEBUG[0] or debug():
+        raise exc
+    what = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    _say(
+        f"Error: steppe failed unexpectedly ({type(exc).__name__}{': ' + what if what else ''}); "
+        "this is a bug: run the same command with 'steppe --debug ...' to see the traceback "
+        "and report it."
+    )
+    return 1
 
 
 #: Commands whose output may come from stored datasets, so may come from the starter snapshot.

@@ -33,8 +33,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-import typer
-
 from steppe.csvsafe import neutralise
 
 
@@ -44,22 +42,6 @@ class OutputFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
 
-
-def _format_chosen(value: OutputFormat | str | None) -> OutputFormat | str | None:
-    """Typer callback of ``--format``: xlsx collects every printed table into one workbook."""
-    if value is not None and str(value) == OutputFormat.xlsx.value:
-        start_xlsx()
-    return value
-
-
-FORMAT_OPTION = typer.Option(
-    OutputFormat.table,
-    "--format",
-    "-f",
-    help="Output format: table for people; json, csv or xlsx (a workbook on stdout: > file.xlsx) "
-    "for programs.",
-    callback=_format_chosen,
-)
 
 #: C0/C1 control characters (but newline and tab), DEL, and the bidi controls that reorder text.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit_json
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit_json
 
 app = typer.Typer(help="Build self-contained reports.", no_args_is_help=True)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, emit, emit_json
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, emit, emit_json
 from steppe.cli.session import rows as rows_of
 from steppe.cli.session import session
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, emit_json
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit, emit_json
 from steppe.cli.texts import app
 
 if TYPE_CHECKING:

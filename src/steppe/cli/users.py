@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from steppe.cli.output import FORMAT_OPTION, OutputFormat, console, emit, err_console
+from steppe.cli.options import FORMAT_OPTION
+from steppe.cli.output import OutputFormat, console, emit, err_console
 from steppe.errors import UsageError
 
 if TYPE_CHECKING:

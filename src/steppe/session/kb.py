@@ -110,16 +110,18 @@ class KB:
 
     def memberships(self, country: str, as_of: str | date | None = None) -> pd.DataFrame:
         """Every role ``country`` (ISO3 or name) holds on ``as_of`` (default today), all roles."""
+        rows, attrs = self.membership_rows(country, as_of)
+        return frame(rows, MEMBERSHIP_COLUMNS, partial=("start", "end"), attrs=attrs)
+
+    def membership_rows(
+        self, country: str, as_of: str | date | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """:meth:`memberships` as plain rows and its provenance, without pandas (as :meth:`member_rows`)."""
         from steppe.kb import queries
 
         day = self._day(as_of)
         rows = queries.memberships(country, day, store=self._session.store)
-        return frame(
-            rows,
-            MEMBERSHIP_COLUMNS,
-            partial=("start", "end"),
-            attrs=self._attrs("memberships", country=country, as_of=day),
-        )
+        return rows, self._attrs("memberships", country=country, as_of=day)
 
     def overlap(
         self,

@@ -106,7 +106,8 @@ def test_xlsx_numbers_stay_numbers_and_formulas_stay_text(tmp_path):
 
 def test_json_commands_start_light(tmp_path):
     """`steppe --version` imports no pandas or Rich; `steppe kb members sco --format json` (on a
-    store whose KB is loaded) no pandas, numpy, Rich or plotly: it reads rows, not frames."""
+    store whose KB is loaded) no pandas, numpy, Rich or plotly, since it reads rows, not frames,
+    and no Typer or pydantic, since the lean path parses its command line (steppe.cli.lean)."""
     env = {**os.environ, "STEPPE_DB": str(tmp_path / "s.duckdb"), "STEPPE_STARTER": "0"}
     code = (
         "import sys, io, contextlib\n"
@@ -116,7 +117,7 @@ def test_json_commands_start_light(tmp_path):
         "    first = main(['--version'])\n"
         "    seen = 'pandas' in sys.modules or 'rich' in sys.modules\n"
         "    second = main(['kb', 'members', 'sco', '--format', 'json'])\n"
-        "loaded = [m in sys.modules for m in ('rich', 'plotly', 'pandas', 'numpy')]\n"
+        "loaded = [m in sys.modules for m in ('rich', 'plotly', 'pandas', 'numpy', 'typer', 'pydantic')]\n"
         "print(first, second, seen, *loaded)\n"
         "print(len(__import__('json').loads(out.getvalue().split('\\n', 1)[1])))\n"
     )
@@ -124,7 +125,7 @@ def test_json_commands_start_light(tmp_path):
     subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     flags, count = done.stdout.strip().splitlines()
-    assert flags == "0 0 False False False False False", done.stderr
+    assert flags == "0 0 False False False False False False False", done.stderr
     assert int(count) >= 4
     assert Path(env["STEPPE_DB"]).exists()
 
