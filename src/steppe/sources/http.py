@@ -88,9 +88,7 @@ def _transient(exc: BaseException) -> bool:
     return status is not None and (status == 429 or status >= 500)
 
 
-def with_retries(
-    call: Callable[[], T], *, source: str, url: str, http: HttpSettings | None = None
-) -> T:
+def with_retries(call: Callable[[], T], *, source: str, url: str, http: HttpSettings | None = None) -> T:
     """Run ``call``, retrying transient failures with exponential backoff; one clear error at the end.
 
     ``http`` gives the attempts and the first wait (default: the process's settings).

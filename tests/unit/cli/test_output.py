@@ -94,7 +94,7 @@ def test_csv_and_json_keep_full_precision(capsys):
 def test_xlsx_numbers_stay_numbers_and_formulas_stay_text(tmp_path):
     from openpyxl import load_workbook
 
-    rows = [[2.06304e10, "=HYPERLINK(\"http://x\")", ["a", "b"], None]]
+    rows = [[2.06304e10, '=HYPERLINK("http://x")', ["a", "b"], None]]
     path = tmp_path / "t.xlsx"
     path.write_bytes(workbook_bytes([("members: sco/test", ["value", "name", "list", "empty"], rows)]))
     sheet = load_workbook(path).worksheets[0]
