@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from steppe.kb.asof import PartialDate, as_partial
@@ -126,35 +126,33 @@ class KBFacts:
         found = {d: DayFacts(frozenset(), {}, {}) for d in wanted}
         existing: dict[date, set[str]] = {d: set() for d in wanted}
         lives = store_kb.period_statuses(self.store, "organisations", wanted)
-        for d, org, state in zip(lives["day"], lives["org"], lives["status"], strict=True):
+        for d, org, state in zip(
+            _dates(lives["day"]), lives["org"].tolist(), lives["status"].tolist(), strict=True
+        ):
             if state == "yes":
-                existing[_date(d)].add(str(org))
+                existing[d].add(org)
         held = store_kb.period_statuses(self.store, "memberships", wanted)
         for d, org, country, role, sources, state in zip(
-            held["day"],
-            held["org"],
-            held["country"],
-            held["role"],
-            held["sources"],
-            held["status"],
+            _dates(held["day"]),
+            held["org"].tolist(),
+            held["country"].tolist(),
+            held["role"].tolist(),
+            held["sources"].tolist(),
+            held["status"].tolist(),
             strict=True,
         ):
-            found[_date(d)].roles.setdefault((str(org), str(country)), []).append(
-                (str(role), str(state), _strings(sources))
-            )
+            found[d].roles.setdefault((org, country), []).append((role, state, _strings(sources)))
         attrs = store_kb.period_statuses(self.store, "org_attributes", wanted)
         for d, org, attribute, value, sources, state in zip(
-            attrs["day"],
-            attrs["org"],
-            attrs["attribute"],
-            attrs["value"],
-            attrs["sources"],
-            attrs["status"],
+            _dates(attrs["day"]),
+            attrs["org"].tolist(),
+            attrs["attribute"].tolist(),
+            attrs["value"].tolist(),
+            attrs["sources"].tolist(),
+            attrs["status"].tolist(),
             strict=True,
         ):
-            found[_date(d)].attributes.setdefault((str(org), str(attribute)), []).append(
-                (str(value), str(state), _strings(sources))
-            )
+            found[d].attributes.setdefault((org, attribute), []).append((value, state, _strings(sources)))
         for d, facts in found.items():
             facts.existing = frozenset(existing[d])
             self._days[d] = facts
@@ -287,16 +285,19 @@ class KBFacts:
         return [e for e in self.events if org in (e.get("orgs") or []) and e["type"] in types]
 
 
-def _date(value: Any) -> date:
-    """A stored DATE cell as a ``datetime.date`` (frames hand back Timestamps)."""
-    return value.date() if isinstance(value, datetime) else value
+def _dates(column: Any) -> list[date]:
+    """A column of stored DATEs as ``datetime.date`` values (frames hand back Timestamps)."""
+    import pandas as pd
+
+    return pd.to_datetime(pd.Series(column)).dt.date.tolist()
 
 
 def _strings(values: Any) -> tuple[str, ...]:
     """A list cell (list, array or None) as a tuple of strings."""
     if values is None or (isinstance(values, float)):
         return ()
-    return tuple(str(v) for v in values)
+    items = values.tolist() if hasattr(values, "tolist") else values  # a numpy array from a frame
+    return tuple(str(v) for v in items)
 
 
 def event_year(event: dict[str, Any]) -> int | None:
