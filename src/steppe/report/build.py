@@ -29,6 +29,7 @@ from steppe.errors import NotFoundError, SteppeError, UsageError
 from steppe.report.html import (
     Section,
     anchor,
+    cited_sources,
     col,
     dataset_link,
     link,
@@ -1057,7 +1058,14 @@ def framework_sections(source: Context | Store) -> list[Section]:
     return out
 
 
-def appendix_section(source: Context | Store) -> Section:
+def appendix_section(source: Context | Store, cited: set[str] | None = None) -> Section:
+    """Datasets, known gaps, KB sources, regions and methods.
+
+    ``cited`` (the anchors :func:`cited_sources` finds in the sections above) splits the KB
+    sources: those the report links to are listed, the others (hundreds) fold away under one
+    line, so the appendix stays readable and every link lands on a visible row. Without
+    ``cited`` every source is listed.
+    """
     ctx = as_context(source)
     from steppe.indicators.regions import catalogue
     from steppe.kb import queries
@@ -1097,31 +1105,49 @@ def appendix_section(source: Context | Store) -> Section:
     )
     for g in known:
         g["organisation"] = ctx.org_names.get(g.get("org") or "", g.get("org") or "")
-    sec.add(
-        table(known, [col("organisation"), col("country"), col("what"), col("why")])
-        if known
-        else "<p>No known gap.</p>"
-    )
+    if known:
+        sec.add(
+            f"<details><summary>All {len(known)} known gaps, by organisation: what no source gives, "
+            "and why</summary>"
+            + table(known, [col("organisation"), col("country"), col("what"), col("why")])
+            + "</details>"
+        )
+    else:
+        sec.add("<p>No known gap.</p>")
     sec.add("<h3>Knowledge-base sources</h3>")
     srcs = sorted(queries.sources(store=store), key=lambda s: str(s["id"]))
-    sec.add(
-        table(
-            srcs,
-            [
-                col("id"),
-                col("title", cell=lambda v, r: link(r.get("url"), str(v or r.get("url") or ""))),
-                col("publisher"),
-                col("date"),
-                col("accessed"),
-            ],
-            row_id=lambda r: anchor("src", r["id"]),
-            css="sources",
+    columns = [
+        col("id"),
+        col("title", cell=lambda v, r: link(r.get("url"), str(v or r.get("url") or ""))),
+        col("publisher"),
+        col("date"),
+        col("accessed"),
+    ]
+
+    def listed(rows: list[dict[str, Any]]) -> str:
+        return table(rows, columns, row_id=lambda r: anchor("src", r["id"]), css="sources")
+
+    if cited is None:
+        sec.add(listed(srcs))
+    else:
+        shown = [s for s in srcs if anchor("src", s["id"]) in cited]
+        rest = [s for s in srcs if anchor("src", s["id"]) not in cited]
+        sec.add(
+            f"<p>The {len(shown)} sources this report cites, with the day each was read.</p>" + listed(shown)
+            if shown
+            else "<p>This report cites no source of the knowledge base.</p>"
         )
-    )
+        if rest:
+            sec.add(
+                f"<details><summary>The other {len(rest)} sources of the knowledge base (not cited in "
+                "the sections shown)</summary>" + listed(rest) + "</details>"
+            )
     sec.add("<h3>Regions</h3>")
     regions = sorted(catalogue(store=store), key=lambda r: str(r["id"]))
     sec.add(
-        table(
+        f"<details><summary>All {len(regions)} regions steppe knows: members and where each list "
+        "comes from</summary>"
+        + table(
             [
                 {
                     "id": r["id"],
@@ -1134,6 +1160,7 @@ def appendix_section(source: Context | Store) -> Section:
             ],
             [col("id"), col("name"), col("members"), col("source"), url("url", "source page")],
         )
+        + "</details>"
     )
     sec.add(
         "<h3>Methods</h3><ul>"
@@ -1286,8 +1313,8 @@ def central_asia(
     built.extend(framework_sections(ctx))
     if options.wants("gravity"):
         built.append(gravity_section(ctx))
-    built.append(appendix_section(ctx))
     done = [s for s in built if s is not None]
+    done.append(appendix_section(ctx, cited=cited_sources("".join(s.html() for s in done))))
     html = render(done, "Central Asia: regional integration report", ctx)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

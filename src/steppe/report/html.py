@@ -74,6 +74,11 @@ def source_links(ids: Iterable[str]) -> str:
     )
 
 
+def cited_sources(html: str) -> set[str]:
+    """The appendix anchors of the KB sources that ``html`` links to (made by :func:`source_links`)."""
+    return set(re.findall(r'href="#(src-[^"]+)"', html))
+
+
 def dataset_link(dataset_id: str, text: str | None = None) -> str:
     """A dataset id as a link to its provenance row in the appendix."""
     return f'<a href="#{anchor("ds", dataset_id)}">{escape(text or dataset_id)}</a>'

@@ -57,3 +57,23 @@ def test_table_numbers_for_people():
     assert number(0.0123456) == "0.0123" and number(12.345) == "12.35" and number(2020) == "2,020"
     html = table([{"year": 2020.0, "v": 1234567.891}], [col("year"), num("v", decimals=0)])
     assert "<td>2020</td>" in html and "1,234,568" in html
+
+
+def test_appendix_lists_the_cited_sources_and_folds_the_rest(store, tmp_path):
+    """Every source link of the report lands on a listed row outside any fold; the KB sources it
+    does not cite (hundreds) sit in one <details>, so every source is still there once."""
+    from steppe.kb import queries
+    from steppe.report.html import anchor
+
+    central_asia(tmp_path / "r.html", draws=3, sections="membership,events", store=store)
+    html = (tmp_path / "r.html").read_text("utf-8")
+    body, appendix = html.split('<section id="appendix"')
+    cited = set(re.findall(r'href="#(src-[^"]+)"', body))
+    assert len(cited) > 20
+    listed, folded = appendix.split("The other ")
+    listed_ids = set(re.findall(r'<tr id="(src-[^"]+)"', listed))
+    folded_ids = set(re.findall(r'<tr id="(src-[^"]+)"', folded))
+    assert listed_ids == cited and "</details>" not in listed.split("Knowledge-base sources")[1]
+    everything = {anchor("src", s["id"]) for s in queries.sources(store=store)}
+    assert listed_ids | folded_ids == everything and not listed_ids & folded_ids
+    assert f"The other {len(everything - cited)} sources" in appendix
