@@ -29,13 +29,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from steppe.kb.asof import PartialDate, as_partial
-from steppe.kb.schema import OUTSIDE_POWERS
+from steppe.kb.schema import MEMBER_ROLES, OUTSIDE_POWERS
 
 if TYPE_CHECKING:
     from steppe.store import Store
 
-#: Roles that make a state a full member (a party, for a treaty).
-MEMBER_ROLES: tuple[str, ...] = ("founding_member", "member", "party")
 #: Attributes that follow from the customs union when the KB does not record them (Balassa 1961).
 DERIVED_FROM_CUSTOMS_UNION: tuple[str, ...] = ("common_external_tariff", "common_market")
 

@@ -15,7 +15,7 @@ from steppe.dates import parse_date
 from steppe.errors import NotFoundError, UsageError
 from steppe.kb.asof import text_of, window
 from steppe.kb.resolve import NameIndex
-from steppe.kb.schema import ATTRIBUTES, EVENT_TYPES, FULL_MEMBERSHIP, OUTSIDE_POWERS, ROLES
+from steppe.kb.schema import ATTRIBUTES, EVENT_TYPES, FULL_MEMBERSHIP, MEMBER_ROLES, OUTSIDE_POWERS, ROLES
 from steppe.kb.sync import kb_store
 from steppe.store import Store
 from steppe.store import kb as store_kb
@@ -484,10 +484,6 @@ def _current_attributes(rows: list[dict[str, Any]]) -> dict[str, dict[str, str]]
         value = r["value"] + ("?" if r.get("uncertain") else "")
         out.setdefault(r["org"], {}).setdefault(r["attribute"], []).append(value)
     return {org: {a: "; ".join(vs) for a, vs in attrs.items()} for org, attrs in out.items()}
-
-
-#: Roles that make a state a member for ``outside_powers_members``.
-MEMBER_ROLES: tuple[str, ...] = (*FULL_MEMBERSHIP, "party")
 
 
 def outside_powers(day: str | date, *, store: Store | None = None) -> dict[str, str]:
