@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import pytest
 from steppe.errors import ConflictError
 from steppe.kb.sync import ensure_kb
 from steppe.store import Store, open_store
+from steppe.store import adjudication as store_adjudication
+from steppe.store import team as store_team
 from steppe.team import coding as team_coding
 from steppe.team import proposals as kbp
 from steppe.team.auth import Accounts, User
@@ -177,3 +180,120 @@ def test_two_approvals_of_one_row_at_once_on_postgresql(pg_admin: tuple[str, Any
         first.close()
         second.close()
         admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+# -- one key stored from two sessions at once --------------------------------------------------
+
+PASSWORD = "a long enough password"
+TAKEN = "Account 'erin' already exists; choose another name or change its role."
+
+
+@pytest.fixture
+def two_sessions(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Store, Store]]:
+    """Two connections to one fresh store on the backend under test (as two servers have)."""
+    schema = None
+    if backend == "duckdb":
+        target: str | Path = tmp_path / "shared.duckdb"
+    else:
+        url, admin = request.getfixturevalue("pg_admin")
+        schema = f"steppe_t_{uuid.uuid4().hex[:12]}"
+        admin.execute(f"CREATE SCHEMA {schema}")
+        target = with_schema(url, schema)
+    first = open_store(target)
+    second = open_store(target)
+    try:
+        yield first, second
+    finally:
+        first.close()
+        second.close()
+        if schema is not None:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def test_a_name_taken_after_the_check_gets_the_same_sentence(
+    new_store: StoreFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The insert itself refuses a taken name (here the check before it is made blind)."""
+    accounts = Accounts(new_store())
+    accounts.add("erin", "coder", PASSWORD)
+    with monkeypatch.context() as patch:
+        patch.setattr(store_team, "user", lambda store, name: None)
+        with pytest.raises(ConflictError) as caught:
+            accounts.add("erin", "admin", "another long password")
+    assert str(caught.value) == TAKEN
+    assert [(u["name"], u["role"]) for u in accounts.users()] == [("erin", "coder")]
+    assert accounts.verify("erin", PASSWORD, client="test").role == "coder"
+    accounts.add("frank", "reader", PASSWORD)  # the store goes on as usual
+
+
+def test_one_name_created_from_two_sessions_at_once(
+    two_sessions: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both sessions pass the "is the name free?" check before either commits: one account is
+    stored and the other session gets the sequential duplicate's sentence, never a database error.
+    (PostgreSQL: the second insert waits for the first transaction, then fails on the key; DuckDB:
+    the second session commits first and the first session's commit fails on the key.)"""
+    first, second = two_sessions
+    checked = threading.Event()
+    real_user = store_team.user
+
+    def user(store: Store, name: str) -> dict[str, Any] | None:
+        found = real_user(store, name)
+        if store is second:
+            checked.set()  # the second session's check has passed
+        return found
+
+    monkeypatch.setattr(store_team, "user", user)
+    outcome: dict[str, str] = {}
+
+    def add_second() -> None:
+        try:
+            Accounts(second).add("erin", "admin", "another long password")
+            outcome["admin"] = "stored"
+        except ConflictError as exc:
+            outcome["admin"] = str(exc)
+
+    thread = threading.Thread(target=add_second)
+    try:
+        with first.transaction():
+            Accounts(first).add("erin", "coder", PASSWORD)  # inserted, not committed
+            thread.start()
+            assert checked.wait(30)
+            thread.join(timeout=1.0)
+        outcome["coder"] = "stored"
+    except ConflictError as exc:
+        outcome["coder"] = str(exc)
+    thread.join(timeout=30)
+    assert sorted(outcome.values()) == sorted(["stored", TAKEN]), outcome
+    winner = next(role for role, result in outcome.items() if result == "stored")
+    for store in (first, second):
+        assert [(u["name"], u["role"]) for u in Accounts(store).users()] == [("erin", winner)]
+    Accounts(first).add("frank", "reader", PASSWORD)  # both sessions go on as usual
+    assert [u["name"] for u in Accounts(second).users()] == ["erin", "frank"]
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_one_comparison_opened_from_two_sessions_at_once_on_postgresql(
+    two_sessions: tuple[Store, Store],
+) -> None:
+    """Opening a comparison is idempotent even when two editors open it at the same moment."""
+    first, second = two_sessions
+    outcome: dict[str, Any] = {}
+
+    def open_second() -> None:
+        try:
+            outcome["carol"] = store_adjudication.open_comparison(second, "doc", "ecdpm", "carol")
+        except Exception as exc:  # the test reports what the second editor got
+            outcome["carol"] = exc
+
+    thread = threading.Thread(target=open_second)
+    with first.transaction():
+        assert store_adjudication.open_comparison(first, "doc", "ecdpm", "bob")
+        thread.start()
+        thread.join(timeout=1.0)
+        assert "carol" not in outcome  # the second editor waits for the first
+    thread.join(timeout=30)
+    assert outcome["carol"] is False
+    assert [r["opened_by"] for r in store_adjudication.comparisons(first)] == ["bob"]

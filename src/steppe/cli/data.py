@@ -14,6 +14,9 @@ from steppe.cli.output import OutputFormat, console, emit, printable
 app = typer.Typer(help="List, pin and remove fetched datasets and their editions.", no_args_is_help=True)
 
 COLUMNS = ["dataset_id", "source", "dataset", "edition", "rows", "tables", "retrieved_at", "location"]
+#: The same for people: the id already reads source:dataset:edition, so the table leaves those
+#: three out and keeps room for the rows and the time of retrieval (csv and json keep them all).
+TABLE_COLUMNS = ["dataset_id", "rows", "retrieved_at", "tables", "location"]
 EDITION_COLUMNS = ["source", "dataset", "edition", "default", "rows", "loaded_at", "dataset_id"]
 
 
@@ -30,10 +33,12 @@ def list_(
     if fmt is OutputFormat.json:
         emit(rows, fmt)
         return
+    if fmt is OutputFormat.table:  # to the minute for people; csv keeps the full timestamp
+        rows = [{**r, "retrieved_at": str(r.get("retrieved_at") or "")[:16].replace("T", " ")} for r in rows]
     emit(
         rows,
         fmt,
-        COLUMNS,
+        TABLE_COLUMNS if fmt is OutputFormat.table else COLUMNS,
         title="stored datasets",
         empty="No datasets stored yet; run 'steppe fetch SOURCE'.",
     )

@@ -20,15 +20,12 @@ app = typer.Typer(help="The store: what it holds, backups (dump) and restoring t
 @app.command()
 def info(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """The store's backend, location, schema version and rows per table."""
+    from steppe.cli.session import session
     from steppe.store import dump as store_dump
-    from steppe.store import open_store
 
-    with open_store() as store:
-        counts = [
-            {"table": table, "rows": int(store.scalar(f'SELECT count(*) FROM "{table}"') or 0)}
-            for table in store_dump.tables(store)
-        ]
-        about = {"backend": store.dialect.name, "store": store.path, "schema_version": store.schema_version()}
+    store = session().store
+    counts = [{"table": table, "rows": n} for table, n in store_dump.row_counts(store).items()]
+    about = {"backend": store.dialect.name, "store": store.path, "schema_version": store.schema_version()}
     if fmt is OutputFormat.json:
         emit_json({**about, "tables": counts})
         return
@@ -42,16 +39,16 @@ def dump(
     force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
 ) -> None:
     """Write every table of the store to one portable file (restores into DuckDB or PostgreSQL)."""
+    from steppe.cli.session import session
     from steppe.errors import UsageError
     from steppe.store import dump as store_dump
-    from steppe.store import open_store
 
     target = file.expanduser()
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; give another file name or add --force to overwrite it.")
-    with open_store() as store:
-        manifest = store_dump.dump(store, target)
-        where = store.path
+    store = session().store
+    manifest = store_dump.dump(store, target)
+    where = store.path
     rows = sum(t["rows"] for t in manifest["tables"])
     console.print(
         f"Dumped {len(manifest['tables'])} tables ({rows:,} rows, schema version "
@@ -70,6 +67,8 @@ def restore(
     from steppe.store import dump as store_dump
     from steppe.store import open_store
 
+    # not the session's store: a session migrates the store as it opens it, and a restore must find
+    # it as it is (the dump brings its own schema version); --db still chooses the store
     with open_store(migrate=False) as store:
         manifest = store_dump.restore(store, file, replace=replace)
         where = store.path

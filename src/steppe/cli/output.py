@@ -201,6 +201,9 @@ DROP_FIRST = ("content_hash", "params", "sources", "location", "url", "note", "n
               "attributes", "evidence", "cites", "passages")  # fmt: skip
 #: Narrowest a wrapped text column may get before columns are left out.
 MIN_TEXT = 10
+#: Narrowest a long-text column (:data:`DROP_FIRST`: locations, sources, notes) may get: wrapped
+#: narrower, a path or a sentence takes a line per word, so it is left out (and named) instead.
+MIN_LONG_TEXT = 30
 
 
 def is_id_column(column: str) -> bool:
@@ -214,7 +217,8 @@ def fit_columns(
     """The columns to show in ``width`` characters, and those left out (never an id column).
 
     Id columns and the columns in ``whole`` (numbers) keep their full width; text columns may
-    wrap down to :data:`MIN_TEXT` characters. Left out first: empty columns, long text
+    wrap down to :data:`MIN_TEXT` characters, long text (:data:`DROP_FIRST`) down to
+    :data:`MIN_LONG_TEXT`. Left out first: empty columns, long text
     (:data:`DROP_FIRST`), columns with one value in every row, then from the right."""
 
     def need(shown: list[str]) -> int:
@@ -222,7 +226,8 @@ def fit_columns(
         for c in shown:
             i = cols.index(c)
             longest = max([len(c), *(len(row[i]) for row in cells)]) if cells else len(c)
-            total += (longest if is_id_column(c) or c in whole else min(longest, MIN_TEXT)) + 3
+            narrowest = MIN_LONG_TEXT if c in DROP_FIRST else MIN_TEXT
+            total += (longest if is_id_column(c) or c in whole else min(longest, narrowest)) + 3
         return total
 
     shown = list(cols)

@@ -12,17 +12,17 @@ if TYPE_CHECKING:
 
 
 def open_comparison(store: Store, doc_id: str, codebook: str, editor: str) -> bool:
-    """Record that ``editor`` opened comparison of a document's codings; False if already open."""
-    found = store.execute(
-        "SELECT count(*) FROM texts_comparisons WHERE doc_id = ? AND codebook = ?", [doc_id, codebook]
-    ).fetchone()[0]
-    if found:
-        return False
-    store.execute(
-        "INSERT INTO texts_comparisons (doc_id, codebook, opened_by) VALUES (?, ?, ?)",
+    """Record that ``editor`` opened comparison of a document's codings; False if already open.
+
+    One statement, so two editors opening the same comparison at the same moment do not fail on
+    the key: on PostgreSQL the second waits for the first and stores nothing.
+    """
+    made = store.execute(
+        "INSERT INTO texts_comparisons (doc_id, codebook, opened_by) VALUES (?, ?, ?) "
+        "ON CONFLICT (doc_id, codebook) DO NOTHING RETURNING doc_id",
         [doc_id, codebook, editor],
-    )
-    return True
+    ).fetchall()
+    return bool(made)
 
 
 def comparisons(store: Store) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from steppe.errors import StoreBusyError, StoreError
+from steppe.errors import SteppeError, StoreBusyError, StoreError
 from steppe.store.backends import Backend, Cursor, Dialect, Params
 from steppe.store.backends import connect as connect_backend
 from steppe.store.backends.duckdb import LOCK_HOLDER
@@ -85,6 +85,9 @@ class Store:
         self.path = self.backend.target
         self.dialect: Dialect = self.backend.dialect
         self._depth = 0
+        #: What :meth:`insert_new` raises for each key inserted in the open transaction, should the
+        #: commit find the key taken meanwhile (DuckDB checks keys across transactions at commit).
+        self._taken: list[Callable[[], SteppeError]] = []
         self.closed = False
         self.snapshot_of: str | None = None  # the busy store this private copy was taken from
         self._scratch: Path | None = None
@@ -150,15 +153,25 @@ class Store:
             return
         self.backend.begin()
         self._depth = 1
+        self._taken = []
         try:
             yield self
         except BaseException:
             self.backend.rollback()
             raise
         else:
-            self.backend.commit()
+            self._commit()
         finally:
             self._depth = 0
+            self._taken = []
+
+    def _commit(self) -> None:
+        try:
+            self.backend.commit()
+        except Exception as exc:
+            if self._taken and self.backend.is_unique_violation(exc):
+                raise self._taken[0]() from None  # the transaction is rolled back: nothing stored
+            raise
 
     # -- access ----------------------------------------------------------------------------
     def execute(self, sql: str, params: Params = None) -> Cursor:
@@ -168,6 +181,26 @@ class Store:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement once per parameter row."""
         self.backend.executemany(sql, rows)
+
+    def insert_new(self, sql: str, params: Params, taken: Callable[[], SteppeError]) -> Cursor:
+        """Run an INSERT of a row whose key must be new; raise ``taken()`` (the caller's sentence)
+        when a row with that key exists, nothing else being stored.
+
+        The database's key decides, not a check made before: when two sessions insert the same
+        key at the same moment, one row is stored and the other session gets the sentence, as if
+        it had come second. On PostgreSQL the INSERT waits for the other transaction and fails;
+        on DuckDB the INSERT fails when the other row is committed, else the COMMIT does
+        (:meth:`transaction` raises ``taken()`` then). Either way the transaction cannot go on.
+        """
+        try:
+            cursor = self.backend.execute(sql, params)
+        except Exception as exc:
+            if self.backend.is_unique_violation(exc):
+                raise taken() from None
+            raise
+        if self._depth:
+            self._taken.append(taken)
+        return cursor
 
     def query(self, sql: str, params: Params = None) -> pd.DataFrame:
         """Run a query and return a pandas frame."""

@@ -295,16 +295,14 @@ def read_manifest(path: Path | str) -> dict[str, Any]:
     return manifest
 
 
+def row_counts(store: Store) -> dict[str, int]:
+    """Rows in each steppe table of the store (``steppe db info``), by table name."""
+    return {table: int(store.scalar(f'SELECT count(*) FROM "{table}"') or 0) for table in tables(store)}
+
+
 def _user_rows(store: Store) -> dict[str, int]:
     """Rows per table that a restore would replace (the KB tables are rebuilt from files: left out)."""
-    out = {}
-    for table in tables(store):
-        if table.startswith("kb_"):
-            continue
-        n = int(store.scalar(f'SELECT count(*) FROM "{table}"') or 0)
-        if n:
-            out[table] = n
-    return out
+    return {t: n for t, n in row_counts(store).items() if n and not t.startswith("kb_")}
 
 
 def _wipe(store: Store) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from steppe.errors import ConflictError
+
 if TYPE_CHECKING:
     from steppe.store.db import Store
 
@@ -39,10 +41,19 @@ def password_hash(store: Store, name: str) -> str | None:
     return row[0] if row else None
 
 
+def account_exists(name: str) -> ConflictError:
+    """The one sentence for a new account whose name is taken (checked before, or found at insert)."""
+    return ConflictError(f"Account '{name}' already exists; choose another name or change its role.")
+
+
 def insert_user(store: Store, name: str, role: str, hashed: str, created_by: str | None) -> None:
-    store.execute(
+    """Store a new account; :func:`account_exists` when the name is taken, also when another
+    session creates the same name at the same moment (the primary key decides, see
+    :meth:`Store.insert_new`)."""
+    store.insert_new(
         "INSERT INTO team_users (name, role, password_hash, created_by) VALUES (?, ?, ?, ?)",
         [name, role, hashed, created_by],
+        taken=lambda: account_exists(name),
     )
 
 

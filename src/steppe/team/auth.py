@@ -245,9 +245,9 @@ class Accounts:
         hashed = hash_password(check_password(password))
         with self.store.transaction():
             if store_team.user(self.store, name) is not None:
-                raise ConflictError(
-                    f"Account '{name}' already exists; choose another name or change its role."
-                )
+                raise store_team.account_exists(name)
+            # another session may create the same name between this check and the insert: the
+            # insert then raises the same sentence
             store_team.insert_user(self.store, name, role, hashed, by)
         return self.get(name)
 

@@ -21,7 +21,7 @@ LIST_KEYS = [
 ]
 
 
-def test_fetch_from_mirror_then_list(cli, shared_data: Path) -> None:
+def test_fetch_from_mirror_then_list(cli, shared_data: Path, monkeypatch) -> None:
     first = cli("fetch", "aiddata", "--mirror", str(shared_data), "--format", "json")
     assert first.returncode == 0, first.stderr
     [row] = json.loads(first.stdout)
@@ -38,6 +38,14 @@ def test_fetch_from_mirror_then_list(cli, shared_data: Path) -> None:
     assert stored["content_hash"].startswith("sha256:") and stored["location"].endswith("cow_gcdf.csv")
     table = cli("data", "list")
     assert "aiddata:country_year:3.0" in table.stdout
+    from tests.e2e.cli_inprocess import BASE_ENV
+
+    monkeypatch.setitem(BASE_ENV, "COLUMNS", "100")  # a narrow terminal: the id, rows and time stay
+    narrow = cli("data", "list")
+    header = next(line for line in narrow.stdout.splitlines() if "dataset_id" in line)
+    assert [h.strip() for h in header.strip("┃ ").split("┃")][:3] == ["dataset_id", "rows", "retrieved_at"]
+    assert "7233" in narrow.stdout and "Left out to fit the terminal (100 columns): location" in narrow.stderr
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 100
     csv_out = cli("data", "list", "--format", "csv")
     assert (
         csv_out.stdout.splitlines()[0]

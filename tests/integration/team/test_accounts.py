@@ -9,6 +9,7 @@ import pytest
 
 from steppe.errors import AuthenticationError, ConflictError, NotFoundError, PermissionDeniedError, UsageError
 from steppe.store import open_store
+from steppe.store import team as store_team
 from steppe.team.auth import ANONYMOUS, Accounts, LoginLimiter, User, csrf_matches, digest, require
 from tests.e2e.cli_inprocess import invoke
 
@@ -69,6 +70,42 @@ def test_names_roles_and_passwords_are_checked(accounts: Accounts) -> None:
     with pytest.raises(ConflictError, match="already exists"):
         accounts.add("bob", "reader", PASSWORD)
     assert [u["name"] for u in accounts.users()] == ["bob"]
+
+
+TAKEN = "Account 'bob' already exists; choose another name or change its role."
+
+
+def test_a_name_taken_after_the_check_gets_the_same_sentence(
+    accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session created the name between the check and the insert (the check is made
+    blind here): the primary key refuses the insert with the sequential duplicate's sentence."""
+    accounts.add("bob", "coder", PASSWORD)
+    with monkeypatch.context() as patch:
+        patch.setattr(store_team, "user", lambda store, name: None)
+        with pytest.raises(ConflictError) as caught:
+            accounts.add("bob", "admin", "another long password")
+    assert str(caught.value) == TAKEN
+    assert [(u["name"], u["role"]) for u in accounts.users()] == [("bob", "coder")]
+    assert accounts.verify("bob", PASSWORD).role == "coder"
+    accounts.add("carol", "reader", PASSWORD)  # the store takes the next account as usual
+
+
+def test_two_sessions_creating_one_name_at_once_store_one_account(isolated_env: Path) -> None:
+    """DuckDB checks keys across open transactions when it commits: both sessions pass the check
+    and insert, the first to commit keeps the name and the other gets the sentence at commit."""
+    first, second = open_store(isolated_env), open_store(isolated_env)
+    try:
+        with pytest.raises(ConflictError) as caught, first.transaction():
+            Accounts(first).add("bob", "coder", PASSWORD)  # inserted, not committed
+            Accounts(second).add("bob", "admin", "another long password")  # commits first
+        assert str(caught.value) == TAKEN
+        for store in (first, second):
+            assert [(u["name"], u["role"]) for u in Accounts(store).users()] == [("bob", "admin")]
+        Accounts(first).add("carol", "reader", PASSWORD)
+    finally:
+        first.close()
+        second.close()
 
 
 def test_roles_change_and_the_last_admin_stays(accounts: Accounts) -> None:

@@ -84,6 +84,18 @@ def test_fit_columns_never_drops_an_id():
     assert "dataset_id" in shown and "country" in shown and dropped[0] == "notes"
 
 
+def test_long_text_is_left_out_rather_than_wrapped_to_a_word_a_line():
+    """A location gets at least MIN_LONG_TEXT characters or is left out; short text may wrap."""
+    from steppe.cli.output import MIN_LONG_TEXT
+
+    cols = ["dataset_id", "rows", "location", "label"]
+    location = "mirror/wdi_fdi_remittances_ca/API_BX.TRF.PWKR.CD.DT_DS2.csv"
+    cells = [["wdi:wdi:2024", "7684", location, "remit tances"]]
+    roomy = 1 + (12 + 3) + (4 + 3) + (MIN_LONG_TEXT + 3) + (10 + 3)
+    assert fit_columns(cols, cells, roomy) == (cols, [])
+    assert fit_columns(cols, cells, roomy - 1) == (["dataset_id", "rows", "label"], ["location"])
+
+
 def test_csv_and_json_keep_full_precision(capsys):
     emit(ROWS, OutputFormat.csv, ["country", "value", "share"])
     assert "20630400000.0,0.12345678" in capsys.readouterr().out

@@ -110,6 +110,11 @@ class Backend(Protocol):
 
     def table_exists(self, table: str) -> bool: ...
 
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is this driver's "a row with this key already exists" (a primary key or
+        unique constraint), raised by the statement or, on some databases, by the commit."""
+        ...
+
     def close(self) -> None: ...
 
     @contextmanager

@@ -139,6 +139,14 @@ class DuckDBBackend:
         ).fetchone()
         return bool(found and found[0])
 
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        """A duplicate key: a ``ConstraintException`` at the INSERT when the other row is committed,
+        or a ``TransactionException`` at COMMIT when two open transactions inserted the same key
+        (DuckDB checks keys against other transactions' rows only when it commits)."""
+        return isinstance(exc, duckdb.ConstraintException | duckdb.TransactionException) and (
+            "duplicate key" in str(exc).lower()
+        )
+
     def close(self) -> None:
         self.con.close()
 

@@ -359,6 +359,11 @@ class PostgreSQLBackend:
         ).fetchone()
         return bool(found and found[0])
 
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        """SQLSTATE 23505, raised by the INSERT (a concurrent one waits for the other transaction
+        to end, then fails if it committed the key)."""
+        return psycopg is not None and isinstance(exc, psycopg.errors.UniqueViolation)
+
     def close(self) -> None:
         self.con.close()
 
