@@ -70,10 +70,11 @@ def counterfactual(
     from steppe.cli.session import session
 
     result, ge = session(mirror).gravity.counterfactual(spec)
-    warn(
-        f"Stored counterfactual {ge.counterfactual_id} of '{result.name}' with its estimation run "
-        f"{ge.run_id} ('steppe serve' shows it on the gravity page)."
-    )
+    if ge.counterfactual_id is not None:
+        warn(
+            f"Stored counterfactual {ge.counterfactual_id} of '{result.name}' with its estimation run "
+            f"{ge.run_id} ('steppe serve' shows it on the gravity page)."
+        )
     rows = ge.rows()
     if fmt is OutputFormat.json:
         emit_json(

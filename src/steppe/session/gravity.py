@@ -75,17 +75,25 @@ class Gravity:
         return result
 
     def counterfactual(
-        self, spec: str | Path | GravitySpec, *, save: bool = True
+        self, spec: str | Path | GravitySpec, *, save: bool | None = None
     ) -> tuple[GravityResult, GEResult]:
         """The spec's estimate and its general-equilibrium counterfactual (per-country % changes).
 
-        With ``save`` (the default) both are stored in one transaction: the estimate as a run
-        (as ``estimate(save=True)`` does) and the counterfactual tied to it, read back by
-        :meth:`counterfactuals` and the web app's gravity page; ``ge.run_id`` and
-        ``ge.counterfactual_id`` then name them.
+        Stored unless ``save=False`` (or, with ``save`` left out, the session is read-only): the
+        estimate as a run (as ``estimate(save=True)`` does) and the counterfactual tied to it, in
+        one transaction, read back by :meth:`counterfactuals` and the web app's gravity page;
+        ``ge.run_id`` and ``ge.counterfactual_id`` then name them (``None`` when not stored).
         """
+        from steppe.errors import UsageError
         from steppe.gravity.run import record_counterfactual, run_counterfactual
 
+        if save is None:
+            save = not self._session.read_only
+        elif save and self._session.read_only:
+            raise UsageError(
+                "This session is read-only, so the counterfactual cannot be stored; pass save=False "
+                "or open the session with steppe.connect(read_only=False)."
+            )
         declared = self._spec(spec)
         self._guide_file(declared)
         self._session.ensure_kb()

@@ -150,3 +150,15 @@ def test_store_round_trip_keeps_json_and_order(store):
     assert [c["country"] for c in found["countries"]] == ["ZZZ", "AAA"]  # stored order, not sorted
     assert found["countries"][1]["change_real_gdp_full"] == -0.25
     assert found["countries"][1]["change_exports_full"] is None  # a column not given stays NULL
+
+
+def test_a_read_only_session_computes_without_storing(tmp_path):
+    db = tmp_path / "ro.duckdb"
+    with steppe.connect(db=db) as writer:
+        writer.ensure_kb()
+    with steppe.connect(db=db, read_only=True) as reader:
+        _, ge = reader.gravity.counterfactual(spec_of(tmp_path))
+        assert ge.counterfactual_id is None and ge.run_id is None and len(ge.countries) == len(COUNTRIES)
+        with pytest.raises(UsageError, match="read-only"):
+            reader.gravity.counterfactual(spec_of(tmp_path), save=True)
+        assert reader.gravity.counterfactuals().empty
