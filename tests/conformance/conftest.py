@@ -217,3 +217,27 @@ def _same(a: Any, b: Any, where: str) -> None:
 def assert_same(got: Any, want: Any) -> None:
     """``got`` equals ``want``: floats to a relative 1e-9, everything else exactly (frames too)."""
     _same(_plain(got), _plain(want), "result")
+
+
+@pytest.fixture
+def two_sessions(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Store, Store]]:
+    """Two connections to one fresh store on the backend under test (as two servers have)."""
+    schema = None
+    if backend == "duckdb":
+        target: str | Path = tmp_path / "shared.duckdb"
+    else:
+        url, admin = request.getfixturevalue("pg_admin")
+        schema = f"steppe_t_{uuid.uuid4().hex[:12]}"
+        admin.execute(f"CREATE SCHEMA {schema}")
+        target = with_schema(url, schema)
+    first = open_store(target)
+    second = open_store(target)
+    try:
+        yield first, second
+    finally:
+        first.close()
+        second.close()
+        if schema is not None:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

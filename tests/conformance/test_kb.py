@@ -96,6 +96,28 @@ def test_member_statuses_year_by_year(kb_pair: tuple[Store, Store]) -> None:
     assert isinstance(frame, pd.DataFrame) and len(frame) > 100
 
 
+@pytest.mark.parametrize("table", ["memberships", "org_attributes", "organisations"])
+def test_period_statuses_year_by_year(kb_pair: tuple[Store, Store], table: str) -> None:
+    """The bulk as-of answer that delegation and the frameworks' KB facts read."""
+    days = [date(y, 7, 1) for y in range(1991, 2026)]
+    frame = both(kb_pair, lambda s: store_kb.period_statuses(s, table, days))
+    assert len(frame) > 30 and set(frame["status"]) <= {"yes", "uncertain"}
+
+
+def test_framework_kb_facts(kb_pair: tuple[Store, Store]) -> None:
+    """What the frameworks read of the KB on each 1 July (KBFacts, answered by the store)."""
+    from steppe.frameworks.institutions import KBFacts
+
+    days = [date(y, 7, 1) for y in range(1991, 2026)]
+
+    def facts(s: Store) -> dict:
+        kb_facts = KBFacts.load(s, days)
+        return {d.isoformat(): vars(kb_facts.on(d)) for d in days}
+
+    found = both(kb_pair, facts)
+    assert "sco" in found["2020-07-01"]["existing"]
+
+
 # The as-of rule, written in SQL once per backend (macro on DuckDB, function on PostgreSQL),
 # against its Python reference steppe.kb.asof, on every combination of window shapes.
 _D = date(2010, 6, 15)

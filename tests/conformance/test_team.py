@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -186,30 +185,6 @@ def test_two_approvals_of_one_row_at_once_on_postgresql(pg_admin: tuple[str, Any
 
 PASSWORD = "a long enough password"
 TAKEN = "Account 'erin' already exists; choose another name or change its role."
-
-
-@pytest.fixture
-def two_sessions(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[Store, Store]]:
-    """Two connections to one fresh store on the backend under test (as two servers have)."""
-    schema = None
-    if backend == "duckdb":
-        target: str | Path = tmp_path / "shared.duckdb"
-    else:
-        url, admin = request.getfixturevalue("pg_admin")
-        schema = f"steppe_t_{uuid.uuid4().hex[:12]}"
-        admin.execute(f"CREATE SCHEMA {schema}")
-        target = with_schema(url, schema)
-    first = open_store(target)
-    second = open_store(target)
-    try:
-        yield first, second
-    finally:
-        first.close()
-        second.close()
-        if schema is not None:
-            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def test_a_name_taken_after_the_check_gets_the_same_sentence(

@@ -7,12 +7,16 @@ the suite needs nothing outside the repository.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 from steppe.kb.sync import ensure_kb
 from steppe.store import Store
+from steppe.store import texts as store_texts
 from steppe.texts import coding, query, suggest
 from steppe.texts.corpus import add_documents
 
@@ -155,3 +159,42 @@ def test_suggestions_and_decisions(fresh_pair: tuple[Store, Store, list[str]]) -
     )
     sql = "SELECT suggestion_id, decision, decided_by FROM texts_suggestions ORDER BY suggestion_id"
     assert_same(store.rows(sql), reference.rows(sql))
+
+
+def _actor_codes(*codes: str) -> pd.DataFrame:
+    names = [c.split(":")[1] for c in codes]
+    return pd.DataFrame({"code": list(codes), "codebook": "actors", "name": names, "position": 0})
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_codes_already_stored_or_repeated_are_added_once(new_store: StoreFactory) -> None:
+    store = new_store()
+    store_texts.ensure_codebook_row(store, "actors", "Actors", "test")
+    store_texts.ensure_codes(store, _actor_codes("actors:KAZ", "actors:KAZ"))  # repeated in one call
+    store_texts.ensure_codes(store, _actor_codes("actors:KAZ", "actors:UZB"))  # one already stored
+    assert [c["code"] for c in store_texts.codes(store, "actors")] == ["actors:KAZ", "actors:UZB"]
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_one_code_added_from_two_sessions_at_once_on_postgresql(two_sessions: tuple[Store, Store]) -> None:
+    """Two sessions recognising the same new actor at once store its code once; neither fails."""
+    first, second = two_sessions
+    store_texts.ensure_codebook_row(first, "actors", "Actors", "test")
+    outcome: dict[str, Any] = {}
+
+    def add_second() -> None:
+        try:
+            store_texts.ensure_codes(second, _actor_codes("actors:TKM"))
+            outcome["second"] = "stored"
+        except Exception as exc:  # the test reports what the second session got
+            outcome["second"] = exc
+
+    thread = threading.Thread(target=add_second)
+    with first.transaction():
+        store_texts.ensure_codes(first, _actor_codes("actors:TKM"))
+        thread.start()
+        thread.join(timeout=1.0)
+        assert "second" not in outcome  # the second session waits for the first to commit
+    thread.join(timeout=30)
+    assert outcome["second"] == "stored"
+    assert [c["code"] for c in store_texts.codes(second, "actors")] == ["actors:TKM"]

@@ -149,3 +149,46 @@ def test_fingerprint_follows_file_changes(kb_copy: Path) -> None:
     with path.open("a") as fh:
         fh.write("sco,TUR,observer,2030-01-01,,low,wiki-sco,\n")
     assert fingerprint(kb_copy) != first
+
+
+def test_period_statuses_follow_the_python_rule(store: Store) -> None:
+    """The store's bulk as-of answer (what delegation and the frameworks read) on every row of the
+    bundled KB, on 1 January and 1 July of each year, is the Python reference's."""
+    from collections import Counter
+
+    from steppe.kb.asof import status
+
+    days = [date(y, m, 1) for y in range(1985, 2027) for m in (1, 7)]
+    rows = {
+        "memberships": [
+            ((r["org"], r["country"], r["role"]), r["start"], r["end"])
+            for r in queries.membership_frame(store).to_dict("records")
+        ],
+        "org_attributes": [
+            ((r["org"], r["attribute"], r["value"]), r["start"], r["end"])
+            for r in queries.attributes(store=store)
+        ],
+        "organisations": [
+            ((r["slug"],), r["founded"], r["dissolved"]) for r in queries.organisations(store=store)
+        ],
+    }
+    keys = {"memberships": ["org", "country", "role"], "org_attributes": ["org", "attribute", "value"]}
+    for table, periods in rows.items():
+        want = Counter(
+            (d, *key, state)
+            for d in days
+            for key, start, end in periods
+            if (state := status(start, end, d)) != "no"
+        )
+        frame = store_kb.period_statuses(store, table, days)
+        columns = keys.get(table, ["org"])
+        got = Counter(
+            (day.date(), *values)
+            for day, *values in frame[["day", *columns, "status"]].itertuples(index=False, name=None)
+        )
+        assert got == want, table
+        assert set(frame["status"]) == {"yes", "uncertain"}
+    some = store_kb.period_statuses(store, "organisations", [date(2020, 7, 1)], orgs=["sco", "eaeu"])
+    assert list(some["org"]) == ["eaeu", "sco"]
+    with pytest.raises(ValueError, match="not 'events'"):
+        store_kb.period_statuses(store, "events", days)

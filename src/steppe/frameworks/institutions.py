@@ -1,10 +1,12 @@
 """The KB facts the frameworks read, per organisation and day: formats, members, attributes, events.
 
-:class:`KBFacts` loads the knowledge base once from the store (through :mod:`steppe.kb.queries`)
-and answers "on day D" questions with the KB's as-of rule in Python (:func:`steppe.kb.asof.status`,
-the rule's reference implementation, proven equal to the SQL one): only what is *certain* on the
-day counts; a membership or attribute whose partial start or end window contains the day is
-left out and can be listed as uncertain.
+:class:`KBFacts` reads the knowledge base from the store (through :mod:`steppe.kb.queries` and
+:func:`steppe.store.kb.period_statuses`) and answers "on day D" questions with the store's as-of
+answer, the SQL macro ``kb_status`` (docs/kb.md, "Dates and the as-of rule"): the first question
+about a day (or :meth:`KBFacts.prefetch` for many days) asks the store once per table for every
+row's status that day, and later questions read that answer. Only what is *certain* on the day
+counts; a membership or attribute whose partial start or end window contains the day is left out
+and can be listed as uncertain.
 
 Declared derivations (docs/frameworks.md, "Organisation facts"), each marked ``derived`` in the
 fact it returns:
@@ -26,14 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from steppe.kb.asof import PartialDate, as_partial, status
-from steppe.kb.schema import OUTSIDE_POWERS
+from steppe.kb.asof import PartialDate, as_partial
+from steppe.kb.schema import MEMBER_ROLES, OUTSIDE_POWERS
 
 if TYPE_CHECKING:
     from steppe.store import Store
 
-#: Roles that make a state a full member (a party, for a treaty).
-MEMBER_ROLES: tuple[str, ...] = ("founding_member", "member", "party")
 #: Attributes that follow from the customs union when the KB does not record them (Balassa 1961).
 DERIVED_FROM_CUSTOMS_UNION: tuple[str, ...] = ("common_external_tariff", "common_market")
 
@@ -61,66 +61,105 @@ class Fact:
         return f"{self.org} {self.attribute} = {self.value}{how}"
 
 
-@dataclass(frozen=True)
-class Period:
-    """One dated row (membership or attribute) with its partial start and end."""
+@dataclass
+class DayFacts:
+    """The store's as-of answer for one day: what exists and holds, certainly or possibly."""
 
-    start: PartialDate | None
-    end: PartialDate | None
-    value: str
-    sources: tuple[str, ...] = ()
+    #: organisations certainly existing on the day
+    existing: frozenset[str]
+    #: (org, country) -> [(role, status, sources)], each membership row not certainly inactive
+    roles: dict[tuple[str, str], list[tuple[str, str, tuple[str, ...]]]]
+    #: (org, attribute) -> [(value, status, sources)], each attribute row not certainly inactive
+    attributes: dict[tuple[str, str], list[tuple[str, str, tuple[str, ...]]]]
 
 
 @dataclass
 class KBFacts:
-    """The organisations, memberships, attributes and events of the KB, read on any day."""
+    """The organisations, memberships, attributes and events of the KB, read on any day.
 
+    Built by :meth:`load` from a store, which stays the source of every as-of answer (keep it
+    open while the facts are read).
+    """
+
+    store: Store
     names: dict[str, str]
     kinds: dict[str, str]
-    lifetimes: dict[str, tuple[PartialDate | None, PartialDate | None]]
-    #: (org, country) -> membership periods (value = role)
-    memberships: dict[tuple[str, str], list[Period]]
-    #: (org, attribute) -> attribute periods
-    attributes: dict[tuple[str, str], list[Period]]
+    #: org -> the countries with any membership row in it, sorted
+    countries: dict[str, list[str]]
     events: list[dict[str, Any]]
-    _by_org: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _days: dict[date, DayFacts] = field(default_factory=dict, repr=False)
     _members: dict[tuple[str, date, tuple[str, ...]], frozenset[str]] = field(
         default_factory=dict, repr=False
     )
 
-    def __post_init__(self) -> None:
-        by_org: dict[str, list[str]] = {}
-        for org, country in self.memberships:
-            by_org.setdefault(org, []).append(country)
-        self._by_org = {k: sorted(v) for k, v in by_org.items()}
-
     # -- loading --------------------------------------------------------------------------------
     @classmethod
-    def load(cls, store: Store) -> KBFacts:
-        """Every KB fact the frameworks use, from the store (the bundled KB loaded if needed)."""
+    def load(cls, store: Store, days: Iterable[date] = ()) -> KBFacts:
+        """The KB facts the frameworks use, from the store (the bundled KB loaded if needed);
+        the as-of answers for ``days`` are fetched at once (others when first asked about)."""
         from steppe.kb import queries
 
         orgs = queries.organisation_frame(store)
         names = dict(zip(orgs["slug"], orgs["name"], strict=True))
         kinds = dict(zip(orgs["slug"], orgs["kind"], strict=True))
-        lifetimes = {
-            slug: (founded, dissolved)
-            for slug, founded, dissolved in zip(orgs["slug"], orgs["founded"], orgs["dissolved"], strict=True)
-        }
-        memberships: dict[tuple[str, str], list[Period]] = {}
-        for r in queries.membership_frame(store).to_dict("records"):
-            memberships.setdefault((r["org"], r["country"]), []).append(
-                Period(r["start"], r["end"], str(r["role"]), _strings(r["sources"]))
-            )
-        attributes: dict[tuple[str, str], list[Period]] = {}
-        for a in queries.attributes(store=store):
-            attributes.setdefault((a["org"], a["attribute"]), []).append(
-                Period(as_partial(a["start"]), as_partial(a["end"]), str(a["value"]), _strings(a["sources"]))
-            )
+        pairs = queries.membership_frame(store)
+        countries: dict[str, list[str]] = {}
+        for org, country in sorted(set(zip(pairs["org"], pairs["country"], strict=True))):
+            countries.setdefault(str(org), []).append(str(country))
         events = []
         for e in queries.events(store=store):
             events.append({**e, "start_date": as_partial(e["start"]), "end_date": as_partial(e["end"])})
-        return cls(names, kinds, lifetimes, memberships, attributes, events)
+        facts = cls(store, names, kinds, countries, events)
+        facts.prefetch(days)
+        return facts
+
+    def prefetch(self, days: Iterable[date]) -> None:
+        """Ask the store for the as-of answers of every day of ``days`` not yet asked about: one
+        query per table (organisations, memberships, attributes) for all of them."""
+        from steppe.store import kb as store_kb
+
+        wanted = sorted(set(days) - set(self._days))
+        if not wanted:
+            return
+        found = {d: DayFacts(frozenset(), {}, {}) for d in wanted}
+        existing: dict[date, set[str]] = {d: set() for d in wanted}
+        lives = store_kb.period_statuses(self.store, "organisations", wanted)
+        for d, org, state in zip(
+            _dates(lives["day"]), lives["org"].tolist(), lives["status"].tolist(), strict=True
+        ):
+            if state == "yes":
+                existing[d].add(org)
+        held = store_kb.period_statuses(self.store, "memberships", wanted)
+        for d, org, country, role, sources, state in zip(
+            _dates(held["day"]),
+            held["org"].tolist(),
+            held["country"].tolist(),
+            held["role"].tolist(),
+            held["sources"].tolist(),
+            held["status"].tolist(),
+            strict=True,
+        ):
+            found[d].roles.setdefault((org, country), []).append((role, state, _strings(sources)))
+        attrs = store_kb.period_statuses(self.store, "org_attributes", wanted)
+        for d, org, attribute, value, sources, state in zip(
+            _dates(attrs["day"]),
+            attrs["org"].tolist(),
+            attrs["attribute"].tolist(),
+            attrs["value"].tolist(),
+            attrs["sources"].tolist(),
+            attrs["status"].tolist(),
+            strict=True,
+        ):
+            found[d].attributes.setdefault((org, attribute), []).append((value, state, _strings(sources)))
+        for d, facts in found.items():
+            facts.existing = frozenset(existing[d])
+            self._days[d] = facts
+
+    def on(self, day: date) -> DayFacts:
+        """The store's as-of answer for ``day`` (asked once, then kept)."""
+        if day not in self._days:
+            self.prefetch([day])
+        return self._days[day]
 
     # -- organisations and members --------------------------------------------------------------
     def name(self, org: str) -> str:
@@ -131,8 +170,7 @@ class KBFacts:
 
     def exists(self, org: str, day: date) -> bool:
         """The organisation certainly exists on ``day`` (founded, not yet dissolved)."""
-        founded, dissolved = self.lifetimes.get(org, (None, None))
-        return org in self.lifetimes and status(founded, dissolved, day) == "yes"
+        return org in self.on(day).existing
 
     def organisations(self) -> list[str]:
         return sorted(self.names)
@@ -140,19 +178,18 @@ class KBFacts:
     def roles(self, org: str, country: str, day: date) -> tuple[list[str], list[str]]:
         """The roles ``country`` certainly holds in ``org`` on ``day``, and those it may hold."""
         certain, uncertain = [], []
-        for p in self.memberships.get((org, country), []):
-            state = status(p.start, p.end, day)
+        for role, state, _ in self.on(day).roles.get((org, country), []):
             if state == "yes":
-                certain.append(p.value)
+                certain.append(role)
             elif state == "uncertain":
-                uncertain.append(p.value)
+                uncertain.append(role)
         return certain, uncertain
 
     def membership_sources(self, org: str, country: str, day: date) -> tuple[str, ...]:
+        """The sources of the membership rows of ``country`` in ``org`` not certainly inactive on ``day``."""
         found: list[str] = []
-        for p in self.memberships.get((org, country), []):
-            if status(p.start, p.end, day) != "no":
-                found += [s for s in p.sources if s not in found]
+        for _, _, sources in self.on(day).roles.get((org, country), []):
+            found += [s for s in sources if s not in found]
         return tuple(found)
 
     def members(self, org: str, day: date, roles: Sequence[str] = MEMBER_ROLES) -> frozenset[str]:
@@ -161,7 +198,7 @@ class KBFacts:
         if key in self._members:
             return self._members[key]
         out = set()
-        for country in self._by_org.get(org, []):
+        for country in self.countries.get(org, []):
             certain, _ = self.roles(org, country, day)
             if set(certain) & set(roles):
                 out.add(country)
@@ -171,7 +208,7 @@ class KBFacts:
     def uncertain_members(self, org: str, day: date, roles: Sequence[str] = MEMBER_ROLES) -> frozenset[str]:
         """Countries whose full membership on ``day`` is uncertain (partial dates), not certain."""
         out = set()
-        for country in self._by_org.get(org, []):
+        for country in self.countries.get(org, []):
             certain, maybe = self.roles(org, country, day)
             if not set(certain) & set(roles) and set(maybe) & set(roles):
                 out.add(country)
@@ -189,9 +226,9 @@ class KBFacts:
     # -- attributes ------------------------------------------------------------------------------
     def attribute(self, org: str, attribute: str, day: date) -> Fact:
         """The value certainly holding on ``day`` (the first row if several); None if not recorded."""
-        for p in self.attributes.get((org, attribute), []):
-            if status(p.start, p.end, day) == "yes":
-                return Fact(org, attribute, p.value, p.sources)
+        for value, state, sources in self.on(day).attributes.get((org, attribute), []):
+            if state == "yes":
+                return Fact(org, attribute, value, sources)
         return Fact(org, attribute, None)
 
     def feature(self, org: str, attribute: str, day: date) -> Fact:
@@ -246,11 +283,19 @@ class KBFacts:
         return [e for e in self.events if org in (e.get("orgs") or []) and e["type"] in types]
 
 
+def _dates(column: Any) -> list[date]:
+    """A column of stored DATEs as ``datetime.date`` values (frames hand back Timestamps)."""
+    import pandas as pd
+
+    return pd.to_datetime(pd.Series(column)).dt.date.tolist()
+
+
 def _strings(values: Any) -> tuple[str, ...]:
     """A list cell (list, array or None) as a tuple of strings."""
     if values is None or (isinstance(values, float)):
         return ()
-    return tuple(str(v) for v in values)
+    items = values.tolist() if hasattr(values, "tolist") else values  # a numpy array from a frame
+    return tuple(str(v) for v in items)
 
 
 def event_year(event: dict[str, Any]) -> int | None:

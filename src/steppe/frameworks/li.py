@@ -510,7 +510,7 @@ def li_states(
     members = sorted(set().union(*reg.members_by_year.values()))
     data, missing = _load(st, years, prefer_world=False)
     world, missing_world = _load(st, years, prefer_world=True)
-    facts = KBFacts.load(st)
+    facts = KBFacts.load(st, [reference_day(y, params["reference_day"]) for y in span])
     statements = state_statements(st, states)
     mentions = organisation_mentions(st, list(statements["doc_id"]))
     types = params["events"]["types"]

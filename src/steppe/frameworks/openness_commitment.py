@@ -362,7 +362,7 @@ def openness_commitment(
     slugs = [org_index(st).resolve(o) for o in (orgs or params["orgs"])]
     codes = [country_index(st).resolve(c) for c in (countries or params["countries"])]
     span = list(range(years[0], years[1] + 1))
-    facts = KBFacts.load(st)
+    facts = KBFacts.load(st, [reference_day(y, params["reference_day"]) for y in span])
     statements = state_statements(st, codes)
     statements = statements[statements["year"].between(years[0], years[1])]
     mentions = organisation_mentions(st, list(statements["doc_id"]))

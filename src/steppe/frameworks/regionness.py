@@ -703,7 +703,7 @@ def regionness(
     names = [regions] if isinstance(regions, str) else list(regions)
     span = list(range(years[0], years[1] + 1))
     regs = [region(n, span, store=st) for n in dict.fromkeys(names)]
-    facts = KBFacts.load(st)
+    facts = KBFacts.load(st, [reference_day(y, params["reference_day"]) for y in span])
     trade = trade_evidence(regs, span, view, st)
     gaps = mirror_gaps(regs, span, st)
     everyone = set().union(*(set().union(*r.members_by_year.values()) for r in regs if r.members_by_year))

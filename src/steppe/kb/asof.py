@@ -12,9 +12,15 @@ The as-of rule (docs/kb.md) for a period ``[start, end)`` on day D:
 - ``uncertain``: anything else (D falls in the start's or the end's window).
 
 The rule is written once in SQL (``kb_point_state`` and ``kb_status`` in the store's migration
-``061_kb_v2.sql``) and used by every stored query. This module is its Python reference for pure
-code (delegation, reconciliation, gravity dummies) and tests; a property test proves that the
-two agree on every kind of date.
+``061_kb_v2.sql``, SQL functions in its PostgreSQL twin) and every as-of answer steppe gives
+comes from it: the stored queries of :mod:`steppe.store.kb`, and through them the KB commands,
+delegation, the frameworks' KB facts, the COW reconciliation, regions and the gravity dummies.
+
+:func:`status`, :func:`point_state` and :func:`active_on` here are **only the tested reference**
+of that rule: no product code calls them; property tests (tests/integration/kb/test_asof_sql.py,
+test_asof_memberships.py, and the PostgreSQL conformance suite) prove the SQL gives their answer
+on every kind of date. The rest of the module (partial dates, their windows and text, whether
+two periods overlap for the validator) is used by the loader and the validator.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ module turns that claim into a yearly number from the KB (definitions in docs/kb
   state (an organisation initiator, such as the ADB for CAREC or the UN for SPECA, is
   external);
 - ``share_external`` = externally initiated / active formats with recorded initiators.
+
+Whether a format exists and a state takes part on the day is the store's as-of answer (the SQL
+macro ``kb_status``, docs/kb.md "Dates and the as-of rule"), asked once for every reference day;
+this module only counts (:func:`steppe.kb.queries.delegation` asks and calls it).
 """
 
 from __future__ import annotations
@@ -21,8 +25,6 @@ from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
-
-from steppe.kb.asof import status
 
 #: Roles that make a format active for a state; a suspended member is not taking part.
 PARTICIPATING_ROLES = frozenset(
@@ -41,9 +43,15 @@ def classify_initiative(initiators: Iterable[str] | None, c5: Iterable[str]) -> 
     return "c5" if set(found) & set(c5) else "external"
 
 
+def reference_days(years: tuple[int, int], month: int = 7, day: int = 1) -> list[date]:
+    """The reference day (``month``, ``day``) of each year of ``years`` (inclusive)."""
+    return [date(year, month, day) for year in range(years[0], years[1] + 1)]
+
+
 def delegation_by_year(
     organisations: pd.DataFrame,
-    memberships: pd.DataFrame,
+    existing: pd.DataFrame,
+    held: pd.DataFrame,
     years: tuple[int, int],
     c5: Iterable[str],
     *,
@@ -53,11 +61,14 @@ def delegation_by_year(
 ) -> pd.DataFrame:
     """Per year: active formats for the C5, how many were externally initiated, and the share.
 
-    ``organisations`` needs slug, founded, dissolved, initiators; ``memberships`` needs org,
-    country, role, start, end (:class:`~steppe.kb.asof.PartialDate`, exact dates or None).
-    ``slugs`` restricts the formats. Only what is certain on the reference day counts (the as-of
-    rule): a format or membership whose year- or month-precision start or end window contains
-    the day does not count that year.
+    ``organisations`` needs slug and initiators. The as-of answers come from the store (the SQL
+    macro ``kb_status``, :func:`steppe.store.kb.period_statuses` and
+    :func:`steppe.store.kb.statuses`) for every day of :func:`reference_days`: ``existing`` has
+    ``day, org, status`` for the organisations, ``held`` has ``day, org, country, role, status``
+    for the memberships (rows certainly inactive may be left out). ``slugs`` restricts the
+    formats. Only what is certain on the reference day counts (``status`` 'yes'): a format or
+    membership whose year- or month-precision start or end window contains the day does not
+    count that year.
     """
     c5set = set(c5)
     wanted = set(slugs) if slugs is not None else None
@@ -66,26 +77,28 @@ def delegation_by_year(
         for r in organisations.to_dict("records")
         if wanted is None or r["slug"] in wanted
     }
-    orgs = {r["slug"]: r for r in organisations.to_dict("records") if r["slug"] in kind}
-    mem = memberships[memberships["country"].isin(c5set) & memberships["role"].isin(PARTICIPATING_ROLES)]
+    alive: set[tuple[date, str]] = {
+        (d, str(org))
+        for d, org, state in zip(existing["day"], existing["org"], existing["status"], strict=True)
+        if state == "yes"
+    }
+    taking_part: set[tuple[date, str]] = {
+        (d, str(org))
+        for d, org, country, role, state in zip(
+            held["day"], held["org"], held["country"], held["role"], held["status"], strict=True
+        )
+        if state == "yes" and country in c5set and role in PARTICIPATING_ROLES
+    }
     out = []
-    for year in range(years[0], years[1] + 1):
-        on = date(year, month, day)
-        active = []
-        for slug, org in orgs.items():
-            if status(org["founded"], org["dissolved"], on) != "yes":
-                continue
-            rows = mem[mem["org"] == slug]
-            spans = zip(rows["start"], rows["end"], strict=True)
-            if any(status(start, end, on) == "yes" for start, end in spans):
-                active.append(slug)
+    for on in reference_days(years, month, day):
+        active = [slug for slug in kind if (on, slug) in alive and (on, slug) in taking_part]
         external = sorted(s for s in active if kind[s] == "external")
         c5_init = [s for s in active if kind[s] == "c5"]
         unknown = [s for s in active if kind[s] == "unknown"]
         known = len(external) + len(c5_init)
         out.append(
             {
-                "year": year,
+                "year": on.year,
                 "active": len(active),
                 "external": len(external),
                 "c5_initiated": len(c5_init),

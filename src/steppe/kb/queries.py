@@ -15,7 +15,7 @@ from steppe.dates import parse_date
 from steppe.errors import NotFoundError, UsageError
 from steppe.kb.asof import text_of, window
 from steppe.kb.resolve import NameIndex
-from steppe.kb.schema import ATTRIBUTES, EVENT_TYPES, FULL_MEMBERSHIP, OUTSIDE_POWERS, ROLES
+from steppe.kb.schema import ATTRIBUTES, EVENT_TYPES, FULL_MEMBERSHIP, MEMBER_ROLES, OUTSIDE_POWERS, ROLES
 from steppe.kb.sync import kb_store
 from steppe.store import Store
 from steppe.store import kb as store_kb
@@ -329,14 +329,22 @@ def delegation(
     The "delegated institutionalisation" measure of Gusseinov and Sultonazarov (CABAR); definitions
     in docs/kb.md and
     :mod:`steppe.kb.delegation` (reference day 1 July; external = no C5 state among initiators).
+    Whether a format exists and a C5 state takes part on each reference day is the store's as-of
+    answer (two queries for all the years).
     """
     from steppe.dates import parse_years
-    from steppe.kb.delegation import delegation_by_year
+    from steppe.kb.delegation import PARTICIPATING_ROLES, delegation_by_year, reference_days
 
     store = kb_store(store)
     span = parse_years(years) if isinstance(years, str) else years
     slugs = [org_index(store).resolve(o) for o in orgs] if orgs else None
-    frame = delegation_by_year(organisation_frame(store), membership_frame(store), span, C5, slugs=slugs)
+    days = reference_days(span)
+    existing = store_kb.period_statuses(store, "organisations", days, orgs=slugs)
+    held = store_kb.statuses(store, days, orgs=slugs, countries=list(C5), roles=sorted(PARTICIPATING_ROLES))
+    for frame in (existing, held):
+        frame["day"] = [_day(d) for d in frame["day"]]
+    organisations = store_kb.organisation_frame(store)
+    frame = delegation_by_year(organisations, existing, held, span, C5, slugs=slugs)
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
@@ -476,10 +484,6 @@ def _current_attributes(rows: list[dict[str, Any]]) -> dict[str, dict[str, str]]
         value = r["value"] + ("?" if r.get("uncertain") else "")
         out.setdefault(r["org"], {}).setdefault(r["attribute"], []).append(value)
     return {org: {a: "; ".join(vs) for a, vs in attrs.items()} for org, attrs in out.items()}
-
-
-#: Roles that make a state a member for ``outside_powers_members``.
-MEMBER_ROLES: tuple[str, ...] = (*FULL_MEMBERSHIP, "party")
 
 
 def outside_powers(day: str | date, *, store: Store | None = None) -> dict[str, str]:

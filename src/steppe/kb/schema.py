@@ -26,6 +26,9 @@ ROLES: tuple[str, ...] = (
     "party",
 )
 FULL_MEMBERSHIP: tuple[str, ...] = ("founding_member", "member")
+#: Roles that make a state a full member when measuring: full membership, or a party to a treaty
+#: (as the Correlates of War reconciliation counts them, steppe.kb.reconcile.KB_TO_COW: code 1).
+MEMBER_ROLES: tuple[str, ...] = (*FULL_MEMBERSHIP, "party")
 CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
 ORG_KINDS: tuple[str, ...] = (
     "economic",

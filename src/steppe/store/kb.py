@@ -50,9 +50,10 @@ WINDOWS: dict[str, dict[str, tuple[str, str, str]]] = {
 }
 
 
-def _status(alias: str, param: str = "$as_of") -> str:
-    """The as-of rule (macro ``kb_status``) for the period columns of table alias ``alias``."""
-    cols = ", ".join(f"{alias}.{c}" for f in ("start", "end") for c in WINDOWS["memberships"][f])
+def _status(alias: str, param: str = "$as_of", table: str = "memberships") -> str:
+    """The as-of rule (macro ``kb_status``) for the period columns of ``table`` (alias ``alias``):
+    start and end, or founded and dissolved for organisations."""
+    cols = ", ".join(f"{alias}.{c}" for window in WINDOWS[table].values() for c in window)
     return f"kb_status({cols}, {param})"
 
 
@@ -193,6 +194,51 @@ def statuses(
         f"FROM kb_memberships m, (SELECT {store.dialect.unnest('$days')} AS day) d WHERE "
         + " AND ".join(where)
         + " ORDER BY d.day, m.org, m.country, m.role",
+        params,
+    )
+
+
+#: What :func:`period_statuses` returns of each table, and in which order, after ``day``.
+_PERIOD_TABLES: dict[str, tuple[str, str, str]] = {
+    "memberships": (
+        "kb_memberships",
+        "t.org, t.country, t.role, t.sources",
+        "t.org, t.country, t.start_date, t.role",
+    ),
+    "org_attributes": (
+        "kb_org_attributes",
+        "t.org, t.attribute, t.value, t.sources",
+        "t.org, t.attribute, t.start_date NULLS FIRST, t.value",
+    ),
+    "organisations": ("kb_organisations", "t.slug AS org", "t.slug"),
+}
+
+
+def period_statuses(
+    store: Store, table: str, days: Sequence[date], *, orgs: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Every row of a dated KB table not certainly inactive on each of ``days``, with its status.
+
+    ``table`` is ``memberships`` (org, country, role, sources), ``org_attributes`` (org,
+    attribute, value, sources) or ``organisations`` (org: whether it exists, from its founding
+    and dissolution). One row per day and matching row, ``status`` 'yes' or 'uncertain' (the
+    macro ``kb_status``), ordered by day and then as the table's rows are listed (by start).
+    One query for every day: the bulk form the frameworks read their KB facts from.
+    """
+    if table not in _PERIOD_TABLES:
+        raise ValueError(f"period_statuses reads {', '.join(_PERIOD_TABLES)}, not '{table}'")
+    name, columns, order = _PERIOD_TABLES[table]
+    status = _status("t", "d.day", table)
+    where = [f"{status} <> 'no'"]
+    params: dict[str, Any] = {"days": list(days)}
+    if orgs is not None:
+        where.append(store.dialect.in_list("t.slug" if table == "organisations" else "t.org", "$orgs"))
+        params["orgs"] = list(orgs)
+    return store.query(
+        f"SELECT d.day, {columns}, {status} AS status "
+        f"FROM {name} t, (SELECT {store.dialect.unnest('$days')} AS day) d WHERE "
+        + " AND ".join(where)
+        + f" ORDER BY d.day, {order}",
         params,
     )
 

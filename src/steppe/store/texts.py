@@ -101,14 +101,17 @@ def ensure_codebook_row(store: Store, codebook: str, name: str, source: str) -> 
 
 
 def ensure_codes(store: Store, codes: pd.DataFrame) -> None:
-    """Insert codes whose key is not stored yet."""
+    """Insert codes whose key is not stored yet.
+
+    ``ON CONFLICT DO NOTHING``, not a check before the insert: two sessions adding the same code
+    at once (actor recognition, a QDPX import) store it once, and neither fails.
+    """
     if codes.empty:
         return
-    with store.frame_as_table("_steppe_new_codes", codes) as view:
+    with store.frame_as_table("_steppe_new_codes", codes.drop_duplicates("code")) as view:
         cols = ", ".join(codes.columns)
         store.execute(
-            f"INSERT INTO texts_codes ({cols}) SELECT {cols} FROM {view} n "
-            "WHERE n.code NOT IN (SELECT code FROM texts_codes)"
+            f"INSERT INTO texts_codes ({cols}) SELECT {cols} FROM {view} n ON CONFLICT (code) DO NOTHING"
         )
 
 

@@ -9,10 +9,8 @@ import pytest
 
 from steppe.kb import queries
 from steppe.kb.asof import parse_partial
-from steppe.kb.delegation import delegation_by_year
 from steppe.kb.loader import load_kb
 from steppe.kb.provenance import fact_shares, is_specific_page, source_flags
-from steppe.kb.queries import C5
 from steppe.kb.sync import kb_store
 from steppe.kb.validate import validate_kb
 from steppe.store import open_store
@@ -170,14 +168,16 @@ def test_gap_warnings_one_line_per_org_or_country(tiny_store) -> None:
     assert queries.gap_warnings([], [], store=tiny_store) == []
 
 
-def test_delegation_counts_a_year_precision_start_from_the_next_year(tiny_kb: Path) -> None:
+def test_delegation_counts_a_year_precision_start_from_the_next_year(
+    tiny_kb: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     append(tiny_kb, "organisations", "yearly,Yearly format,,dialogue_format,2001,,USA,,,,high,ref,")
     append(tiny_kb, "memberships", "yearly,KAZ,member,2001,,high,ref,")
-    kb = load_kb(tiny_kb)
-    out = delegation_by_year(kb.frame("organisations"), kb.frame("memberships"), (2001, 2002), C5)
-    out = out.set_index("year")
-    assert "yearly" not in out.loc[2001, "formats"]  # uncertain on 1 July 2001
-    assert "yearly" in out.loc[2002, "formats"]
+    monkeypatch.setenv("STEPPE_KB", str(tiny_kb))
+    with open_store(isolated_env) as store:
+        rows = {r["year"]: r for r in queries.delegation("2001:2002", store=store)}
+    assert "yearly" not in rows[2001]["formats"]  # uncertain on 1 July 2001 (the store's as-of answer)
+    assert "yearly" in rows[2002]["formats"]
 
 
 @pytest.mark.parametrize(

@@ -43,9 +43,9 @@ def full_membership_roles() -> frozenset[str]:
     """KB roles that count as full membership here: the KB's full-membership roles and 'party'
     (a party to a treaty-based organisation), as the Correlates of War reconciliation counts
     them (:data:`steppe.kb.reconcile.KB_TO_COW`: code 1, full)."""
-    from steppe.kb.schema import FULL_MEMBERSHIP
+    from steppe.kb.schema import MEMBER_ROLES
 
-    return frozenset({*FULL_MEMBERSHIP, "party"})
+    return frozenset(MEMBER_ROLES)
 
 
 def institutional_panel(countries: list[str], years: range, store: Store) -> pd.DataFrame:
