@@ -17,7 +17,7 @@ with warnings.catch_warnings():  # starlette's TestClient warns about httpx at i
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-PAGES = ("/", "/institutions?as_of=2016-01-01", "/institutions/sco", "/trade", "/sources")
+PAGES = ("/", "/institutions?as_of=2016-01-01", "/institutions/sco", "/trade", "/gravity", "/sources")
 API = (
     "/api/kb/organisations",
     "/api/kb/overlap?as_of=2016-01-01",
@@ -25,6 +25,8 @@ API = (
     "/api/kb/timeline?org=sco",
     "/api/kb/network?as_of=2016-01-01",
     "/api/charts/institutions/overlap?as_of=2016-01-01",
+    "/api/gravity/runs",
+    "/api/gravity/counterfactuals",
 )
 
 

@@ -61,10 +61,20 @@ def counterfactual(
     mirror: str = MIRROR_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Conditional and full-endowment GE effects per country (percent changes)."""
+    """Conditional and full-endowment GE effects per country (percent changes).
+
+    The result is stored with the estimation run it used; the web app's gravity page shows the
+    latest of each spec.
+    """
+    from steppe.cli.output import warn
     from steppe.cli.session import session
 
-    _, ge = session(mirror).gravity.counterfactual(spec)
+    result, ge = session(mirror).gravity.counterfactual(spec)
+    if ge.counterfactual_id is not None:
+        warn(
+            f"Stored counterfactual {ge.counterfactual_id} of '{result.name}' with its estimation run "
+            f"{ge.run_id} ('steppe serve' shows it on the gravity page)."
+        )
     rows = ge.rows()
     if fmt is OutputFormat.json:
         emit_json(

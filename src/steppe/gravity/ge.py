@@ -44,6 +44,10 @@ class GEResult:
     iterations: int
     sigma: float
     reference_country: str
+    year: int | None = None  # the cross-section solved, when it came from a panel
+    scenario: dict[str, Any] | None = None  # the spec's counterfactual: section, as declared
+    run_id: str | None = None  # the stored estimation run it used, once stored
+    counterfactual_id: str | None = None  # its id in the store, once stored
 
     def rows(self) -> list[dict[str, Any]]:
         return [{str(k): v for k, v in r.items()} for r in self.countries.reset_index().to_dict("records")]
@@ -57,6 +61,8 @@ class GEResult:
                 "sigma": self.sigma,
                 "reference_country": self.reference_country,
                 "iterations": self.iterations,
+                "year": self.year,
+                "scenario": self.scenario,
             }
         )
         return out

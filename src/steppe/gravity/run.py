@@ -172,6 +172,7 @@ def run_counterfactual(spec: GravitySpec, store: Any = None) -> tuple[GravityRes
     frame = load_frame(spec, store)
     panel = build(spec, frame, store)
     result = estimate(panel, spec.model, spec.name)
+    result.spec_path = spec.path
     data = panel.frame
     year = cf.get("year")
     if year is None:
@@ -221,7 +222,37 @@ def run_counterfactual(spec: GravitySpec, store: Any = None) -> tuple[GravityRes
         back = {v: k for k, v in aliases.items()}
         ge.countries.index = ge.countries.index.map(lambda c: back.get(c, c))
         ge.reference_country = back.get(ge.reference_country, ge.reference_country)
+    ge.year = int(year)
+    ge.scenario = dict(cf)
     return result, ge
+
+
+def scenario_text(
+    scenario: dict[str, Any],
+    *,
+    year: int | None = None,
+    sigma: float | None = None,
+    reference_country: str | None = None,
+) -> str:
+    """A counterfactual section in words, e.g. "intl_brdr set to 0 for every international pair;
+    2006 cross-section; sigma 7; reference country DEU". ``year``, ``sigma`` and
+    ``reference_country`` are the values solved with (a stored counterfactual's columns), which
+    win over the section's own (absent year: the latest; sigma: 7; reference: the first country)."""
+    changed = ", ".join(
+        f"{k} set to {v:g}" if isinstance(v, int | float) else f"{k} set to {v}"
+        for k, v in (scenario.get("set") or {}).items()
+    )
+    among = [str(c) for c in scenario.get("among") or []]
+    pairs = f"for international pairs among {', '.join(among)}" if among else "for every international pair"
+    parts = [f"{changed or 'nothing changed'} {pairs}"]
+    shown_year = year if year is not None else scenario.get("year")
+    if shown_year is not None:
+        parts.append(f"{int(shown_year)} cross-section")
+    parts.append(f"sigma {float(sigma if sigma is not None else scenario.get('sigma', 7)):g}")
+    reference = reference_country or scenario.get("reference_country")
+    if reference:
+        parts.append(f"reference country {reference}")
+    return "; ".join(parts)
 
 
 def record(result: GravityResult, store: Any = None) -> str:
@@ -240,3 +271,29 @@ def record(result: GravityResult, store: Any = None) -> str:
         return store_gravity_runs.save_run(store, run, result.coefficients)
     with open_store() as opened:
         return store_gravity_runs.save_run(opened, run, result.coefficients)
+
+
+def record_counterfactual(spec: GravitySpec, result: GravityResult, ge: Any, store: Any) -> str:
+    """Save a counterfactual (migration 093) with the estimation run it used, in one transaction;
+    set ``ge.run_id`` and ``ge.counterfactual_id`` and return the latter."""
+    from steppe import __version__
+    from steppe.store import gravity_runs as store_gravity_runs
+
+    with store.transaction():
+        run_id = record(result, store=store)
+        cf_id = store_gravity_runs.save_counterfactual(
+            store,
+            run_id,
+            {
+                "spec_name": spec.name,
+                "scenario": ge.scenario if ge.scenario is not None else dict(spec.counterfactual or {}),
+                "year": ge.year,
+                "sigma": ge.sigma,
+                "reference_country": ge.reference_country,
+                "iterations": ge.iterations,
+                "steppe_version": __version__,
+            },
+            ge.countries.reset_index(),
+        )
+    ge.run_id, ge.counterfactual_id = run_id, cf_id
+    return cf_id

@@ -76,6 +76,11 @@ class Session:
         return self._store
 
     @property
+    def read_only(self) -> bool:
+        """Whether the session was opened for reading only (``connect(read_only=True)``)."""
+        return bool(self._read_only)
+
+    @property
     def is_open(self) -> bool:
         """Whether the store has been opened and not closed."""
         return self._store is not None and not self._store.closed

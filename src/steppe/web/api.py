@@ -266,6 +266,14 @@ def gravity_runs(data: Data) -> dict[str, Any]:
     return {"rows": rows(data.gravity_runs())}
 
 
+@router.get(
+    "/gravity/counterfactuals",
+    summary="The latest stored GE counterfactual of each gravity specification, with its run",
+)
+def gravity_counterfactuals(data: Data) -> dict[str, Any]:
+    return {"rows": rows(data.gravity_counterfactuals())}
+
+
 @router.get("/texts/documents", summary="The corpus")
 def documents(data: Data) -> dict[str, Any]:
     return {"rows": rows(data.documents())}
@@ -410,6 +418,20 @@ def gravity_chart(data: Data, spec: Annotated[str, Path(max_length=120)]) -> dic
         if v.id == f"gravity-{spec}":
             return v.as_dict()
     raise NotFoundError(f"No stored gravity run of '{spec}'; run 'steppe gravity estimate {spec} --store'.")
+
+
+@router.get(
+    "/charts/gravity/{spec}/counterfactual",
+    summary="A stored GE counterfactual's per-country change in real GDP",
+)
+def gravity_counterfactual_chart(data: Data, spec: Annotated[str, Path(max_length=120)]) -> dict[str, Any]:
+    for v in views.counterfactual_views(data):
+        if v.id == f"gravity-cf-{spec}":
+            return v.as_dict()
+    raise NotFoundError(
+        f"No stored counterfactual of '{spec}'; run 'steppe gravity counterfactual {spec}' "
+        "(the spec needs a 'counterfactual:' section)."
+    )
 
 
 @router.get("/charts/frameworks/{name}/{n}", summary="One of a framework's charts")

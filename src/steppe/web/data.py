@@ -50,6 +50,7 @@ FETCH: dict[str, str] = {
     "finance": "steppe fetch aiddata",
     "remittances": "steppe fetch wdi && steppe fetch wdi --dataset gdp",
     "gravity": "steppe gravity estimate NAME --store",
+    "gravity_counterfactual": "steppe gravity counterfactual NAME",
     "texts": "steppe texts add FILE ...",
 }
 #: A session is closed this long after its last question, or once this old, so that a
@@ -425,6 +426,10 @@ class WebData:
     def gravity_runs(self) -> list[dict[str, Any]]:
         return self.cached(("gravity",), lambda s: s.gravity_runs())
 
+    def gravity_counterfactuals(self) -> list[dict[str, Any]]:
+        """The latest stored GE counterfactual of each spec, with its run and per-country rows."""
+        return self.cached(("gravity-cf",), lambda s: s.gravity_counterfactuals())
+
     # -- texts ----------------------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
         return self.cached(("docs",), lambda s: s.documents())
@@ -562,6 +567,9 @@ class _Session:
 
     def gravity_runs(self) -> list[dict[str, Any]]:
         return records(self.s.gravity.runs())
+
+    def gravity_counterfactuals(self) -> list[dict[str, Any]]:
+        return records(self.s.gravity.counterfactuals())
 
     def documents(self) -> list[dict[str, Any]]:
         return records(self.s.texts.list())

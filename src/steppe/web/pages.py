@@ -240,7 +240,21 @@ def gravity(request: Request) -> HTMLResponse:
     data = data_of(request)
     runs = data.gravity_runs()
     stored = {d["dataset_id"] for d in data.datasets()}
-    return render(request, "gravity.html", title="Gravity", runs=runs, z=views.Z95, stored=stored)
+    counterfactuals = [
+        cf | {"table": views.counterfactual_table(cf).to_dict(orient="records")}
+        for cf in data.gravity_counterfactuals()
+    ]
+    return render(
+        request,
+        "gravity.html",
+        title="Gravity",
+        runs=runs,
+        z=views.Z95,
+        stored=stored,
+        counterfactuals=counterfactuals,
+        changes=views.GE_CHANGES,
+        names=data.country_names(),
+    )
 
 
 @router.get("/texts", response_class=HTMLResponse)

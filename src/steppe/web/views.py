@@ -704,11 +704,77 @@ def gravity_views(data: WebData) -> list[View]:
                 keep=("se", "p_value"),
                 chart_id=f"gravity-{run['spec_name']}",
             )
-        provenance = run.get("provenance") or {}
-        stored = {d["dataset_id"] for d in data.datasets()}
-        view.sources = dataset_links(
-            data, [v for v in provenance.values() if isinstance(v, str) and v in stored]
-        )
+        view.sources = run_sources(data, run.get("provenance"))
+        out.append(view)
+    return out
+
+
+def run_sources(data: WebData, provenance: dict[str, Any] | None) -> list[Link]:
+    """Links to the stored datasets a gravity run's provenance names (its data's sources)."""
+    stored = {d["dataset_id"] for d in data.datasets()}
+    return dataset_links(data, [v for v in (provenance or {}).values() if isinstance(v, str) and v in stored])
+
+
+#: The per-country percent changes of a stored GE counterfactual, in the page table's order, with
+#: their labels; the chart draws the first (real GDP, the Guide's welfare measure).
+GE_CHANGES = {
+    "change_real_gdp_full": "Real GDP, full endowment",
+    "change_exports_full": "Exports, full endowment",
+    "change_exports_conditional": "Exports, conditional",
+    "change_price_full": "Factory-gate price, full endowment",
+    "change_imr_full": "Inward multilateral resistance, full endowment",
+    "change_omr_full": "Outward multilateral resistance, full endowment",
+}
+
+
+def counterfactual_table(cf: dict[str, Any]) -> pd.DataFrame:
+    """A stored counterfactual's countries with their percent changes, largest real-GDP change first."""
+    table = pd.DataFrame(cf.get("countries") or [], columns=["country", *GE_CHANGES])
+    return table.sort_values(
+        ["change_real_gdp_full", "country"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)
+
+
+def counterfactual_views(data: WebData) -> list[View]:
+    """One chart per stored counterfactual (the latest of each spec): each country's real-GDP
+    change, sorted, with the scenario and the estimation run it used."""
+    out = []
+    for cf in data.gravity_counterfactuals():
+        spec = cf["spec_name"]
+        view = View(f"gravity-cf-{spec}")
+        run = cf.get("run") or {}
+        table = counterfactual_table(cf).dropna(subset=["change_real_gdp_full"])
+        if table.empty:
+            view.empty = f"The stored counterfactual of {spec} has no country with a real-GDP change."
+        else:
+            estimator = str(run.get("estimator") or "").upper() or "estimation"
+            when = str(cf.get("created_at") or "")[:16].replace("T", " ")
+            view.chart = charts.bars(
+                table,
+                category="country",
+                value="change_real_gdp_full",
+                title=f"{spec}: change in real GDP per country (full-endowment general equilibrium)",
+                value_title="Change in real GDP (%)",
+                category_title="Country",
+                unit="percent",
+                orientation="h" if len(table) <= 30 else "v",
+                names=data.country_names(),
+                sort_by_value=True,
+                source=(
+                    f"{cf['scenario_text']}; {estimator} run {cf['run_id'][:8]}, "
+                    f"{int(run['nobs']):,} observations; computed {when} UTC"
+                    if run.get("nobs") is not None
+                    else f"{cf['scenario_text']}; computed {when} UTC"
+                ),
+                caption=(
+                    "Percent change from the baseline to the counterfactual; real GDP is output over "
+                    "the inward multilateral resistance (Yotov et al. 2016, ch. 2). The data download "
+                    "holds every country's other changes too."
+                ),
+                keep=tuple(c for c in GE_CHANGES if c != "change_real_gdp_full"),
+                chart_id=f"gravity-cf-{spec}",
+            )
+        view.sources = run_sources(data, run.get("provenance"))
         out.append(view)
     return out
 

@@ -62,7 +62,7 @@ def test_unknown_spec_is_one_sentence(cli):
     assert out.returncode == 2 and out.stderr.startswith("Error: No example spec")
 
 
-def test_counterfactual_csv(cli, shared_data):
+def test_counterfactual_csv(cli, shared_data, isolated_env):
     out = cli(
         "gravity",
         "counterfactual",
@@ -78,6 +78,21 @@ def test_counterfactual_csv(cli, shared_data):
     assert len(lines) == 70
     arg = next(line for line in lines if line.startswith("ARG,"))
     assert arg.split(",")[1].startswith("65.52")  # Stata: change_Xi_CDL 65.524279
+    # stdout is the table alone; one line on stderr says where the result went
+    (note,) = [line for line in out.stderr.splitlines() if line.startswith("Stored counterfactual")]
+    assert "'yotov-2016-ch2-trade-without-borders'" in note and "gravity page" in note
+
+    from steppe.store import open_store
+    from steppe.store.gravity_runs import latest_counterfactuals, latest_runs
+
+    with open_store(isolated_env) as store:
+        (cf,) = latest_counterfactuals(store)
+        (run,) = latest_runs(store)
+    assert cf["cf_id"] in note and cf["run_id"] == run["run_id"] and run["run_id"] in note
+    assert cf["year"] == 2006 and cf["reference_country"] == "DEU"
+    assert cf["scenario"]["set"] == {"intl_brdr": 0}
+    stored = {c["country"]: c for c in cf["countries"]}
+    assert len(stored) == 69 and f"{stored['ARG']['change_exports_conditional']:.2f}" == "65.52"
 
 
 @pytest.mark.parametrize(

@@ -25,16 +25,21 @@ MIRROR_FETCHES = [
     ("aiddata", {}),
     ("wdi", {}),
     ("wdi", {"dataset": "gdp"}),
+    ("yotov2016", {"dataset": "1_TradeWithoutBorder.dta"}),
 ]
 
 
 #: Two seed texts (read in place) for the texts pages, and one shipped gravity specification.
 SEED_TEXTS = ("000_05cae511a4d77df8.txt", "004_cb46a96fa8e4ee38.txt")
 GRAVITY_SPEC = "hmr-2006-sco-ppml"
+#: A shipped spec with a counterfactual (the Guide's border removal, 69 countries), stored through
+#: the session API as 'steppe gravity counterfactual' does.
+COUNTERFACTUAL_SPEC = "yotov-2016-ch2-trade-without-borders"
 
 
 def fill_store(db: Path, mirror: Path, seeds: Path | None = None) -> Path:
-    """The KB, every mirror dataset the pages show, a stored gravity run and two coded seed texts."""
+    """The KB, every mirror dataset the pages show, a stored gravity run, a stored counterfactual
+    and two coded seed texts."""
     from steppe.gravity.run import record, run_spec
     from steppe.gravity.spec import load_spec
     from steppe.kb.sync import kb_store
@@ -53,9 +58,11 @@ def fill_store(db: Path, mirror: Path, seeds: Path | None = None) -> Path:
             compare(added[0]["id"], added[1]["id"], store=store)  # auto-codes both (codebook priorities)
     finally:
         store.close()
-    if seeds is not None and seeds.is_dir():
-        import steppe
+    import steppe
 
+    with steppe.connect(db=db) as session:
+        session.gravity.counterfactual(COUNTERFACTUAL_SPEC)
+    if seeds is not None and seeds.is_dir():
         # an analyst accepts the confident suggestions: codings in their name (coder "reviewer")
         with steppe.connect(db=db) as session:
             found = session.texts.suggestions()

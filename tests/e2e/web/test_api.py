@@ -119,6 +119,46 @@ def test_gravity_runs_and_their_intervals(api):
     assert body["sources"]
 
 
+def test_stored_counterfactual_rows_chart_and_page(api, session):
+    from tests.e2e.web.conftest import COUNTERFACTUAL_SPEC
+
+    (cf,) = api.get("/api/gravity/counterfactuals").json()["rows"]
+    want = session.gravity.counterfactuals().iloc[0]
+    assert cf["spec_name"] == COUNTERFACTUAL_SPEC == want["spec_name"] and cf["cf_id"] == want["cf_id"]
+    assert cf["scenario"]["set"] == {"intl_brdr": 0} and cf["reference_country"] == "DEU"
+    assert cf["scenario_text"] == (
+        "intl_brdr set to 0 for every international pair; 2006 cross-section; sigma 7; reference country DEU"
+    )
+    assert cf["run"]["provenance"]["file"] == "1_TradeWithoutBorder.dta"
+    assert cf["run_id"] in {r["run_id"] for r in api.get("/api/gravity/runs").json()["rows"]}
+    by_country = {c["country"]: c for c in cf["countries"]}
+    assert len(by_country) == 69
+    assert by_country["ARG"]["change_exports_conditional"] == pytest.approx(65.524279, rel=1e-5)  # Stata
+
+    body = api.get(f"/api/charts/gravity/{COUNTERFACTUAL_SPEC}/counterfactual").json()
+    assert body["id"] == f"gravity-cf-{COUNTERFACTUAL_SPEC}" and body["empty"] is None
+    drawn = json.loads(body["chart"]["json"])["rows"]
+    assert len(drawn) == 69
+    for r in drawn:
+        assert close(r["change_real_gdp_full"], by_country[r["country"]]["change_real_gdp_full"])
+    assert "change_exports_full" in drawn[0]  # the download keeps the other changes
+    header = next(csv.reader(io.StringIO(body["chart"]["csv"])))
+    assert {"country", "change_real_gdp_full", "change_exports_full"} <= set(header)
+    assert "intl_brdr set to 0" in json.dumps(body["chart"]["spec"])  # the scenario in the source line
+    dataset = cf["run"]["provenance"]["dataset_id"]
+    assert [s["href"] for s in body["sources"]] == [f"/sources#dataset-{dataset}"]
+
+    html = api.get("/gravity").text
+    assert f'id="slot-gravity-cf-{COUNTERFACTUAL_SPEC}"' in html
+    assert f"/api/charts/gravity/{COUNTERFACTUAL_SPEC}/counterfactual" in html
+    assert "intl_brdr set to 0 for every international pair" in html
+    assert "No general-equilibrium counterfactual is stored" not in html
+    table = html.split(f'id="cf-{COUNTERFACTUAL_SPEC}"')[1].split("</table>")[0]
+    shown = [float(row.split('<td class="num">')[1].split("<")[0]) for row in table.split("<tr>")[2:]]
+    assert len(shown) == 69 and shown == sorted(shown, reverse=True)  # sorted by the real-GDP change
+    assert api.get("/api/charts/gravity/nope/counterfactual").status_code == 404
+
+
 def test_texts_document_and_comparison(api):
     docs = api.get("/api/texts/documents").json()["rows"]
     assert len(docs) == 2

@@ -115,7 +115,7 @@ def test_pages_have_charts_where_expected(live_server, browser_page):
         ("/trade", 1),
         ("/dependence", 4),
         ("/index", 2),
-        ("/gravity", 1),
+        ("/gravity", 2),  # a run's coefficients and a stored counterfactual
         ("/frameworks/li", 1),
     ]:
         page.goto(live_server + path)
@@ -219,6 +219,31 @@ def test_chart_csv_downloads_with_the_drawn_data(live_server, browser_page):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and {"year", "intra_share", "region"} <= set(rows[0])
     assert len(rows) == len(json.loads(payload["chart"]["json"])["rows"])
+    only_server(page, live_server)
+
+
+def test_stored_counterfactual_draws_every_country(live_server, browser_page):
+    """The gravity page draws the stored counterfactual (fill_store stores the Guide's border
+    removal): one bar per country, sorted, its data and image downloads offered."""
+    from tests.e2e.web.conftest import COUNTERFACTUAL_SPEC
+
+    page = browser_page
+    page.goto(live_server + "/gravity")
+    wait_ready(page)
+    slot = f"gravity-cf-{COUNTERFACTUAL_SPEC}"
+    assert page.locator(f"#slot-{slot}").get_attribute("data-state") == "chart"
+    assert page.locator(f"#slot-{slot}").get_attribute("data-rows") == "69"
+    (trace,) = json.loads(plotted(page, slot))
+    names, values = trace[1], trace[2]  # vertical bars: countries on x, changes on y
+    assert len(names) == 69 and values == sorted(values, reverse=True)
+    assert "Germany" in names  # display names from the KB
+    for kind in ("csv", "json", "png"):
+        assert page.locator(f"#slot-{slot} [data-download={kind}]").count() == 1, kind
+    assert (
+        "intl_brdr set to 0 for every international pair"
+        in page.locator(f"#cf-{COUNTERFACTUAL_SPEC}").text_content()
+    )
+    assert page.errors == []
     only_server(page, live_server)
 
 

@@ -18,7 +18,7 @@ from tests.integration.sources import formats
 pytestmark = pytest.mark.subprocess
 
 CHILD = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from steppe.sources import fetch
 from steppe.store import open_store
@@ -27,8 +27,10 @@ db, mirror, marker = sys.argv[1:4]
 store = open_store(db)
 
 def progress(what, done, total):
-    # Called inside the load's transaction after the first yearly file is in trade_flows.
-    Path(marker).write_text(f"{what} {done}/{total}")
+    # Called inside the load's transaction after the first yearly file is in trade_flows. The
+    # marker appears whole (written aside, then renamed): the parent kills as soon as it exists.
+    Path(marker + ".part").write_text(f"{what} {done}/{total}")
+    os.replace(marker + ".part", marker)
     time.sleep(120)
 
 fetch("baci", store=store, mirror=mirror, progress=progress)

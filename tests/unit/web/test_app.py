@@ -96,6 +96,12 @@ def test_data_pages_name_the_fetch_that_fills_them(client):
     assert "steppe fetch imf_dots" in client.get("/trade").text
     assert "steppe fetch imf_dots" in client.get("/").text
     assert "steppe gravity estimate" in client.get("/gravity").text
+    missing = "No general-equilibrium counterfactual is stored: run <code>steppe gravity counterfactual NAME"
+    assert missing in client.get("/gravity").text
+    assert client.get("/api/gravity/counterfactuals").json() == {"rows": []}
+    r = client.get("/api/charts/gravity/yotov-2016-ch2-trade-without-borders/counterfactual")
+    assert r.status_code == 404
+    assert "run 'steppe gravity counterfactual yotov-2016-ch2-trade-without-borders'" in r.json()["detail"]
     assert "steppe texts add" in client.get("/texts").text
     assert "No dataset is stored yet" in client.get("/sources").text
 
