@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from steppe.charts import palette
-from steppe.charts.chart import Chart, _plain, new_chart
+from steppe.charts.chart import Chart, new_chart
 from steppe.charts.formats import axis_format, axis_title, check_unit, hover_format
 from steppe.charts.look import (
     base_layout,
@@ -20,6 +20,7 @@ from steppe.charts.look import (
     value_axis,
 )
 from steppe.charts.series import display_names, ordered
+from steppe.session.frames import plain
 
 MODES = ("group", "stack")
 
@@ -83,7 +84,7 @@ def bars(
         for key in keys:
             g = data[data[series].astype(str) == key]
             by_cat = dict(zip(g[category].astype(str), pd.to_numeric(g[value], errors="coerce"), strict=True))
-            vals = [_plain(by_cat.get(c)) for c in cats]
+            vals = [plain(by_cat.get(c)) for c in cats]
             traces.append(
                 _bar(labels[key], key, [cat_labels[c] for c in cats], vals, colours[key], horizontal)
             )
@@ -91,7 +92,7 @@ def bars(
         keys = []
         colours = palette.colours_for(cats)
         by_cat = dict(zip(data[category].astype(str), values, strict=False))
-        vals = [_plain(by_cat.get(c)) for c in cats]
+        vals = [plain(by_cat.get(c)) for c in cats]
         trace = _bar(esc(value_title), value, [cat_labels[c] for c in cats], vals, "", horizontal)
         trace["marker"] = {"color": [colours[c] for c in cats], "line": {"width": 0}}
         trace["showlegend"] = False

@@ -7,16 +7,15 @@ web app's front end), its data as CSV and JSON (for "download the data"), an HTM
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-import numpy as np
 import pandas as pd
+
+from steppe.session.frames import records
 
 #: plotly.js options shared by every chart: fit the container, no plotly logo, a PNG button
 #: that saves at twice the screen resolution, no selection tools (nothing uses a selection).
@@ -25,35 +24,6 @@ BASE_CONFIG: Mapping[str, Any] = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
-
-
-def _plain(value: Any) -> Any:
-    """One cell as a JSON value: None for missing, ISO text for dates, Python numbers."""
-    if value is None:
-        return None
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return None if pd.isna(value) else value.isoformat()
-    if value is pd.NaT or (not isinstance(value, str | list | tuple | dict) and pd.isna(value)):
-        return None
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value if isinstance(value, str | dict) else str(value)
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts of JSON values, columns in order."""
-    cols = list(frame.columns)
-    return [
-        {str(c): _plain(v) for c, v in zip(cols, row, strict=True)}
-        for row in frame.itertuples(index=False, name=None)
-    ]
 
 
 def script_json(obj: Any) -> str:
@@ -89,8 +59,9 @@ class Chart:
         return self.data.to_csv(index=False, lineterminator="\r\n")
 
     def to_records(self) -> list[dict[str, Any]]:
-        """The chart's data as a list of rows (JSON values)."""
-        return records(self.data)
+        """The chart's data as a list of rows of strict JSON values, columns in order (the
+        session's one frame-to-rows rule, :func:`steppe.session.frames.records`)."""
+        return records(self.data, strict=True)
 
     def metadata(self) -> dict[str, Any]:
         """What the data is: chart id, kind, title, source, caption, units of value columns."""

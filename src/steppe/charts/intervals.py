@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from steppe.charts import palette
-from steppe.charts.chart import Chart, _plain, new_chart
+from steppe.charts.chart import Chart, new_chart
 from steppe.charts.formats import axis_format, axis_title, check_unit, hover_value
 from steppe.charts.look import (
     AXIS,
@@ -25,6 +25,7 @@ from steppe.charts.look import (
     value_axis,
 )
 from steppe.charts.series import display_names, ordered
+from steppe.session.frames import plain
 
 #: Colour of estimates that belong to no entity (coefficients).
 PLAIN = palette.OKABE_ITO["blue"]
@@ -89,14 +90,14 @@ def intervals(
                 "type": "scatter",
                 "mode": "markers",
                 "name": esc(x_title) if g is None else glabels[g],
-                "x": [_plain(v) for v in e],
+                "x": [plain(v) for v in e],
                 "y": [row_labels[str(r)] for r in part[label]],
-                "customdata": [[_plain(a), _plain(b)] for a, b in zip(lo, hi, strict=True)],
+                "customdata": [[plain(a), plain(b)] for a, b in zip(lo, hi, strict=True)],
                 "error_x": {
                     "type": "data",
                     "symmetric": False,
-                    "array": [_plain(b - v) for v, b in zip(e, hi, strict=True)],
-                    "arrayminus": [_plain(v - a) for v, a in zip(e, lo, strict=True)],
+                    "array": [plain(b - v) for v, b in zip(e, hi, strict=True)],
+                    "arrayminus": [plain(v - a) for v, a in zip(e, lo, strict=True)],
                     "color": colour,
                     "thickness": 2,
                     "width": 5,

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from steppe.charts import palette
-from steppe.charts.chart import Chart, _plain, new_chart
+from steppe.charts.chart import Chart, new_chart
 from steppe.charts.formats import axis_format, axis_title, check_unit, hover_value
 from steppe.charts.look import (
     base_layout,
@@ -23,6 +23,7 @@ from steppe.charts.look import (
     year_axis,
 )
 from steppe.charts.series import display_names, ordered
+from steppe.session.frames import plain
 
 
 def _is_dates(values: pd.Series) -> bool:
@@ -116,8 +117,8 @@ def line(
             xs: list[Any] = list(span)
         else:
             g = g.set_index(x)
-            xs = [_plain(v) for v in g.index]
-        ys = [_plain(v) for v in pd.to_numeric(g[y], errors="coerce")]
+            xs = [plain(v) for v in g.index]
+        ys = [plain(v) for v in pd.to_numeric(g[y], errors="coerce")]
         colour = colours[key]
         points = sum(v is not None for v in ys)
         if points == 0:
@@ -135,8 +136,8 @@ def line(
             "hovertemplate": f"%{{x}}: {hover_y}<extra>%{{fullData.name}}</extra>",
         }
         if low and high:
-            lo = [_plain(v) for v in pd.to_numeric(g[low], errors="coerce")]
-            hi = [_plain(v) for v in pd.to_numeric(g[high], errors="coerce")]
+            lo = [plain(v) for v in pd.to_numeric(g[low], errors="coerce")]
+            hi = [plain(v) for v in pd.to_numeric(g[high], errors="coerce")]
             trace["customdata"] = [[a, b] for a, b in zip(lo, hi, strict=True)]
             band = (
                 hover_value("customdata[0]", all_values, unit)
@@ -179,7 +180,7 @@ def line(
         require(marks, [mark_x, mark_label], title)
         grouped: dict[Any, list[str]] = {}
         for mx, text in zip(marks[mark_x], marks[mark_label], strict=True):
-            grouped.setdefault(_plain(mx), []).append(esc(text))
+            grouped.setdefault(plain(mx), []).append(esc(text))
         top = max(finite) * 1.08 if finite else 1.0
         layout["shapes"] = [
             {"type": "line", "xref": "x", "yref": "paper", "x0": mx, "x1": mx, "y0": 0, "y1": 1,

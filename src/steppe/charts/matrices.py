@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 
 from steppe.charts import palette
-from steppe.charts.chart import Chart, _plain, new_chart
+from steppe.charts.chart import Chart, new_chart
 from steppe.charts.formats import axis_title, check_unit, hover_format
 from steppe.charts.look import base_layout, category_axis, esc, require, used_columns, wrap_label
 from steppe.charts.series import display_names, ordered
+from steppe.session.frames import plain
 
 #: Colour scales: sequential (cividis, made for colour-vision deficiency) and diverging
 #: (ColorBrewer RdBu, centred on ``midpoint``).
@@ -55,7 +56,7 @@ def heatmap(
     xl, yl = display_names(xs, names), display_names(ys, names)
     vals = pd.to_numeric(data[value], errors="coerce")
     cell = {(str(a), str(b)): v for a, b, v in zip(data[y], data[x], vals, strict=True)}
-    z = [[_plain(cell.get((r, c))) for c in xs] for r in ys]
+    z = [[plain(cell.get((r, c))) for c in xs] for r in ys]
     prefix, fmt, suffix = hover_format(vals, unit)
     trace: dict[str, Any] = {
         "type": "heatmap",

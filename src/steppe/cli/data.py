@@ -26,8 +26,8 @@ def list_(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Every stored dataset with its provenance, newest first."""
-    from steppe.cli.session import rows as rows_of
     from steppe.cli.session import session
+    from steppe.session.frames import records as rows_of
 
     rows = rows_of(session().data.datasets(source))
     if fmt is OutputFormat.json:
@@ -50,8 +50,8 @@ def editions(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Editions per source and dataset; 'default' says which one readers use (pinned or newest)."""
-    from steppe.cli.session import rows as rows_of
     from steppe.cli.session import session
+    from steppe.session.frames import records as rows_of
 
     rows = rows_of(session().data.editions(source))
     if fmt is OutputFormat.json:

@@ -134,6 +134,7 @@ def openness_commitment(
     """Openness of each organisation, commitment of each state to it, and their rank association."""
     from steppe.cli.session import session
     from steppe.frameworks.openness_commitment import ranking
+    from steppe.session.frames import records
 
     names = [o.strip() for o in orgs.split(",") if o.strip()]
     result = session().frameworks.openness_commitment(names, years, country or None)
@@ -171,7 +172,7 @@ def openness_commitment(
         )
         return
     emit(
-        [{str(k): v for k, v in r.items()} for r in ranking(result).to_dict(orient="records")],
+        records(ranking(result)),
         fmt,
         ["org", "openness", "commitment", "years"],
         title="Openness (mean over the years) and mean commitment of the C5",

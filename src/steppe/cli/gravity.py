@@ -22,8 +22,8 @@ MIRROR_OPTION = typer.Option(
 @app.command()
 def examples(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """List the example specs shipped with steppe (the Guide's applications)."""
-    from steppe.cli.session import rows as rows_of
     from steppe.cli.session import session
+    from steppe.session.frames import records as rows_of
 
     rows = rows_of(session().gravity.examples())
     emit(rows, fmt, ["name", "estimator", "counterfactual", "title"], title="Example gravity specs")

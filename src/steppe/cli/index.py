@@ -37,8 +37,8 @@ def _empty(info: dict) -> str:
 @app.command()
 def compute(methodology: str = METHOD_ARG, fmt: OutputFormat = FORMAT_OPTION) -> None:
     """Scores (0-100), ranks and dimension sub-indices per country-year."""
-    from steppe.cli.output import records
     from steppe.cli.session import session
+    from steppe.session.frames import records
 
     result, notes = _with_warnings(lambda: session().index.compute(methodology))
     info = result.info
@@ -68,8 +68,8 @@ def sensitivity(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Monte Carlo score and rank intervals (5th-95th percentile) and first-order sensitivity."""
-    from steppe.cli.output import records
     from steppe.cli.session import session
+    from steppe.session.frames import records
 
     result, notes = _with_warnings(lambda: session().index.sensitivity(methodology, draws=draws, seed=seed))
     info = result.info

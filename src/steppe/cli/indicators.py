@@ -95,9 +95,9 @@ def indicators(
     JSON and CSV give shares as fractions (``share_unit``); tables print them in percent.
     """
     from steppe.cli.kb_lookup import warn_gaps
-    from steppe.cli.session import rows as rows_of
     from steppe.cli.session import session
     from steppe.indicators.regions import region_orgs
+    from steppe.session.frames import records as rows_of
 
     if name not in NAMES:
         raise UsageError(f"Unknown indicator '{name}': use one of {', '.join(NAMES)}.")

@@ -11,9 +11,9 @@ from steppe.cli import kb_lookup as lookup
 from steppe.cli.kb_lookup import marked, note_uncertain, warn_gaps
 from steppe.cli.options import FORMAT_OPTION
 from steppe.cli.output import OutputFormat, console, emit, emit_json
-from steppe.cli.session import rows as rows_of
 from steppe.cli.session import session
 from steppe.kb.schema import ATTRIBUTES
+from steppe.session.frames import records as rows_of
 
 app = typer.Typer(
     help="Query and validate the knowledge base of organisations and memberships.",

@@ -450,19 +450,3 @@ def discard_xlsx() -> None:
     """Forget a workbook being collected (the command failed)."""
     global _SHEETS
     _SHEETS = None
-
-
-def records(frame: Any) -> list[dict[str, Any]]:
-    """A frame's rows as JSON-able dicts: the CLI's one frame-to-records converter (missing values
-    become None, numpy scalars Python scalars, arrays lists; list cells are kept)."""
-    import numpy as np
-
-    clean = frame.astype(object).where(frame.notna(), None)
-    rows = clean.to_dict(orient="records")
-    for row in rows:
-        for k, v in row.items():
-            if isinstance(v, np.generic):
-                row[k] = v.item()
-            elif isinstance(v, np.ndarray):
-                row[k] = v.tolist()
-    return rows

@@ -6,8 +6,8 @@ import typer
 
 from steppe.cli.options import FORMAT_OPTION
 from steppe.cli.output import OutputFormat, emit, emit_json
-from steppe.cli.session import rows as rows_of
 from steppe.cli.session import session
+from steppe.session.frames import records as rows_of
 
 app = typer.Typer(
     help="Thematic analysis of documents: add texts, code them (by hand or with suggestions), "

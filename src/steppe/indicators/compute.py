@@ -604,22 +604,3 @@ def compare_regions(
     frames = [regional_indicators(region(n, span, store=store), data, span) for n in names]
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["region", "year"]).reset_index(drop=True)
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-able dicts (NaN becomes None, numpy scalars become Python scalars)."""
-    missing = frame.isna().to_numpy()
-    names = [str(c) for c in frame.columns]
-    rows = []
-    for i, values in enumerate(frame.astype(object).itertuples(index=False, name=None)):
-        row: dict[str, Any] = {}
-        for j, (k, v) in enumerate(zip(names, values, strict=True)):
-            if missing[i, j]:
-                v = None
-            elif isinstance(v, np.generic):
-                v = v.item()
-            elif isinstance(v, np.ndarray):
-                v = v.tolist()
-            row[k] = v
-        rows.append(row)
-    return rows

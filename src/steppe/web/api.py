@@ -9,10 +9,8 @@ input is a 404 (unknown name) or 422 (malformed value) with one sentence in ``de
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Any
 
-import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 
@@ -20,7 +18,7 @@ from steppe import __version__
 from steppe.errors import NotFoundError, UsageError
 from steppe.web import views
 from steppe.web.auth import User, current_user
-from steppe.web.data import C5, WebData
+from steppe.web.data import C5, WebData, plain, records
 
 router = APIRouter(prefix="/api")
 
@@ -48,30 +46,11 @@ def data_of(request: Request) -> WebData:
 Data = Annotated[WebData, Depends(data_of)]
 
 
-def plain(value: Any) -> Any:
-    """One value as JSON: NaN and NaT to None, numpy to Python, dates to ISO text."""
-    if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()]
-    if isinstance(value, list | tuple | set):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return None if pd.isna(value) else value.isoformat()
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, str | int | bool):
-        return value
-    return str(value)
-
-
-def rows(frame: pd.DataFrame | list[dict[str, Any]]) -> list[dict[str, Any]]:
-    records = frame.to_dict(orient="records") if isinstance(frame, pd.DataFrame) else frame
-    return [plain(r) for r in records]
+def rows(found: pd.DataFrame | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A frame, or rows the web's data layer made of one, as the API's rows (strict JSON)."""
+    if isinstance(found, pd.DataFrame):
+        return records(found, strict=True)
+    return [plain(r) for r in found]
 
 
 def as_of_day(as_of: dt.date | None) -> dt.date:

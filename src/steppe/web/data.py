@@ -31,6 +31,11 @@ import pandas as pd
 from steppe.config import redact_url
 from steppe.errors import NotFoundError, SteppeError
 
+# The one frame-to-rows rule and its JSON values: the rest of the web package takes them from
+# here, its one door to the session API.
+from steppe.session.frames import plain as plain
+from steppe.session.frames import records as records
+
 if TYPE_CHECKING:
     from steppe.session.team import Team
 
@@ -450,36 +455,6 @@ class WebData:
     def framework_section(self, name: str) -> Any:
         """The framework's section (title, text, table, charts) or None when nothing is stored."""
         return self.cached(("framework", name), lambda s: s.framework_section(name))
-
-
-def _text_day(value: Any, precision: Any) -> str | None:
-    """A KB date back to the text it was given at: ``1994``, ``1997-06`` or ``1994-01-19``."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    day = pd.Timestamp(value)
-    if precision == "year":
-        return f"{day.year:04d}"
-    if precision == "month":
-        return f"{day.year:04d}-{day.month:02d}"
-    return day.date().isoformat()
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A session frame as plain rows: KB dates as text at their precision, missing values None."""
-    partial = [c.removesuffix("_precision") for c in frame.columns if str(c).endswith("_precision")]
-    out: list[dict[str, Any]] = []
-    for record in frame.to_dict(orient="records"):
-        row = {str(k): v for k, v in record.items()}
-        for col in partial:
-            if col in row:
-                row[col] = _text_day(row[col], row.pop(f"{col}_precision", None))
-        for k, v in row.items():
-            if (isinstance(v, float) and v != v) or v is pd.NaT or v is pd.NA:
-                row[k] = None
-            elif isinstance(v, pd.Timestamp):
-                row[k] = v.date().isoformat() if v == v.normalize() else v.isoformat()
-        out.append(row)
-    return out
 
 
 class _Session:

@@ -30,7 +30,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from steppe.team.auth import ANONYMOUS, Accounts, LoginLimiter, User, csrf_matches
-from steppe.web.data import WebData
+from steppe.web.data import WebData, plain
 
 if TYPE_CHECKING:
     from steppe.web.data import Team as TeamOps
@@ -188,12 +188,6 @@ Team = Annotated[TeamAccounts, Depends(team_of)]
 router = APIRouter(prefix="/api", tags=["team"])
 
 
-def _plain(value: Any) -> Any:
-    from steppe.web.api import plain
-
-    return plain(value)
-
-
 # -- who am I ----------------------------------------------------------------------------------------
 @router.get("/me", summary="The current user, role and whether team mode is on")
 def me(request: Request) -> dict[str, Any]:
@@ -221,7 +215,7 @@ class CodingIn(BaseModel):
 @router.post("/texts/codings", summary="Code a passage (coders and up); the coding carries your name")
 def add_coding(body: CodingIn, user: Coder, team: Team) -> dict[str, Any]:
     with team.ops() as ops:
-        return _plain(ops.code(body.doc_id, body.seg_no, body.code, user=user, memo=body.memo))
+        return plain(ops.code(body.doc_id, body.seg_no, body.code, user=user, memo=body.memo))
 
 
 @router.delete("/texts/codings", summary="Withdraw one of your codes from a passage")
@@ -233,7 +227,7 @@ def remove_coding(
     code: Annotated[str, Query(min_length=1, max_length=200)],
 ) -> dict[str, Any]:
     with team.ops() as ops:
-        return _plain(ops.uncode(doc_id, seg_no, code, user=user))
+        return plain(ops.uncode(doc_id, seg_no, code, user=user))
 
 
 @router.get("/texts/codings", summary="The codings you may see (your own until an editor opens comparison)")
@@ -256,7 +250,7 @@ class ComparisonIn(BaseModel):
 @router.post("/texts/comparisons", summary="Open comparison (editors): agreement per code, disagreements")
 def open_comparison(body: ComparisonIn, user: Editor, team: Team) -> dict[str, Any]:
     with team.ops() as ops:
-        return _plain(ops.compare(body.doc_ids, body.codebook, editor=user, coders=body.coders))
+        return plain(ops.compare(body.doc_ids, body.codebook, editor=user, coders=body.coders))
 
 
 class AdjudicationIn(BaseModel):
@@ -270,7 +264,7 @@ class AdjudicationIn(BaseModel):
 @router.post("/texts/adjudications", summary="Record the adjudicated code of a passage (editors)")
 def adjudicate(body: AdjudicationIn, user: Editor, team: Team) -> dict[str, Any]:
     with team.ops() as ops:
-        return _plain(
+        return plain(
             ops.adjudicate(body.doc_id, body.seg_no, body.code, body.decision, editor=user, note=body.note)
         )
 
@@ -278,7 +272,7 @@ def adjudicate(body: AdjudicationIn, user: Editor, team: Team) -> dict[str, Any]
 @router.get("/texts/adjudications", summary="Adjudicated decisions")
 def list_adjudications(team: Team, history: bool = False) -> dict[str, Any]:
     with team.ops() as ops:
-        return {"rows": _plain(ops.adjudications(history=history))}
+        return {"rows": plain(ops.adjudications(history=history))}
 
 
 # -- KB proposals -------------------------------------------------------------------------------------
@@ -306,25 +300,25 @@ def propose(body: ProposalIn, user: Coder, team: Team) -> dict[str, Any]:
             source_kind=body.source_kind, source_title=body.source_title, target=body.target,
             reason=body.reason,
         )  # fmt: skip
-        return _plain(p)
+        return plain(p)
 
 
 @router.post("/kb/proposals/{proposal_id}/approve", summary="Approve a proposal (an editor, not its author)")
 def approve(proposal_id: int, body: ReviewIn, user: Editor, team: Team) -> dict[str, Any]:
     with team.ops() as ops:
-        return _plain(ops.approve(proposal_id, reviewer=user, version=body.version, note=body.note))
+        return plain(ops.approve(proposal_id, reviewer=user, version=body.version, note=body.note))
 
 
 @router.post("/kb/proposals/{proposal_id}/reject", summary="Reject a proposal (an editor, not its author)")
 def reject(proposal_id: int, body: ReviewIn, user: Editor, team: Team) -> dict[str, Any]:
     with team.ops() as ops:
-        return _plain(ops.reject(proposal_id, reviewer=user, version=body.version, note=body.note))
+        return plain(ops.reject(proposal_id, reviewer=user, version=body.version, note=body.note))
 
 
 @router.post("/kb/proposals/{proposal_id}/withdraw", summary="Withdraw your own open proposal")
 def withdraw(proposal_id: int, user: Coder, team: Team) -> dict[str, Any]:
     with team.ops() as ops:
-        return _plain(ops.withdraw(proposal_id, author=user))
+        return plain(ops.withdraw(proposal_id, author=user))
 
 
 @router.get("/kb/proposals", summary="KB proposals and their review state")
@@ -333,7 +327,7 @@ def list_proposals(
     status: Annotated[str | None, Query(pattern="^(open|approved|rejected|withdrawn)$")] = None,
 ) -> dict[str, Any]:
     with team.ops() as ops:
-        return {"rows": _plain(ops.proposals(status))}
+        return {"rows": plain(ops.proposals(status))}
 
 
 @router.get("/kb/history", summary="The KB's audit log (filters: org, country, author)")
@@ -344,7 +338,7 @@ def kb_history(
     author: Annotated[str | None, Query(max_length=40)] = None,
 ) -> dict[str, Any]:
     with team.ops() as ops:
-        return {"rows": _plain(ops.history(org, country, author))}
+        return {"rows": plain(ops.history(org, country, author))}
 
 
 # -- accounts (admins) -----------------------------------------------------------------------------
@@ -365,25 +359,25 @@ class TokenIn(BaseModel):
 @router.get("/users", summary="Accounts and roles (admins)")
 def list_users(user: Admin, team: Team) -> dict[str, Any]:
     with team.accounts() as accounts:
-        return {"rows": _plain(accounts.users())}
+        return {"rows": plain(accounts.users())}
 
 
 @router.post("/users", summary="Create an account (admins)")
 def add_user(body: UserIn, user: Admin, team: Team) -> dict[str, Any]:
     with team.accounts() as accounts:
-        return _plain(accounts.add(body.name, body.role, body.password, by=user.name))
+        return plain(accounts.add(body.name, body.role, body.password, by=user.name))
 
 
 @router.post("/users/{name}/role", summary="Change an account's role (admins)")
 def set_role(name: str, body: RoleIn, user: Admin, team: Team) -> dict[str, Any]:
     with team.accounts() as accounts:
-        return _plain(accounts.set_role(name, body.role))
+        return plain(accounts.set_role(name, body.role))
 
 
 @router.delete("/users/{name}", summary="Remove an account (admins)")
 def remove_user(name: str, user: Admin, team: Team) -> dict[str, Any]:
     with team.accounts() as accounts:
-        return _plain(accounts.remove(name))
+        return plain(accounts.remove(name))
 
 
 @router.post("/tokens", summary="A new API token for yourself, shown once")
