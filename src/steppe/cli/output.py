@@ -255,12 +255,26 @@ def fit_columns(
 
 
 # -- emitting -----------------------------------------------------------------------------------
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float as None: what JSON calls missing (JSON has no
+    NaN, and a reader such as ``jq`` or JavaScript's ``JSON.parse`` rejects it)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def emit_json(data: Any) -> None:
-    """Print any JSON-able value (dates become ISO strings); with xlsx, a sheet of it."""
+    """Print any JSON-able value as strict JSON (dates become ISO strings, NaN and infinities
+    null); with xlsx, a sheet of it."""
     if _SHEETS is not None:
         _sheet_from_json(data)
         return
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable) + "\n")
+    text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_jsonable, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def emit(

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,6 +95,24 @@ def test_long_text_is_left_out_rather_than_wrapped_to_a_word_a_line():
     roomy = 1 + (12 + 3) + (4 + 3) + (MIN_LONG_TEXT + 3) + (10 + 3)
     assert fit_columns(cols, cells, roomy) == (cols, [])
     assert fit_columns(cols, cells, roomy - 1) == (["dataset_id", "rows", "label"], ["location"])
+
+
+def test_json_is_strict_missing_numbers_are_null(capsys):
+    """NaN and infinities (a GE result that did not solve, an empty share) print as null: JSON has
+    no NaN, and strict readers (jq, JSON.parse) reject it."""
+    from steppe.cli.output import emit_json
+
+    def strict(text: str) -> Any:
+        return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON output"))
+
+    emit([{"country": "KAZ", "value": float("nan"), "share": float("inf"), "n": 3}], OutputFormat.json)
+    assert strict(capsys.readouterr().out) == [{"country": "KAZ", "value": None, "share": None, "n": 3}]
+    emit_json({"sigma": 7.0, "countries": [{"change": float("-inf")}], "years": (2019, float("nan"))})
+    assert strict(capsys.readouterr().out) == {
+        "sigma": 7.0,
+        "countries": [{"change": None}],
+        "years": [2019, None],
+    }
 
 
 def test_csv_and_json_keep_full_precision(capsys):
