@@ -108,6 +108,7 @@ def _code(base: str, name: str, token: str, stop: float, out: dict[str, Any]) ->
     out[name] = {"accepted": accepted, "ids": ids, "refused": refused}
 
 
+@pytest.mark.slow  # about 8 s: .ci/run's second pass
 def test_twenty_coders_at_once(server: str, corpus_db: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     from steppe.texts.qdpx import export_csv
     from steppe.texts.query import agreement
